@@ -1,0 +1,48 @@
+/**
+ * analysis/: estimators over counts, pure functions with no I/O.
+ * @see ../../shared/DESIGN.md "Indicators and the analysis"
+ */
+
+// Result types shared by every estimator
+export type {
+  DesignDifferenceEstimate,
+  DesignDifferenceResult,
+  DesignGroup,
+  DesignProportionEstimate,
+  DesignProportionResult,
+  DifferenceEstimate,
+  DifferenceMethod,
+  DifferenceNoData,
+  DifferenceNotEstimable,
+  Fallback,
+  GroupSummary,
+  NewcombeDifferenceResult,
+  NewcombeFallbackEstimate,
+  NewcombeGroup,
+  NoData,
+  NotEstimable,
+  ProportionEstimate,
+  ProportionMethod,
+  ProportionResult,
+  WilsonFallbackEstimate,
+} from './estimate.js'
+export { AnalysisInputError } from './errors.js'
+export type { AnalysisInputErrorCode } from './errors.js'
+
+// One proportion, simple random sampling
+export { wilsonInterval } from './wilson-interval.js'
+export type { BinomialCounts, IntervalOptions } from './wilson-interval.js'
+export { clopperPearsonInterval } from './clopper-pearson-interval.js'
+
+// One proportion, clustered (and stratified) design
+export { designBasedProportion } from './design-based-proportion.js'
+export type { ClusterCount, ClustersPerStratum, DesignOptions } from './design-based-proportion.js'
+
+// Differences between two groups
+export { designBasedDifference, newcombeDifference } from './difference-of-proportions.js'
+
+// Distribution functions the intervals are built on
+export { normalQuantile } from './distributions/normal-quantile.js'
+export { studentTQuantile } from './distributions/student-t-quantile.js'
+export { logBeta, regularizedIncompleteBeta } from './distributions/incomplete-beta.js'
+export { inverseRegularizedIncompleteBeta } from './distributions/inverse-incomplete-beta.js'
