@@ -9,6 +9,16 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts'],
         },
       },
+      {
+        test: {
+          // The same files run on PGlite (DATABASE_URL unset) and on PostgreSQL (DATABASE_URL set).
+          name: 'db',
+          include: ['test/db/**/*.test.ts', 'test/api/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 })

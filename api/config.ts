@@ -1,0 +1,50 @@
+import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** Set: Kysely over a pg Pool. Unset: the embedded PGlite in DATA_DIR. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  PG_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
+  /** The zone in which a wave's open and close dates and a response's ISO week are reckoned. */
+  STUDY_TIME_ZONE: Type.String({ minLength: 1, default: 'Europe/Oslo' }),
+  /** auto: demo data on the first start of the embedded database only. */
+  DEMO_DATA: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const ENV_KEYS = Object.keys(ConfigSchema.properties)
+
+/** Reads and validates the configuration once; a bad value throws a ConfigError naming the variable. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string> = {}
+  for (const key of ENV_KEYS) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const candidate: unknown = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, { ...raw }))
+  if (!Value.Check(ConfigSchema, candidate)) {
+    const problems = [...Value.Errors(ConfigSchema, candidate)]
+    const lines = problems.map((problem) => `${problem.path.slice(1)}=${JSON.stringify(raw[problem.path.slice(1)] ?? '')}: ${problem.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  assertTimeZone(candidate.STUDY_TIME_ZONE)
+  return candidate
+}
+
+function assertTimeZone (zone: string): void {
+  try {
+    Intl.DateTimeFormat('en', { timeZone: zone })
+  } catch {
+    throw new ConfigError(`Invalid configuration:\n  STUDY_TIME_ZONE=${JSON.stringify(zone)}: not an IANA time zone`)
+  }
+}

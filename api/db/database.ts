@@ -1,0 +1,110 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely'
+import type { JsonObject } from '../../survey-definitions/index.js'
+import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
+
+/** A calendar date as 'YYYY-MM-DD': both engines are told to return dates as text, never as a local-time Date. */
+type DateText = ColumnType<string, string, string>
+type CreatedAt = ColumnType<Date, never, never>
+
+export type SurveyAnswers = Record<string, unknown>
+
+export const SITE_KINDS = ['municipal_low_threshold', 'specialist_treatment', 'housing', 'street_outreach', 'other'] as const
+export type SiteKind = typeof SITE_KINDS[number]
+
+export const WAVE_STATUSES = ['planned', 'open', 'closed'] as const
+export type WaveStatus = typeof WAVE_STATUSES[number]
+
+export interface SurveyVersionTable {
+  id: Generated<number>
+  slug: string
+  version: number
+  definition: JSONColumnType<JsonObject>
+  indicator_map: JSONColumnType<IndicatorMap>
+  checksum: string
+  published_at: CreatedAt
+}
+
+/** One row per indicator name ever published; its id is the indicator's index in response_facts.indicator_values. */
+export interface IndicatorTable {
+  id: Generated<number>
+  name: string
+}
+
+export interface SiteTable {
+  id: Generated<string>
+  name: string
+  kind: SiteKind
+  municipality_number: string
+  county_number: string
+  centrality: number
+  created_at: CreatedAt
+}
+
+export interface WaveTable {
+  id: Generated<string>
+  name: string
+  survey_version_id: number
+  opens_on: DateText
+  closes_on: DateText
+  grace_days: Generated<number>
+  status: Generated<WaveStatus>
+  created_at: CreatedAt
+}
+
+export interface WaveSiteTable {
+  wave_id: string
+  site_id: string
+  target_responses: number | null
+}
+
+export interface DeviceTable {
+  id: Generated<string>
+  site_id: string
+  token_hash: string
+  label: string
+  enrolled_at: CreatedAt
+  revoked_at: Date | null
+}
+
+/** No serial key, no timestamp, no device: see DESIGN.md, anonymity rules 1–3. */
+export interface ResponseTable {
+  id: string
+  wave_id: string
+  site_id: string
+  survey_version_id: number
+  iso_week: string
+  answers: JSONColumnType<SurveyAnswers>
+}
+
+export interface ResponseFactTable {
+  response_id: string
+  wave_id: string
+  site_id: string
+  survey_version_id: number
+  iso_week: string
+  gender: string | null
+  age_group: string | null
+  /** Indexed by indicators.id (1-based): true yes, false no, null missing or not in this version. */
+  indicator_values: Array<boolean | null>
+}
+
+export interface Database {
+  survey_versions: SurveyVersionTable
+  indicators: IndicatorTable
+  sites: SiteTable
+  waves: WaveTable
+  wave_sites: WaveSiteTable
+  devices: DeviceTable
+  responses: ResponseTable
+  response_facts: ResponseFactTable
+}
+
+export type SurveyVersionRow = Selectable<SurveyVersionTable>
+export type NewSurveyVersion = Insertable<SurveyVersionTable>
+export type SiteRow = Selectable<SiteTable>
+export type NewSite = Insertable<SiteTable>
+export type WaveRow = Selectable<WaveTable>
+export type NewWave = Insertable<WaveTable>
+export type DeviceRow = Selectable<DeviceTable>
+export type NewResponse = Insertable<ResponseTable>
+export type NewResponseFact = Insertable<ResponseFactTable>

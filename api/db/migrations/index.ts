@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely'
+import * as createSurveyVersions from './2026-11-26T0200_create_survey_versions.js'
+import * as createSitesAndWaves from './2026-11-26T0210_create_sites_and_waves.js'
+import * as createDevices from './2026-11-26T0220_create_devices.js'
+import * as createResponses from './2026-11-26T0230_create_responses.js'
+
+/**
+ * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
+ * so that they load the same way under tsx, vitest's global setup and any bundle. Add new ones at the end.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-26T0200_create_survey_versions': createSurveyVersions,
+  '2026-11-26T0210_create_sites_and_waves': createSitesAndWaves,
+  '2026-11-26T0220_create_devices': createDevices,
+  '2026-11-26T0230_create_responses': createResponses,
+}

@@ -1,0 +1,42 @@
+/** Stable error codes: clients (the kiosk, the console) branch on these, never on messages. */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'device_unknown'
+  | 'device_revoked'
+  | 'not_found'
+  | 'wave_not_found'
+  | 'wave_not_at_site'
+  | 'wave_not_open'
+  | 'invalid_answers'
+  | 'response_conflict'
+  | 'survey_version_changed'
+  | 'rate_limited'
+  | 'database_unavailable'
+  | 'internal'
+
+/** An error whose message is safe to show the client and names the problem. */
+export class AppError extends Error {
+  override name = 'AppError'
+  constructor (
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly question?: string
+  ) {
+    super(message)
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError(404, 'not_found', `${what} was not found`)
+
+// Connection-level failures (server gone, restarting, refusing connections): the client should retry later.
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'])
+const UNAVAILABLE_SQLSTATE = /^(08|57P0|53)/ // connection exception, admin/crash shutdown, insufficient resources
+
+export function isDatabaseUnavailable (error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const { code } = error as Error & { code?: unknown }
+  if (typeof code === 'string' && (UNAVAILABLE_ERRNOS.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(error.message)
+}

@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadDefinitions, definitionsDir } from '../../survey-definitions/index.js'
+import { AppError } from '../../api/errors.js'
+import { publishDefinitions } from '../../api/services/publish-definitions.js'
+import { openTestDatabase } from '../helpers/test-db.js'
+import type { TestDatabase } from '../helpers/test-db.js'
+
+describe('publishing survey definitions', () => {
+  let database: TestDatabase
+  let changedDir: string
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    changedDir = mkdtempSync(join(tmpdir(), 'prevalens-defs-'))
+    cpSync(definitionsDir, changedDir, { recursive: true, filter: (src) => !src.endsWith('.ts') })
+  })
+  afterAll(async () => {
+    await database.close()
+    rmSync(changedDir, { recursive: true, force: true })
+  })
+
+  it('publishes every shipped version once and registers its indicators', async () => {
+    const results = await publishDefinitions(database.db)
+    expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'published' }])
+    const indicators = await database.db.selectFrom('indicators').select('name').execute()
+    const map = loadDefinitions()[0]!.indicatorMap
+    expect(indicators.map((row) => row.name).sort()).toEqual(Object.keys(map.indicators).sort())
+  })
+
+  it('is a no-op the second time', async () => {
+    const before = await database.db.selectFrom('survey_versions').selectAll().execute()
+    const results = await publishDefinitions(database.db)
+    expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'unchanged' }])
+    expect(await database.db.selectFrom('survey_versions').selectAll().execute()).toEqual(before)
+  })
+
+  it('refuses a changed file under a published version number and says to make a new version', async () => {
+    const file = join(changedDir, 'hverdag', 'v1.survey.json')
+    const survey = JSON.parse(readFileSync(file, 'utf8')) as { title: { en: string, nb: string } }
+    survey.title.en = `${survey.title.en} (edited)`
+    writeFileSync(file, JSON.stringify(survey))
+    const before = await database.db.selectFrom('survey_versions').selectAll().execute()
+    const refusal = await publishDefinitions(database.db, loadDefinitions(changedDir)).catch((error: unknown) => error)
+    expect(refusal).toBeInstanceOf(AppError)
+    expect((refusal as AppError).message).toMatch(/hverdag v1 is already published with different content.*v2/)
+    expect(await database.db.selectFrom('survey_versions').selectAll().execute()).toEqual(before)
+  })
+
+  it('the definitions:publish command publishes, then reports no change', async () => {
+    const run = promisify(execFile)
+    const dataDir = mkdtempSync(join(tmpdir(), 'prevalens-cli-'))
+    try {
+      // On PostgreSQL the command gets this file's database; on PGlite a data folder of its own.
+      const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url ?? '' }
+      const command = ['tsx', 'api/cli/definitions-publish.ts']
+      const first = await run('npx', command, { env })
+      expect(first.stdout).toMatch(/hverdag v1: (published|already published, unchanged)/)
+      const second = await run('npx', command, { env })
+      expect(second.stdout).toContain('hverdag v1: already published, unchanged')
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely'
+import type { Database, NewSite, NewWave, SiteRow, WaveRow } from '../../api/db/database.js'
+import { enrolDevice } from '../../api/db/queries/devices.js'
+import { createSite } from '../../api/db/queries/sites.js'
+import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
+import { createWave } from '../../api/db/queries/waves.js'
+import { publishDefinitions } from '../../api/services/publish-definitions.js'
+import { addDays, studyToday } from '../../api/study-calendar.js'
+
+export interface StudyFixture {
+  site: SiteRow
+  otherSite: SiteRow
+  wave: WaveRow
+  deviceId: string
+  token: string
+}
+
+let siteCounter = 0
+
+export function siteFixture (overrides: Partial<NewSite> = {}): NewSite {
+  siteCounter += 1
+  return { name: `Test site ${siteCounter}`, kind: 'municipal_low_threshold', municipality_number: '0301', county_number: '03', centrality: 1, ...overrides }
+}
+
+/** Publishes the shipped instrument (a no-op when already there), and makes two sites, an open wave at the first and a tablet there. */
+export async function createStudy (db: Kysely<Database>, wave: Partial<NewWave> = {}): Promise<StudyFixture> {
+  await publishDefinitions(db)
+  const version = await findSurveyVersion(db, 'hverdag', 1)
+  if (version === undefined) throw new Error('hverdag v1 was not published')
+  const site = await createSite(db, siteFixture())
+  const otherSite = await createSite(db, siteFixture({ name: 'Other site', municipality_number: '4601', county_number: '46' }))
+  const today = studyToday('Europe/Oslo')
+  const waveRow = await createWave(db, {
+    name: 'Test wave',
+    survey_version_id: version.id,
+    opens_on: addDays(today, -10),
+    closes_on: addDays(today, 30),
+    grace_days: 7,
+    status: 'open',
+    ...wave,
+  }, [{ siteId: site.id }])
+  const { device, token } = await enrolDevice(db, site.id, 'Tablet 1')
+  return { site, otherSite, wave: waveRow, deviceId: device.id, token }
+}
+
+/** Row counts of every table a response could touch, to show that a refused request wrote nothing. */
+export async function responseTableCounts (db: Kysely<Database>): Promise<{ responses: number, facts: number }> {
+  const [responses, facts] = await Promise.all([
+    db.selectFrom('responses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('response_facts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ])
+  return { responses: Number(responses.n), facts: Number(facts.n) }
+}
