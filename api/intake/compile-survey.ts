@@ -35,7 +35,11 @@ export function compileSurvey (def: SurveyVersion): CompiledSurvey {
   }
   const infos = new Map(listQuestions(def.survey).map((info) => [info.name, info]))
   const htmlNames = new Set([...infos.values()].filter((info) => info.type === 'html').map((info) => info.name))
-  const table = new ConditionTable([...infos.values()].filter((info) => info.type !== 'html').map((info) => info.name))
+  const answerable = [...infos.values()].filter((info) => info.type !== 'html')
+  const table = new ConditionTable(
+    answerable.map((info) => info.name),
+    answerable.filter((info) => info.type === 'text' || info.type === 'comment').map((info) => info.name)
+  )
   const questions = walkSurvey(new Model(def.survey), def.survey, infos, table)
   const byName = new Map(questions.map((question) => [question.name, question]))
   const facts = compileFactRules(def.indicatorMap, byName)

@@ -52,8 +52,10 @@ export function deriveFacts (rules: FactRules, answers: Answers, skip: SkipLogic
 
   // A hidden question's absence is known when every question its combined visibleIf reads is answered
   // substantively or is itself hidden for known reasons. A cycle of hidden questions counts as unknown.
+  // A question with visible: false (and no visibleIf to override it) is never shown, whatever the answers.
   const memo = new Map<CompiledQuestion, boolean>()
   const known = (question: CompiledQuestion): boolean => {
+    if (question.neverShown) return true
     if (skip.shown(question)) return substantive(question)
     const cached = memo.get(question)
     if (cached !== undefined) return cached

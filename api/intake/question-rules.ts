@@ -192,7 +192,7 @@ function choiceTypes (question: CompiledQuestion): string {
 
 /** The kind of a JSON value, for messages that must not echo it. */
 export function describe (value: unknown): string {
-  if (value === null) return 'null'
+  if (value === null || value === undefined) return String(value)
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'object') return 'an object'
   return `a ${typeof value}`

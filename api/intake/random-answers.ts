@@ -135,6 +135,18 @@ export function mutateAnswers (compiled: CompiledSurvey, answers: Answers, rng: 
     Object.defineProperty(copy, name, { value: 'yes', enumerable: true, writable: true, configurable: true })
     return { answers: copy, defect: kind, question: name }
   }
+  if (kind === 'hidden_by_skip_logic') {
+    // An answer can change what skip logic shows (even the question's own visibility, when its visibleIf
+    // reads itself), so keep only an answer that leaves its question hidden.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const question = randomItem(rng, hidden)
+      copy[question.name] = randomValue(compiled, question, rng, { missingProbability: 0.2 }) ?? question.choices[0] ?? 'x'
+      if (!compiled.isShown(question, copy)) return { answers: copy, defect: kind, question: question.name }
+      delete copy[question.name]
+    }
+    if (defect !== undefined) throw new Error('mutateAnswers: no answer to a hidden question keeps it hidden')
+    return mutateAnswers(compiled, answers, rng, 'unknown_question')
+  }
   const question = randomItem(rng, candidates[kind])
   copy[question.name] = defectiveValue(compiled, question, kind, rng)
   return { answers: copy, defect: kind, question: question.name }
@@ -173,8 +185,7 @@ function defectiveValue (compiled: CompiledSurvey, question: CompiledQuestion, k
       const other = randomItem(rng, choices.filter((choice) => choice !== exclusive))
       return rng() < 0.5 ? [exclusive, other] : [other, exclusive]
     }
-    case 'hidden_by_skip_logic':
-    case 'unknown_question':
-      return randomValue(compiled, question, rng, { missingProbability: 0 }) ?? first
+    default:
+      throw new Error(`defectiveValue: ${kind} is not a defect of a value`)
   }
 }

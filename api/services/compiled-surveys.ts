@@ -3,6 +3,7 @@ import { compileSurvey } from '../intake/compile-survey.js'
 import type { CompiledSurvey } from '../intake/compile-survey.js'
 import type { Database } from '../db/database.js'
 import { findSurveyVersionById, indicatorOrdinals } from '../db/queries/survey-versions.js'
+import { findWaveSurveyVersionId } from '../db/queries/waves.js'
 
 export interface CompiledVersion {
   surveyVersionId: number
@@ -17,8 +18,25 @@ export interface CompiledVersion {
  */
 export class CompiledSurveyCache {
   readonly #versions = new Map<number, Promise<CompiledVersion>>()
+  /** Wave id → its survey version id. Intake re-checks the pair in SQL, so a stale entry is caught, not trusted. */
+  readonly #waves = new Map<string, number>()
 
   constructor (private readonly db: Kysely<Database>) {}
+
+  /** The compiled survey version of a wave; undefined when there is no such wave. */
+  async forWave (waveId: string): Promise<CompiledVersion | undefined> {
+    let versionId = this.#waves.get(waveId)
+    if (versionId === undefined) {
+      versionId = await findWaveSurveyVersionId(this.db, waveId)
+      if (versionId === undefined) return undefined
+      this.#waves.set(waveId, versionId)
+    }
+    return await this.get(versionId)
+  }
+
+  forgetWave (waveId: string): void {
+    this.#waves.delete(waveId)
+  }
 
   get (surveyVersionId: number): Promise<CompiledVersion> {
     let version = this.#versions.get(surveyVersionId)

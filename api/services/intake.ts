@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { Database, SurveyAnswers } from '../db/database.js'
 import { hashDeviceToken } from '../db/queries/devices.js'
-import { findDeviceWaveAccess, insertResponse, storedResponseMatches } from '../db/queries/responses.js'
-import type { DeviceWaveAccess } from '../db/queries/responses.js'
+import { findDeviceWaveAccess, insertResponseAtSite, insertResponseIfPermitted, storedResponseMatches } from '../db/queries/responses.js'
+import type { DeviceWaveAccess, ResponseToStore } from '../db/queries/responses.js'
 import { AppError } from '../errors.js'
 import { addDays, isoWeek, studyToday } from '../study-calendar.js'
 import { indicatorValueArray } from './compiled-surveys.js'
-import type { CompiledSurveyCache } from './compiled-surveys.js'
+import type { CompiledSurveyCache, CompiledVersion } from './compiled-surveys.js'
 
 export interface IntakeContext {
   db: Kysely<Database>
@@ -25,44 +25,70 @@ export type IntakeOutcome = 'stored' | 'duplicate'
 
 /**
  * Checks the device, the wave and the answers, then stores the response with its facts. Every refusal is
- * an AppError naming the problem, thrown before anything is written.
+ * an AppError naming the problem, and nothing is written for it.
+ *
+ * The usual case costs one round trip: the answers are checked against the wave's (cached, immutable)
+ * survey version, then one statement inserts them only if the device may upload to that wave today. Only
+ * when that statement stores nothing does a second query find out why.
  */
 export async function submitResponse (ctx: IntakeContext, deviceToken: string | undefined, submission: ResponseSubmission): Promise<IntakeOutcome> {
   if (deviceToken === undefined) throw new AppError(401, 'unauthorized', 'a device token is required (Authorization: Bearer <token>)')
-  const today = studyToday(ctx.timeZone, ctx.now?.() ?? new Date())
-  const access = await findDeviceWaveAccess(ctx.db, hashDeviceToken(deviceToken), submission.waveId)
-  const wave = assertMayUpload(access, submission.waveId, today)
+  const permit = { tokenHash: hashDeviceToken(deviceToken), today: studyToday(ctx.timeZone, ctx.now?.() ?? new Date()) }
+  const explainRefusal = async (): Promise<DeviceWaveAccess & { wave: NonNullable<DeviceWaveAccess['wave']> }> =>
+    assertMayUpload(await findDeviceWaveAccess(ctx.db, permit.tokenHash, submission.waveId), submission.waveId, permit.today)
 
-  return await acceptResponse(ctx, { waveId: wave.id, siteId: wave.siteId, surveyVersionId: wave.surveyVersionId }, today, submission)
-}
+  for (let attempt = 0; ; attempt += 1) {
+    const version = await ctx.surveys.forWave(submission.waveId)
+    if (version === undefined) {
+      await explainRefusal() // an unknown token is refused before an unknown wave
+      throw new AppError(404, 'wave_not_found', `wave ${submission.waveId} does not exist`)
+    }
+    // Refusals of the device or the wave come before complaints about the answers.
+    const response = await checkedResponse(version, submission, permit.today, explainRefusal)
+    if (await insertResponseIfPermitted(ctx.db, permit, response)) return 'stored'
 
-export interface UploadTarget {
-  waveId: string
-  siteId: string
-  surveyVersionId: number
+    const access = await explainRefusal()
+    if (access.wave.surveyVersionId !== version.surveyVersionId && attempt === 0) {
+      // The wave was moved to another version since it was cached: check the answers against that one.
+      ctx.surveys.forgetWave(submission.waveId)
+      continue
+    }
+    return await duplicateOrConflict(ctx.db, submission)
+  }
 }
 
 /**
- * Validates the answers against the wave's survey version and stores them with their facts. The synthetic
- * seeder calls this directly, so seeded data passes exactly the validation and derivation that intake does.
+ * Validates and stores a response at a given site, skipping the device check. The synthetic seeder uses it,
+ * so that seeded data passes exactly the validation and fact derivation that intake does.
  */
-export async function acceptResponse (ctx: IntakeContext, target: UploadTarget, today: string, submission: ResponseSubmission): Promise<IntakeOutcome> {
-  const version = await ctx.surveys.get(target.surveyVersionId)
-  const problem = version.survey.validate(submission.answers)
-  if (problem !== null) throw new AppError(422, 'invalid_answers', problem.message, problem.question)
+export async function acceptResponseAtSite (ctx: IntakeContext, siteId: string, submission: ResponseSubmission): Promise<IntakeOutcome> {
+  const version = await ctx.surveys.forWave(submission.waveId)
+  if (version === undefined) throw new AppError(404, 'wave_not_found', `wave ${submission.waveId} does not exist`)
+  const response = await checkedResponse(version, submission, studyToday(ctx.timeZone, ctx.now?.() ?? new Date()), async () => {})
+  if (await insertResponseAtSite(ctx.db, siteId, response)) return 'stored'
+  return await duplicateOrConflict(ctx.db, submission)
+}
 
-  const facts = version.survey.deriveFacts(submission.answers)
-  const stored = await insertResponse(ctx.db, {
-    ...target,
+async function checkedResponse (version: CompiledVersion, submission: ResponseSubmission, today: string, beforeRefusing: () => Promise<unknown>): Promise<ResponseToStore> {
+  const { problem, facts } = version.survey.validateAndDerive(submission.answers)
+  if (problem !== null) {
+    await beforeRefusing()
+    throw new AppError(422, 'invalid_answers', problem.message, problem.question)
+  }
+  return {
     id: submission.id,
+    waveId: submission.waveId,
+    surveyVersionId: version.surveyVersionId,
     isoWeek: isoWeek(today),
     answers: submission.answers,
     gender: facts.dimensions.gender ?? null,
     ageGroup: facts.dimensions.age_group ?? null,
     indicatorValues: indicatorValueArray(version, facts.indicators),
-  })
-  if (stored) return 'stored'
-  if (await storedResponseMatches(ctx.db, submission.id, submission.waveId, submission.answers)) return 'duplicate'
+  }
+}
+
+async function duplicateOrConflict (db: Kysely<Database>, submission: ResponseSubmission): Promise<IntakeOutcome> {
+  if (await storedResponseMatches(db, submission.id, submission.waveId, submission.answers)) return 'duplicate'
   throw new AppError(409, 'response_conflict', `response ${submission.id} was already received with different content; a new response needs a new id`)
 }
 
@@ -79,5 +105,5 @@ function assertMayUpload (access: DeviceWaveAccess | undefined, waveId: string, 
   if (today > lastUploadDay) {
     throw new AppError(409, 'wave_not_open', `wave ${waveId} closed on ${wave.closesOn} and took late uploads until ${lastUploadDay}`)
   }
-  return { ...wave, siteId: access.siteId }
+  return { ...access, wave }
 }

@@ -6,8 +6,7 @@ import { mulberry32, weightedIndex } from '../intake/rng.js'
 import type { Rng } from '../intake/rng.js'
 import type { ChoiceValue, CompiledQuestion } from '../intake/types.js'
 import { AppError, notFound } from '../errors.js'
-import { studyToday } from '../study-calendar.js'
-import { acceptResponse } from './intake.js'
+import { acceptResponseAtSite } from './intake.js'
 import type { IntakeContext } from './intake.js'
 
 /**
@@ -57,7 +56,6 @@ export async function seedSyntheticResponses (ctx: IntakeContext, options: Synth
   const { wave, siteIds } = await loadWave(ctx.db, options.waveId)
   const version = await ctx.surveys.get(wave.survey_version_id)
   const rng = mulberry32(options.seed ?? 1)
-  const today = studyToday(ctx.timeZone, ctx.now?.() ?? new Date())
   const siteFactor = new Map(siteIds.map((id) => [id, 0.75 + 0.5 * hashFraction(id)]))
   const bySite: Record<string, number> = Object.fromEntries(siteIds.map((id) => [id, 0]))
   let next = 0
@@ -71,8 +69,7 @@ export async function seedSyntheticResponses (ctx: IntakeContext, options: Synth
         skipProbability: 0.015,
         missingProbability: 0.015,
       })
-      const target = { waveId: wave.id, siteId, surveyVersionId: wave.survey_version_id }
-      await acceptResponse(ctx, target, today, { id: randomUUID(), waveId: wave.id, answers })
+      await acceptResponseAtSite(ctx, siteId, { id: randomUUID(), waveId: wave.id, answers })
       bySite[siteId] = (bySite[siteId] ?? 0) + 1
     }
   }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Kysely } from 'kysely'
+import type { Kysely, RawBuilder } from 'kysely'
 import type { Database, SurveyAnswers, WaveStatus } from '../database.js'
 
 export interface DeviceWaveAccess {
@@ -47,10 +47,9 @@ export async function findDeviceWaveAccess (db: Kysely<Database>, tokenHash: str
   return access
 }
 
-export interface StoredResponse {
+export interface ResponseToStore {
   id: string
   waveId: string
-  siteId: string
   surveyVersionId: number
   isoWeek: string
   answers: SurveyAnswers
@@ -59,16 +58,41 @@ export interface StoredResponse {
   indicatorValues: Array<boolean | null>
 }
 
+export interface UploadPermit {
+  tokenHash: string
+  /** The study's today, 'YYYY-MM-DD': the wave must be open then, counting its grace days. */
+  today: string
+}
+
 /**
- * Stores a response and its facts in one statement (so in one transaction) and reports whether it was new.
- * A response id that already exists stores nothing: the caller compares it with storedResponseMatches.
+ * Stores a response and its facts in one statement (so one transaction, one round trip) if, and only if,
+ * the device may upload to the wave today: known, not revoked, at one of the wave's sites, the wave opened,
+ * not past its close date plus grace days, and still on the survey version the answers were checked against.
+ * Returns false when nothing was stored — a refusal or an id already there; the caller finds out which.
  */
-export async function insertResponse (db: Kysely<Database>, response: StoredResponse): Promise<boolean> {
+export async function insertResponseIfPermitted (db: Kysely<Database>, permit: UploadPermit, response: ResponseToStore): Promise<boolean> {
+  return await insertAtSiteOf(db, sql`
+    select d.site_id
+    from devices d
+    join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = ${response.waveId}
+    join waves w on w.id = ws.wave_id
+    where d.token_hash = ${permit.tokenHash} and d.revoked_at is null
+      and w.status <> 'planned' and w.survey_version_id = ${response.surveyVersionId}
+      and w.opens_on <= ${permit.today}::date and w.closes_on + w.grace_days >= ${permit.today}::date`, response)
+}
+
+/** Stores a response for a known site without a device (the synthetic seeder); false when the id exists. */
+export async function insertResponseAtSite (db: Kysely<Database>, siteId: string, response: ResponseToStore): Promise<boolean> {
+  return await insertAtSiteOf(db, sql`select ${siteId}::uuid as site_id`, response)
+}
+
+/** The response row and its facts row in one statement, at the site the `site` query yields (none: nothing stored). */
+async function insertAtSiteOf (db: Kysely<Database>, site: RawBuilder<unknown>, response: ResponseToStore): Promise<boolean> {
   const result = await sql<{ response_id: string }>`
-    with inserted as (
+    with site as (${site}), inserted as (
       insert into responses (id, wave_id, site_id, survey_version_id, iso_week, answers)
-      values (${response.id}, ${response.waveId}, ${response.siteId}, ${response.surveyVersionId},
-              ${response.isoWeek}, ${JSON.stringify(response.answers)}::jsonb)
+      select ${response.id}, ${response.waveId}, site_id, ${response.surveyVersionId}, ${response.isoWeek}, ${JSON.stringify(response.answers)}::jsonb
+      from site
       on conflict (id) do nothing
       returning id, wave_id, site_id, survey_version_id, iso_week
     )
