@@ -46,3 +46,28 @@ export { normalQuantile } from './distributions/normal-quantile.js'
 export { studentTQuantile } from './distributions/student-t-quantile.js'
 export { logBeta, regularizedIncompleteBeta } from './distributions/incomplete-beta.js'
 export { inverseRegularizedIncompleteBeta } from './distributions/inverse-incomplete-beta.js'
+
+// Disclosure control of a results release (DESIGN.md, anonymity rule 6)
+export { suppressRelease } from './disclosure-control/suppress-release.js'
+export { auditSuppression } from './disclosure-control/audit-suppression.js'
+export { DEFAULT_THRESHOLD, MINIMUM_THRESHOLD, primarySuppressionRule } from './disclosure-control/primary-rule.js'
+export { changeSuppressionRule } from './disclosure-control/change-rule.js'
+export type {
+  AuditFinding,
+  AuditFindingKind,
+  CellGroup,
+  CellReference,
+  ControlledCell,
+  ControlledTable,
+  DisclosureOptions,
+  ImpliedDimension,
+  PrimaryRule,
+  PrimarySuppressedCell,
+  PublishedCell,
+  ReleaseCell,
+  ReleaseTable,
+  SecondarySuppressedCell,
+  SuppressedCell,
+  SuppressionAudit,
+  SuppressionRule,
+} from './disclosure-control/types.js'
