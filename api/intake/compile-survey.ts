@@ -80,6 +80,7 @@ export function compileSurvey (def: SurveyVersion): CompiledSurvey {
     questions,
     question: (name) => byName.get(name),
     isShown: (question, answers) => new SkipLogic(table, answers).shown(question),
+    liveSkipLogic: (answers) => new SkipLogic(table, answers),
     validate: (answers) => validateWith(answers).problem,
     deriveFacts: (answers) => deriveFacts(facts, answers, new SkipLogic(table, answers)),
     validateAndDerive: (answers) => {

@@ -15,6 +15,12 @@ export interface RandomAnswerOptions {
   extraChoiceProbability?: number
 }
 
+interface SurveyPlan {
+  questions: ReadonlyMap<CompiledQuestion, Plan>
+  /** Whether some visibleIf reads a question that comes at or after its own (so a later answer can hide an earlier one). */
+  readsAhead: boolean
+}
+
 interface Plan {
   /** Choices that are not missing-value codes. */
   substantive: readonly ChoiceValue[]
@@ -22,19 +28,27 @@ interface Plan {
   missing: readonly ChoiceValue[]
 }
 
-const plans = new WeakMap<CompiledSurvey, ReadonlyMap<CompiledQuestion, Plan>>()
+const plans = new WeakMap<CompiledSurvey, SurveyPlan>()
+
+function surveyPlan (compiled: CompiledSurvey): SurveyPlan {
+  let plan = plans.get(compiled)
+  if (plan === undefined) {
+    const missing = new Set<unknown>(compiled.missingValues)
+    const position = new Map(compiled.questions.map((q, i) => [q.name, i]))
+    plan = {
+      questions: new Map(compiled.questions.map((q) => [q, {
+        substantive: q.choices.filter((choice) => !missing.has(choice)),
+        missing: q.choices.filter((choice) => missing.has(choice))
+      }])),
+      readsAhead: compiled.questions.some((q, i) => q.dependsOn.some((name) => (position.get(name) ?? -1) >= i))
+    }
+    plans.set(compiled, plan)
+  }
+  return plan
+}
 
 function planOf (compiled: CompiledSurvey, question: CompiledQuestion): Plan {
-  let survey = plans.get(compiled)
-  if (survey === undefined) {
-    const missing = new Set<unknown>(compiled.missingValues)
-    survey = new Map(compiled.questions.map((q) => [q, {
-      substantive: q.choices.filter((choice) => !missing.has(choice)),
-      missing: q.choices.filter((choice) => missing.has(choice))
-    }]))
-    plans.set(compiled, survey)
-  }
-  const plan = survey.get(question)
+  const plan = surveyPlan(compiled).questions.get(question)
   if (plan === undefined) throw new Error(`question "${question.name}" is not part of this compiled survey`)
   return plan
 }
@@ -52,12 +66,16 @@ const words = ['ok', 'sometimes', 'hard', 'night', 'shelter', 'friend', 'help', 
  */
 export function randomAnswers (compiled: CompiledSurvey, rng: Rng, options: RandomAnswerOptions = {}): Record<string, unknown> {
   const answers: Record<string, unknown> = {}
+  const skip = compiled.liveSkipLogic(answers)
   for (const question of compiled.questions) {
-    if (!compiled.isShown(question, answers)) continue
+    if (!skip.shown(question)) continue
     if (rng() < probability(options.skipProbability, question, 0.08)) continue
     const value = randomValue(compiled, question, rng, options)
-    if (value !== undefined) answers[question.name] = value
+    if (value === undefined) continue
+    answers[question.name] = value
+    skip.changed(question.name)
   }
+  if (!surveyPlan(compiled).readsAhead) return answers
   // A visibleIf that reads a later question may hide an earlier answer; drop such answers until none is left.
   for (;;) {
     const hidden = compiled.questions.filter((question) => Object.hasOwn(answers, question.name) && !compiled.isShown(question, answers))

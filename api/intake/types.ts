@@ -66,6 +66,11 @@ export interface CompiledQuestion {
   dependsOn: readonly string[]
 }
 
+export interface LiveSkipLogic {
+  shown: (question: CompiledQuestion) => boolean
+  changed: (name: string) => void
+}
+
 export interface CompiledSurvey {
   /** Questions that take an answer (html excluded), in survey order. */
   readonly questionNames: readonly string[]
@@ -80,6 +85,11 @@ export interface CompiledSurvey {
   question: (name: string) => CompiledQuestion | undefined
   /** Whether skip logic shows the question for these (possibly partial) answers. */
   isShown: (question: CompiledQuestion, answers: Answers) => boolean
+  /**
+   * Skip logic over an answers object the caller fills in as it goes, evaluating each condition once until
+   * an answer it reads changes: call changed(name) after setting or deleting that answer.
+   */
+  liveSkipLogic: (answers: Answers) => LiveSkipLogic
   /** null when survey-core would accept the response; otherwise the first problem found. */
   validate: (answers: unknown) => AnswerProblem | null
   /** Facts of a response that validate() accepted (what it does with anything else is unspecified). */

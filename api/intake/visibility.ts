@@ -21,6 +21,7 @@ export class ConditionTable {
   /** Per condition, each {name} as written in the expression with the question it reads. */
   private readonly reads: Array<ReadonlyArray<readonly [string, string]>> = []
   private readonly byExpression = new Map<string, CompiledCondition>()
+  private readonly readersByQuestion = new Map<string, number[]>()
   /** Lower-cased name → question name: survey-core resolves {names} in expressions case-insensitively. */
   private readonly questionNames: ReadonlyMap<string, string>
   private readonly freeText: ReadonlySet<string>
@@ -38,6 +39,11 @@ export class ConditionTable {
 
   get size (): number {
     return this.conditions.length
+  }
+
+  /** The ids of the conditions that read a question. */
+  readers (name: string): readonly number[] {
+    return this.readersByQuestion.get(name) ?? []
   }
 
   /** Compiles (or reuses) one visibleIf; owner names its page, panel or question in errors. */
@@ -66,6 +72,11 @@ export class ConditionTable {
     this.results.push(runner.hasFunction() || dependsOn.some((name) => this.freeText.has(name)) ? undefined : new Map())
     this.lookups.push({ total: 0, hits: 0 })
     this.reads.push([...reads])
+    for (const name of dependsOn) {
+      const readers = this.readersByQuestion.get(name)
+      if (readers === undefined) this.readersByQuestion.set(name, [condition.id])
+      else readers.push(condition.id)
+    }
     this.byExpression.set(text, condition)
     return condition
   }
@@ -152,6 +163,11 @@ export class SkipLogic {
       if (!this.holds(condition)) return false
     }
     return true
+  }
+
+  /** Forgets the results that read a question, after its answer changed (the answers object is live). */
+  changed (name: string): void {
+    for (const id of this.table.readers(name)) this.results[id] = 0
   }
 }
 

@@ -25,7 +25,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // A malformed header is an unknown token, not a missing one: it gets the same answer as a forged token.
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1] ?? ''
     await submitResponse(
-      { db: fastify.db, surveys: fastify.surveys, timeZone: fastify.config.STUDY_TIME_ZONE },
+      { db: fastify.db, surveys: fastify.surveys, batcher: fastify.intakeBatcher, timeZone: fastify.config.STUDY_TIME_ZONE },
       token,
       request.body
     )

@@ -1,19 +1,24 @@
 import type { Kysely } from 'kysely'
 import type { Database, SurveyAnswers } from '../db/database.js'
 import { hashDeviceToken } from '../db/queries/devices.js'
-import { findDeviceWaveAccess, insertResponseAtSite, insertResponseIfPermitted, storedResponseMatches } from '../db/queries/responses.js'
+import { findDeviceWaveAccess, insertResponsesAtSite, storedResponseMatches } from '../db/queries/responses.js'
 import type { DeviceWaveAccess, ResponseToStore } from '../db/queries/responses.js'
 import { AppError } from '../errors.js'
 import { addDays, isoWeek, studyToday } from '../study-calendar.js'
 import { indicatorValueArray } from './compiled-surveys.js'
 import type { CompiledSurveyCache, CompiledVersion } from './compiled-surveys.js'
+import type { IntakeBatcher } from './intake-batcher.js'
 
 export interface IntakeContext {
   db: Kysely<Database>
   surveys: CompiledSurveyCache
+  batcher: IntakeBatcher
   timeZone: string
   now?: () => Date
 }
+
+/** What the seeder needs: no device, so no batcher. */
+export type SiteIntakeContext = Omit<IntakeContext, 'batcher'>
 
 export interface ResponseSubmission {
   id: string
@@ -27,9 +32,9 @@ export type IntakeOutcome = 'stored' | 'duplicate'
  * Checks the device, the wave and the answers, then stores the response with its facts. Every refusal is
  * an AppError naming the problem, and nothing is written for it.
  *
- * The usual case costs one round trip: the answers are checked against the wave's (cached, immutable)
- * survey version, then one statement inserts them only if the device may upload to that wave today. Only
- * when that statement stores nothing does a second query find out why.
+ * The usual case costs a share of one round trip: the answers are checked against the wave's (cached,
+ * immutable) survey version, then one batched statement inserts them only if the device may upload to that
+ * wave today. Only when that stores nothing does a second query find out why.
  */
 export async function submitResponse (ctx: IntakeContext, deviceToken: string | undefined, submission: ResponseSubmission): Promise<IntakeOutcome> {
   if (deviceToken === undefined) throw new AppError(401, 'unauthorized', 'a device token is required (Authorization: Bearer <token>)')
@@ -45,7 +50,7 @@ export async function submitResponse (ctx: IntakeContext, deviceToken: string | 
     }
     // Refusals of the device or the wave come before complaints about the answers.
     const response = await checkedResponse(version, submission, permit.today, explainRefusal)
-    if (await insertResponseIfPermitted(ctx.db, permit, response)) return 'stored'
+    if (await ctx.batcher.store({ permit, response })) return 'stored'
 
     const access = await explainRefusal()
     if (access.wave.surveyVersionId !== version.surveyVersionId && attempt === 0) {
@@ -61,11 +66,11 @@ export async function submitResponse (ctx: IntakeContext, deviceToken: string | 
  * Validates and stores a response at a given site, skipping the device check. The synthetic seeder uses it,
  * so that seeded data passes exactly the validation and fact derivation that intake does.
  */
-export async function acceptResponseAtSite (ctx: IntakeContext, siteId: string, submission: ResponseSubmission): Promise<IntakeOutcome> {
+export async function acceptResponseAtSite (ctx: SiteIntakeContext, siteId: string, submission: ResponseSubmission): Promise<IntakeOutcome> {
   const version = await ctx.surveys.forWave(submission.waveId)
   if (version === undefined) throw new AppError(404, 'wave_not_found', `wave ${submission.waveId} does not exist`)
   const response = await checkedResponse(version, submission, studyToday(ctx.timeZone, ctx.now?.() ?? new Date()), async () => {})
-  if (await insertResponseAtSite(ctx.db, siteId, response)) return 'stored'
+  if ((await insertResponsesAtSite(ctx.db, siteId, [response])).has(response.id)) return 'stored'
   return await duplicateOrConflict(ctx.db, submission)
 }
 

@@ -7,7 +7,7 @@ import type { Rng } from '../intake/rng.js'
 import type { ChoiceValue, CompiledQuestion } from '../intake/types.js'
 import { AppError, notFound } from '../errors.js'
 import { acceptResponseAtSite } from './intake.js'
-import type { IntakeContext } from './intake.js'
+import type { SiteIntakeContext } from './intake.js'
 
 /**
  * Lifetime ("ever") exposure per violence type, roughly where the studies in DESIGN.md put it
@@ -52,7 +52,7 @@ export interface SyntheticResult {
  * Fills a wave with plausible responses that go through the same validation and fact derivation as intake.
  * Answers are deterministic for a seed; response ids are random, as a tablet's are.
  */
-export async function seedSyntheticResponses (ctx: IntakeContext, options: SyntheticOptions): Promise<SyntheticResult> {
+export async function seedSyntheticResponses (ctx: SiteIntakeContext, options: SyntheticOptions): Promise<SyntheticResult> {
   const { wave, siteIds } = await loadWave(ctx.db, options.waveId)
   const version = await ctx.surveys.get(wave.survey_version_id)
   const rng = mulberry32(options.seed ?? 1)

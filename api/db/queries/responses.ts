@@ -64,44 +64,69 @@ export interface UploadPermit {
   today: string
 }
 
+export interface PermittedUpload {
+  permit: UploadPermit
+  response: ResponseToStore
+}
+
 /**
- * Stores a response and its facts in one statement (so one transaction, one round trip) if, and only if,
- * the device may upload to the wave today: known, not revoked, at one of the wave's sites, the wave opened,
- * not past its close date plus grace days, and still on the survey version the answers were checked against.
- * Returns false when nothing was stored — a refusal or an id already there; the caller finds out which.
+ * Stores responses with their facts in one statement (one transaction, one round trip for the whole
+ * batch), each one if, and only if, its device may upload to its wave that day: known, not revoked, at one
+ * of the wave's sites, the wave opened and not past its close date plus grace days, and still on the survey
+ * version the answers were checked against. Returns the ids stored; an id missing from it was refused or
+ * was there already, and the caller finds out which.
  */
-export async function insertResponseIfPermitted (db: Kysely<Database>, permit: UploadPermit, response: ResponseToStore): Promise<boolean> {
-  return await insertAtSiteOf(db, sql`
-    select d.site_id
-    from devices d
-    join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = ${response.waveId}
+export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<Set<string>> {
+  const input = uploads.map(({ permit, response }) => ({ ...responseRecord(response), token_hash: permit.tokenHash, today: permit.today }))
+  return await insertFrom(db, sql`
+    select distinct on (i.id) i.id, i.wave_id, d.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values
+    from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, token_hash text, today date)
+    join devices d on d.token_hash = i.token_hash and d.revoked_at is null
+    join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
     join waves w on w.id = ws.wave_id
-    where d.token_hash = ${permit.tokenHash} and d.revoked_at is null
-      and w.status <> 'planned' and w.survey_version_id = ${response.surveyVersionId}
-      and w.opens_on <= ${permit.today}::date and w.closes_on + w.grace_days >= ${permit.today}::date`, response)
+    where w.status <> 'planned' and w.survey_version_id = i.survey_version_id
+      and w.opens_on <= i.today and w.closes_on + w.grace_days >= i.today
+    order by i.id`)
 }
 
-/** Stores a response for a known site without a device (the synthetic seeder); false when the id exists. */
-export async function insertResponseAtSite (db: Kysely<Database>, siteId: string, response: ResponseToStore): Promise<boolean> {
-  return await insertAtSiteOf(db, sql`select ${siteId}::uuid as site_id`, response)
+/** Stores responses at a known site without a device check (the synthetic seeder); returns the ids stored. */
+export async function insertResponsesAtSite (db: Kysely<Database>, siteId: string, responses: readonly ResponseToStore[]): Promise<Set<string>> {
+  const input = responses.map((response) => ({ ...responseRecord(response), site_id: siteId }))
+  return await insertFrom(db, sql`
+    select distinct on (i.id) i.id, i.wave_id, i.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values
+    from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, site_id uuid)
+    order by i.id`)
 }
 
-/** The response row and its facts row in one statement, at the site the `site` query yields (none: nothing stored). */
-async function insertAtSiteOf (db: Kysely<Database>, site: RawBuilder<unknown>, response: ResponseToStore): Promise<boolean> {
+const RECORD_COLUMNS = sql.raw('id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[]')
+
+function responseRecord (response: ResponseToStore) {
+  return {
+    id: response.id,
+    wave_id: response.waveId,
+    survey_version_id: response.surveyVersionId,
+    iso_week: response.isoWeek,
+    answers: response.answers,
+    gender: response.gender,
+    age_group: response.ageGroup,
+    indicator_values: response.indicatorValues,
+  }
+}
+
+/** Inserts the rows `rows` yields into responses and response_facts, skipping ids already stored. */
+async function insertFrom (db: Kysely<Database>, rows: RawBuilder<unknown>): Promise<Set<string>> {
   const result = await sql<{ response_id: string }>`
-    with site as (${site}), inserted as (
+    with target as (${rows}), inserted as (
       insert into responses (id, wave_id, site_id, survey_version_id, iso_week, answers)
-      select ${response.id}, ${response.waveId}, site_id, ${response.surveyVersionId}, ${response.isoWeek}, ${JSON.stringify(response.answers)}::jsonb
-      from site
+      select id, wave_id, site_id, survey_version_id, iso_week, answers from target
       on conflict (id) do nothing
-      returning id, wave_id, site_id, survey_version_id, iso_week
+      returning id
     )
     insert into response_facts (response_id, wave_id, site_id, survey_version_id, iso_week, gender, age_group, indicator_values)
-    select id, wave_id, site_id, survey_version_id, iso_week, ${response.gender}, ${response.ageGroup},
-           ${pgBooleanArray(response.indicatorValues)}::boolean[]
-    from inserted
+    select t.id, t.wave_id, t.site_id, t.survey_version_id, t.iso_week, t.gender, t.age_group, t.indicator_values
+    from target t join inserted using (id)
     returning response_id`.execute(db)
-  return result.rows.length === 1
+  return new Set(result.rows.map((row) => row.response_id))
 }
 
 /** Whether the stored response with this id has the same wave and answers (a retried upload) or not (a clash). */
@@ -114,9 +139,4 @@ export async function storedResponseMatches (db: Kysely<Database>, id: string, w
     .where('id', '=', id)
     .executeTakeFirst()
   return row?.same === true
-}
-
-// An array literal as text, so that pg and PGlite send the same parameter (both cast it with ::boolean[]).
-function pgBooleanArray (values: ReadonlyArray<boolean | null>): string {
-  return `{${values.map((value) => value === null ? 'NULL' : value ? 't' : 'f').join(',')}}`
 }

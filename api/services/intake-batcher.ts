@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
+import { insertResponsesIfPermitted } from '../db/queries/responses.js'
+import type { PermittedUpload } from '../db/queries/responses.js'
+import { isDatabaseUnavailable } from '../errors.js'
+
+interface Waiting {
+  upload: PermittedUpload
+  resolve: (stored: boolean) => void
+  reject: (error: unknown) => void
+}
+
+export interface BatcherOptions {
+  /** Batches being written at once; requests that arrive meanwhile wait and go together in the next one. */
+  concurrency?: number
+  maxBatch?: number
+}
+
+/**
+ * Groups the uploads that arrive while earlier ones are being written into one multi-row statement, so that
+ * under load many responses share one round trip and one commit (the commit is the cost of intake, not
+ * Fastify). Nothing is acknowledged before its batch has committed; a batch that fails for any reason other
+ * than the database being away is retried one upload at a time, so one bad row cannot fail its neighbours.
+ * Only requests in flight are held here: the API stays stateless.
+ */
+export class IntakeBatcher {
+  readonly #waiting: Waiting[] = []
+  readonly #concurrency: number
+  readonly #maxBatch: number
+  #writing = 0
+
+  constructor (private readonly db: Kysely<Database>, options: BatcherOptions = {}) {
+    this.#concurrency = options.concurrency ?? 2
+    this.#maxBatch = options.maxBatch ?? 200
+  }
+
+  /** Resolves true when stored, false when refused or already there, once the batch has committed. */
+  store (upload: PermittedUpload): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ upload, resolve, reject })
+      this.#drain()
+    })
+  }
+
+  #drain (): void {
+    while (this.#writing < this.#concurrency && this.#waiting.length > 0) {
+      const batch = this.#waiting.splice(0, this.#maxBatch)
+      this.#writing += 1
+      this.#write(batch).finally(() => {
+        this.#writing -= 1
+        this.#drain()
+      })
+    }
+  }
+
+  async #write (batch: Waiting[]): Promise<void> {
+    try {
+      const stored = await insertResponsesIfPermitted(this.db, batch.map((item) => item.upload))
+      for (const item of batch) item.resolve(stored.has(item.upload.response.id))
+    } catch (error) {
+      if (batch.length === 1 || isDatabaseUnavailable(error)) {
+        for (const item of batch) item.reject(error)
+        return
+      }
+      await Promise.all(batch.map((item) => this.#write([item])))
+    }
+  }
+}
