@@ -78,6 +78,29 @@ describe('POST /api/responses', () => {
     expect(row.answers.gender).toBe('woman')
   })
 
+  it('stores concurrent uploads once each, even the same response sent twice at the same moment', async () => {
+    const { device: revoked, token: revokedToken } = await enrolDevice(database.db, study.site.id, 'Revoked in the crowd')
+    await revokeDevice(database.db, revoked.id)
+    const before = await responseTableCounts(database.db)
+    const ids = Array.from({ length: 40 }, () => randomUUID())
+    const bodies = ids.map((id) => ({ id, waveId: study.wave.id, answers: VALID_ANSWERS }))
+    const replies = await Promise.all([
+      ...bodies.map((body) => post(body)),
+      ...bodies.slice(0, 10).map((body) => post(body)), // retries racing their originals
+      post({ id: randomUUID(), waveId: study.wave.id, answers: VALID_ANSWERS }, revokedToken),
+      post({ ...bodies[11]!, answers: { gender: 'man' } }), // a clash racing the original
+    ])
+    const statuses = replies.map((reply) => reply.statusCode)
+    expect(statuses.slice(0, 50).filter((_, index) => index !== 11).every((status) => status === 201)).toBe(true)
+    expect(statuses[50]).toBe(401)
+    // Whichever of the two clashing uploads came first is kept; the other is refused.
+    expect([statuses[11], statuses[51]].sort()).toEqual([201, 409])
+    const after = await responseTableCounts(database.db)
+    expect(after).toEqual({ responses: before.responses + 40, facts: before.facts + 40 })
+    const stored = await database.db.selectFrom('responses').select('id').where('id', 'in', ids).execute()
+    expect(stored).toHaveLength(40)
+  })
+
   describe('bad input gets a 4xx that names the problem and stores nothing', () => {
     const cases: Array<{ name: string, status: number, code: string, message: RegExp, request: () => ReturnType<typeof post> | Promise<ReturnType<typeof post>> }> = [
       { name: 'no device token', status: 401, code: 'unauthorized', message: /device token is required/, request: () => post(validBody(), null) },
