@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
+import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
 import { PGliteDialect } from './pglite-dialect.js'
@@ -37,7 +39,7 @@ export async function connectDatabase (options: ConnectOptions): Promise<Databas
     })
     // An idle client that loses its server emits 'error' on the pool; without a listener that kills the process.
     pool.on('error', () => {})
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgresql' }
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) }), engine: 'postgresql' }
   }
   const pglite = options.pglite ?? await openPGlite(options.dataDir ?? './data')
   return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), engine: 'pglite' }
@@ -54,6 +56,42 @@ export const PGLITE_PARSERS = {
   [OID.int8]: toNumber,
   [OID.numeric]: toNumber,
   [OID.date]: asText,
+}
+
+/** Marks a query to run as a named prepared statement on PostgreSQL (PGlite has no use for it). */
+export const PREPARED = '/* prepared */'
+
+/**
+ * A pool whose clients run queries that start with PREPARED as named prepared statements, so PostgreSQL
+ * plans them once per connection instead of on every call: intake's insert took 1.1 ms to plan and under
+ * 1 ms to run. Kysely's pg driver only sends unnamed statements, hence this thin wrapper.
+ */
+function preparingPool (pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect()
+      // Strings only: nothing here streams through cursors.
+      const query = async (text: string, values: readonly unknown[]) => text.startsWith(PREPARED)
+        ? await client.query({ name: statementName(text), text, values: [...values] })
+        : await client.query(text, [...values])
+      return {
+        query: query as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      }
+    },
+    end: async () => { await pool.end() },
+  }
+}
+
+const statementNames = new Map<string, string>()
+
+function statementName (text: string): string {
+  let name = statementNames.get(text)
+  if (name === undefined) {
+    name = `p_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`
+    statementNames.set(text, name)
+  }
+  return name
 }
 
 function pgTypeParser (oid: number, format?: 'text' | 'binary'): (value: string) => unknown {

@@ -44,13 +44,34 @@ export class IntakeBatcher {
 
   #drain (): void {
     while (this.#writing < this.#concurrency && this.#waiting.length > 0) {
-      const batch = this.#waiting.splice(0, this.#maxBatch)
+      const batch = this.#takeBatch()
       this.#writing += 1
       this.#write(batch).finally(() => {
         this.#writing -= 1
         this.#drain()
       })
     }
+  }
+
+  /**
+   * The oldest waiting uploads, one per response id: a retry racing its original (or a clash) waits for the
+   * next batch, so that "stored" always means this upload's content was stored.
+   */
+  #takeBatch (): Waiting[] {
+    const ids = new Set<string>()
+    const batch: Waiting[] = []
+    const later: Waiting[] = []
+    for (const item of this.#waiting) {
+      const id = item.upload.response.id
+      if (batch.length < this.#maxBatch && !ids.has(id)) {
+        ids.add(id)
+        batch.push(item)
+      } else {
+        later.push(item)
+      }
+    }
+    this.#waiting.splice(0, this.#waiting.length, ...later)
+    return batch
   }
 
   async #write (batch: Waiting[]): Promise<void> {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely, RawBuilder } from 'kysely'
+import { PREPARED } from '../connect.js'
 import type { Database, SurveyAnswers, WaveStatus } from '../database.js'
 
 export interface DeviceWaveAccess {
@@ -115,7 +116,8 @@ function responseRecord (response: ResponseToStore) {
 
 /** Inserts the rows `rows` yields into responses and response_facts, skipping ids already stored. */
 async function insertFrom (db: Kysely<Database>, rows: RawBuilder<unknown>): Promise<Set<string>> {
-  const result = await sql<{ response_id: string }>`
+  // The statement text depends only on which of the two callers built `rows`, so it is prepared once.
+  const result = await sql<{ response_id: string }>`${sql.raw(PREPARED)}
     with target as (${rows}), inserted as (
       insert into responses (id, wave_id, site_id, survey_version_id, iso_week, answers)
       select id, wave_id, site_id, survey_version_id, iso_week, answers from target
