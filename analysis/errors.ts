@@ -13,6 +13,7 @@ export type AnalysisInputErrorCode =
   | 'invalid_probability'
   | 'invalid_parameter'
   | 'invalid_design'
+  | 'invalid_file'
 
 export class AnalysisInputError extends Error {
   override readonly name = 'AnalysisInputError'

@@ -71,3 +71,11 @@ export type {
   SuppressionAudit,
   SuppressionRule,
 } from './disclosure-control/types.js'
+
+// Results tables from counts per cell and site, and the flat respondent-level file (API, analyze CLI, export)
+export { ESTIMATOR_OF, MISSING_CATEGORY, RESULTS_METHODS, buildResultsTable } from './results-table.js'
+export type { ClusterCellCounts, IndicatorCounts, ResultRow, ResultsMethod, ResultsTableRequest } from './results-table.js'
+export { FLAT_DIMENSION_COLUMNS, formatCsvRow, parseCsv, parseFlatFile, parseJsonLines } from './flat-file.js'
+export type { FlatFileFormat, FlatTable } from './flat-file.js'
+export { SINGLE_CLUSTER, defaultIndicators, flatFileCounts } from './flat-file-counts.js'
+export type { FlatAnalysisOptions, FlatCounts } from './flat-file-counts.js'

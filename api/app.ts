@@ -7,6 +7,7 @@ import configPlugin from './plugins/app/config.js'
 import dbPlugin from './plugins/app/db.js'
 import healthRoutes from './routes/health.js'
 import responseRoutes from './routes/responses.js'
+import resultRoutes from './routes/results.js'
 import surveyRoutes from './routes/surveys.js'
 
 export interface AppOptions {
@@ -26,6 +27,7 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(healthRoutes, { prefix: '/api/health' })
   await fastify.register(surveyRoutes, { prefix: '/api/surveys' })
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
+  await fastify.register(resultRoutes, { prefix: '/api/results' })
 }
 
 /**
