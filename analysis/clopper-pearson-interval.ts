@@ -14,7 +14,9 @@ import type { BinomialCounts, IntervalOptions } from './wilson-interval.js'
  * and the upper is 1 − (α/2)^(1/n); at yes = n the upper limit is 1 and the lower is (α/2)^(1/n)
  * (closed forms of the same quantiles; the first is computed as −expm1(ln(α/2)/n) to keep its digits
  * for large n). Same limits as R's `binom.test(yes, n)$conf.int`.
- * Coverage is at least the nominal level, so the interval is wider than Wilson's.
+ * Coverage is at least the nominal level. The interval is usually wider than Wilson's and contains
+ * it at levels up to 90 %, but not always at 95 % and above: at 95 %, 0/46 gives an upper limit of
+ * 0.077062 against Wilson's 0.077074 (near 0 yes, −ln(α/2) < z² once the level passes ≈ 0.937).
  *
  * Reference: C. J. Clopper and E. S. Pearson (1934), "The use of confidence or fiducial limits
  * illustrated in the case of the binomial", Biometrika 26, 404–413; Newcombe (1998), Statistics
