@@ -7,18 +7,8 @@
  */
 import { performance } from 'node:perf_hooks'
 import { auditSuppression, suppressRelease } from '../../analysis/index.js'
+import { mulberry32 } from '../../api/intake/rng.js'
 import type { ControlledTable, ImpliedDimension, ReleaseTable } from '../../analysis/index.js'
-
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const random = mulberry32(20240601)
 const respondents = Number(process.argv[2] ?? 3000)

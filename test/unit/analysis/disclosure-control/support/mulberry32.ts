@@ -1,14 +1,5 @@
-/** mulberry32: a tiny seeded PRNG (Tommy Ettinger), so that every randomized test is reproducible. */
-export function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The one seeded PRNG of the project (api/intake/rng.ts), re-exported so these tests keep their imports.
+export { mulberry32 } from '../../../../../api/intake/rng.js'
 
 /** A whole number in [low, high]. */
 export function integer (random: () => number, low: number, high: number): number {
