@@ -19,6 +19,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          // The kiosk in headless Chromium against the real app, on the same engines as 'db'.
+          name: 'web',
+          include: ['test/web/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/build-kiosk.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 })

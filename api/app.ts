@@ -3,8 +3,12 @@ import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/connect.js'
 import { AppError, isDatabaseUnavailable } from './errors.js'
 import type { ErrorReply } from './schemas/common.js'
+import helmetPlugin from './plugins/external/helmet.js'
 import configPlugin from './plugins/app/config.js'
 import dbPlugin from './plugins/app/db.js'
+import kioskStatic from './plugins/external/kiosk-static.js'
+import deviceRoutes from './routes/devices.js'
+import kioskRoutes from './routes/kiosk.js'
 import healthRoutes from './routes/health.js'
 import responseRoutes from './routes/responses.js'
 import resultRoutes from './routes/results.js'
@@ -17,6 +21,7 @@ export interface AppOptions {
 
 /** The whole API as one plugin; server.ts and the tests register it on their own Fastify instance. */
 export default async function app (fastify: FastifyInstance, { config, database }: AppOptions): Promise<void> {
+  await fastify.register(helmetPlugin)
   await fastify.register(configPlugin, { config })
   await fastify.register(dbPlugin, { database })
 
@@ -28,6 +33,9 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(surveyRoutes, { prefix: '/api/surveys' })
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
   await fastify.register(resultRoutes, { prefix: '/api/results' })
+  await fastify.register(deviceRoutes, { prefix: '/api/devices' })
+  await fastify.register(kioskRoutes, { prefix: '/api/kiosk' })
+  await fastify.register(kioskStatic)
 }
 
 /**
@@ -49,8 +57,28 @@ export function serverOptions (config: Pick<Config, 'LOG_LEVEL'>, stream?: NodeJ
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
     // Refuse unexpected fields rather than silently dropping them (Fastify's default removes them).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      // ajv-formats' uuid also takes "urn:uuid:…", which PostgreSQL's uuid type refuses (a 500 found by
+      // fuzzing): on our wire a uuid is the hyphenated hex form both accept.
+      onCreate: (ajv) => { ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i) },
+    },
+    frameworkErrors: handleFrameworkError,
   }
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a malformed %-escape in the path, a path parameter
+ * over maxParamLength): Fastify's own answer has another shape and echoes the whole path, so they get ours,
+ * with the strictest headers (helmet's hook does not run for them).
+ */
+function handleFrameworkError (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? 'a part of the address is too long'
+    : 'the address is not valid (a malformed %-escape or parameter)'
+  return reply.code(error.statusCode ?? 400)
+    .headers({ 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' })
+    .send(errorReply('bad_request', message))
 }
 
 function handleError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {

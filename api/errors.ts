@@ -15,6 +15,10 @@ export type ErrorCode =
   | 'unknown_dimension'
   | 'unknown_method'
   | 'rate_limited'
+  | 'enrolment_code_unknown'
+  | 'enrolment_code_expired'
+  | 'enrolment_code_used'
+  | 'no_open_wave'
   | 'database_unavailable'
   | 'internal'
 

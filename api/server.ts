@@ -7,7 +7,7 @@ import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { DatabaseHandle } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
-import { isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
+import { demoEnrolmentCode, isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
 import type { DemoData } from './db/seed-demo.js'
 
 async function start (): Promise<void> {
@@ -25,6 +25,14 @@ async function start (): Promise<void> {
   })
   await fastify.listen({ port: config.PORT, host: config.HOST })
   printWelcome(fastify.listeningOrigin, config, database, demo)
+  if (demo !== undefined) await printDemoEnrolment(fastify.listeningOrigin, database)
+}
+
+async function printDemoEnrolment (origin: string, database: DatabaseHandle): Promise<void> {
+  const enrolment = await demoEnrolmentCode(database.db)
+  if (enrolment === undefined) return
+  process.stdout.write(`Kiosk: open ${origin}/kiosk/ and enrol it with the one-time code ${enrolment.code} ` +
+    `(${enrolment.siteName}, valid 24 hours; make more with npm run enrolment:create -- --site SITE_ID).\n\n`)
 }
 
 async function prepareDemo (config: Config, database: DatabaseHandle): Promise<DemoData | undefined> {

@@ -24,7 +24,7 @@ export interface SurveyVersionTable {
   published_at: CreatedAt
 }
 
-/** One row per indicator name ever published; its id is the indicator's index in response_facts.indicator_values. */
+/** One row per indicator name ever published; its id is the indicator's index in response_facts.indicator_values (and fixes its lane). */
 export interface IndicatorTable {
   id: Generated<number>
   name: string
@@ -66,6 +66,21 @@ export interface DeviceTable {
   revoked_at: Date | null
 }
 
+export interface EnrolmentCodeTable {
+  id: Generated<string>
+  site_id: string
+  code_hash: string
+  label: string | null
+  created_at: CreatedAt
+  expires_at: Date
+  used_at: Date | null
+  device_id: string | null
+}
+
+export interface EnrolmentFailureTable {
+  attempted_at: Generated<Date>
+}
+
 /** No serial key, no timestamp, no device: see DESIGN.md, anonymity rules 1–3. */
 export interface ResponseTable {
   id: string
@@ -86,6 +101,13 @@ export interface ResponseFactTable {
   age_group: string | null
   /** Indexed by indicators.id (1-based): true yes, false no, null missing or not in this version. */
   indicator_values: Array<boolean | null>
+  /**
+   * Bit-packed lanes derived from indicator_values (api/db/fact-lanes.ts): three indicators per int8 in
+   * 21-bit fields, 1 where the value is yes (yes_lanes) or known (known_lanes). Written as numbers (each
+   * below 2^43); read back as int8 text on PostgreSQL and as numbers on PGlite, so read them in SQL only.
+   */
+  yes_lanes: ColumnType<Array<string | number>, number[], number[]>
+  known_lanes: ColumnType<Array<string | number>, number[], number[]>
 }
 
 export interface Database {
@@ -95,6 +117,8 @@ export interface Database {
   waves: WaveTable
   wave_sites: WaveSiteTable
   devices: DeviceTable
+  enrolment_codes: EnrolmentCodeTable
+  enrolment_failures: EnrolmentFailureTable
   responses: ResponseTable
   response_facts: ResponseFactTable
 }
@@ -106,5 +130,6 @@ export type NewSite = Insertable<SiteTable>
 export type WaveRow = Selectable<WaveTable>
 export type NewWave = Insertable<WaveTable>
 export type DeviceRow = Selectable<DeviceTable>
+export type EnrolmentCodeRow = Selectable<EnrolmentCodeTable>
 export type NewResponse = Insertable<ResponseTable>
 export type NewResponseFact = Insertable<ResponseFactTable>

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import { addDays, studyToday } from '../study-calendar.js'
 import type { Database, NewSite } from './database.js'
 import { enrolDevice } from './queries/devices.js'
+import { createEnrolmentCode } from './queries/enrolment-codes.js'
 import { createSite } from './queries/sites.js'
 import { findSurveyVersion } from './queries/survey-versions.js'
 import { createWave } from './queries/waves.js'
@@ -61,4 +62,11 @@ export function readDemoData (dataDir: string): DemoData | undefined {
   if (!existsSync(file)) return undefined
   const [waveId, deviceToken] = readFileSync(file, 'utf8').trim().split(' ')
   return waveId === undefined || deviceToken === undefined ? undefined : { waveId, deviceToken }
+}
+
+/** A fresh one-time code for the first demo site, made on every demo start so the kiosk can be enrolled. */
+export async function demoEnrolmentCode (db: Kysely<Database>): Promise<{ code: string, siteName: string } | undefined> {
+  const site = await db.selectFrom('sites').select(['id', 'name']).where('name', '=', DEMO_SITES[0]!.name).executeTakeFirst()
+  if (site === undefined) return undefined
+  return { code: (await createEnrolmentCode(db, site.id, 'Demo tablet')).code, siteName: site.name }
 }

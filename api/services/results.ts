@@ -23,6 +23,8 @@ export interface ResultsRequest {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** What survey-definitions/indicator-map.ts allows an indicator to be called. */
+const INDICATOR_NAME = /^[a-z][a-z0-9_]*$/
 const list = (text: string | undefined): string[] =>
   [...new Set((text ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''))]
 const quoted = (names: readonly string[]): string => names.map((name) => `"${name}"`).join(', ')
@@ -116,7 +118,9 @@ async function checkedIndicators (db: Kysely<Database>, text: string | undefined
     if (all.length === 0) throw badRequest('the waves\' survey versions define no indicators')
     return all
   }
-  const found = await findIndicators(db, names)
+  // Only a well-formed name can be in the table; others (a NUL among them, which PostgreSQL refuses as text
+  // and answered with a 500, found by fuzzing) are unknown without asking the database.
+  const found = await findIndicators(db, names.filter((name) => INDICATOR_NAME.test(name)))
   const unknown = names.filter((name) => !found.has(name))
   if (unknown.length > 0) throw new AppError(400, 'unknown_indicator', `unknown indicator ${quoted(unknown)}: no published survey version defines it`)
   return names.map((name) => found.get(name) as IndicatorRef)

@@ -4,7 +4,7 @@ import type { Database } from '../db/database.js'
 import { randomAnswers } from '../intake/random-answers.js'
 import { mulberry32, weightedIndex } from '../intake/rng.js'
 import type { Rng } from '../intake/rng.js'
-import type { ChoiceValue, CompiledQuestion } from '../intake/types.js'
+import type { ChoiceValue, CompiledQuestion, CompiledSurvey } from '../intake/types.js'
 import { AppError, notFound } from '../errors.js'
 import { acceptResponseAtSite } from './intake.js'
 import type { SiteIntakeContext } from './intake.js'
@@ -56,25 +56,39 @@ export async function seedSyntheticResponses (ctx: SiteIntakeContext, options: S
   const { wave, siteIds } = await loadWave(ctx.db, options.waveId)
   const version = await ctx.surveys.get(wave.survey_version_id)
   const rng = mulberry32(options.seed ?? 1)
-  const siteFactor = new Map(siteIds.map((id) => [id, 0.75 + 0.5 * hashFraction(id)]))
+  const siteFactor = new Map(siteIds.map((id) => [id, siteExposureFactor(id)]))
   const bySite: Record<string, number> = Object.fromEntries(siteIds.map((id) => [id, 0]))
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < options.responses) {
       next += 1
       const siteId = siteIds[Math.floor(rng() * siteIds.length)] as string
-      const answers = randomAnswers(version.survey, rng, {
-        weight: respondentWeights(rng, siteFactor.get(siteId) ?? 1),
-        // Item non-response of a few per cent, as in interviewer-free surveys of this group.
-        skipProbability: 0.015,
-        missingProbability: 0.015,
-      })
+      const answers = syntheticAnswers(version.survey, rng, siteFactor.get(siteId) ?? 1)
       await acceptResponseAtSite(ctx, siteId, { id: randomUUID(), waveId: wave.id, answers })
       bySite[siteId] = (bySite[siteId] ?? 0) + 1
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker))
   return { stored: options.responses, bySite }
+}
+
+/**
+ * One plausible respondent's answers (valid for the survey): gender first, then exposure to each violence
+ * type scaled by gender, the site's factor (siteExposureFactor) and a personal factor, with a few per cent
+ * of items skipped or answered "prefer not to say". The bench seeds its facts from these too.
+ */
+export function syntheticAnswers (survey: CompiledSurvey, rng: Rng, siteFactor: number): Record<string, unknown> {
+  return randomAnswers(survey, rng, {
+    weight: respondentWeights(rng, siteFactor),
+    // Item non-response of a few per cent, as in interviewer-free surveys of this group.
+    skipProbability: 0.015,
+    missingProbability: 0.015,
+  })
+}
+
+/** A site's exposure factor, 0.75–1.25, fixed by its id: sites differ, so the design has a cluster effect. */
+export function siteExposureFactor (siteId: string): number {
+  return 0.75 + 0.5 * hashFraction(siteId)
 }
 
 async function loadWave (db: Kysely<Database>, waveId: string) {

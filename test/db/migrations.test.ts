@@ -4,7 +4,7 @@ import { migrateDownToEmpty, migrateToLatest, migrationState } from '../../api/d
 import { openEmptyDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
-const TABLES = ['devices', 'indicators', 'response_facts', 'responses', 'sites', 'survey_versions', 'wave_sites', 'waves']
+const TABLES = ['devices', 'enrolment_codes', 'enrolment_failures', 'indicators', 'response_facts', 'responses', 'sites', 'survey_versions', 'wave_sites', 'waves']
 
 async function publicTables (database: TestDatabase): Promise<string[]> {
   const rows = await sql<{ table_name: string }>`

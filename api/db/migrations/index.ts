@@ -3,6 +3,8 @@ import * as createSurveyVersions from './2026-11-26T0200_create_survey_versions.
 import * as createSitesAndWaves from './2026-11-26T0210_create_sites_and_waves.js'
 import * as createDevices from './2026-11-26T0220_create_devices.js'
 import * as createResponses from './2026-11-26T0230_create_responses.js'
+import * as responseFactsLanes from './2026-11-26T0300_response_facts_lanes.js'
+import * as createEnrolmentCodes from './2026-11-26T0310_create_enrolment_codes.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -13,4 +15,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0210_create_sites_and_waves': createSitesAndWaves,
   '2026-11-26T0220_create_devices': createDevices,
   '2026-11-26T0230_create_responses': createResponses,
+  '2026-11-26T0300_response_facts_lanes': responseFactsLanes,
+  '2026-11-26T0310_create_enrolment_codes': createEnrolmentCodes,
 }

@@ -28,3 +28,18 @@ export async function enrolDevice (db: Kysely<Database>, siteId: string, label: 
 export async function revokeDevice (db: Kysely<Database>, deviceId: string): Promise<void> {
   await db.updateTable('devices').set({ revoked_at: new Date() }).where('id', '=', deviceId).where('revoked_at', 'is', null).execute()
 }
+
+export interface DeviceAccess {
+  siteId: string
+  siteName: string
+  revoked: boolean
+}
+
+export async function findDeviceByToken (db: Kysely<Database>, token: string): Promise<DeviceAccess | undefined> {
+  const row = await db.selectFrom('devices')
+    .innerJoin('sites', 'sites.id', 'devices.site_id')
+    .select(['devices.site_id', 'sites.name', 'devices.revoked_at'])
+    .where('devices.token_hash', '=', hashDeviceToken(token))
+    .executeTakeFirst()
+  return row === undefined ? undefined : { siteId: row.site_id, siteName: row.name, revoked: row.revoked_at !== null }
+}

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Kysely, RawBuilder } from 'kysely'
 import { PREPARED } from '../connect.js'
 import type { Database, SurveyAnswers, WaveStatus } from '../database.js'
+import { factLanes } from '../fact-lanes.js'
 
 export interface DeviceWaveAccess {
   siteId: string
@@ -80,7 +81,8 @@ export interface PermittedUpload {
 export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<Set<string>> {
   const input = uploads.map(({ permit, response }) => ({ ...responseRecord(response), token_hash: permit.tokenHash, today: permit.today }))
   return await insertFrom(db, sql`
-    select distinct on (i.id) i.id, i.wave_id, d.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values
+    select distinct on (i.id) i.id, i.wave_id, d.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values,
+           i.yes_lanes, i.known_lanes
     from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, token_hash text, today date)
     join devices d on d.token_hash = i.token_hash and d.revoked_at is null
     join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
@@ -94,14 +96,18 @@ export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads:
 export async function insertResponsesAtSite (db: Kysely<Database>, siteId: string, responses: readonly ResponseToStore[]): Promise<Set<string>> {
   const input = responses.map((response) => ({ ...responseRecord(response), site_id: siteId }))
   return await insertFrom(db, sql`
-    select distinct on (i.id) i.id, i.wave_id, i.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values
+    select distinct on (i.id) i.id, i.wave_id, i.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values,
+           i.yes_lanes, i.known_lanes
     from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, site_id uuid)
     order by i.id`)
 }
 
-const RECORD_COLUMNS = sql.raw('id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[]')
+const RECORD_COLUMNS = sql.raw('id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[], ' +
+  'yes_lanes int8[], known_lanes int8[]')
 
 function responseRecord (response: ResponseToStore) {
+  // The lanes are derived here, from the same values, so nothing that builds a ResponseToStore can get them wrong.
+  const lanes = factLanes(response.indicatorValues)
   return {
     id: response.id,
     wave_id: response.waveId,
@@ -111,6 +117,8 @@ function responseRecord (response: ResponseToStore) {
     gender: response.gender,
     age_group: response.ageGroup,
     indicator_values: response.indicatorValues,
+    yes_lanes: lanes.yes,
+    known_lanes: lanes.known,
   }
 }
 
@@ -124,8 +132,10 @@ async function insertFrom (db: Kysely<Database>, rows: RawBuilder<unknown>): Pro
       on conflict (id) do nothing
       returning id
     )
-    insert into response_facts (response_id, wave_id, site_id, survey_version_id, iso_week, gender, age_group, indicator_values)
-    select t.id, t.wave_id, t.site_id, t.survey_version_id, t.iso_week, t.gender, t.age_group, t.indicator_values
+    insert into response_facts (response_id, wave_id, site_id, survey_version_id, iso_week, gender, age_group, indicator_values,
+                                yes_lanes, known_lanes)
+    select t.id, t.wave_id, t.site_id, t.survey_version_id, t.iso_week, t.gender, t.age_group, t.indicator_values,
+           t.yes_lanes, t.known_lanes
     from target t join inserted using (id)
     returning response_id`.execute(db)
   return new Set(result.rows.map((row) => row.response_id))

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Kysely, RawBuilder } from 'kysely'
 import type { Database } from '../database.js'
+import { LANE_FIELD_CAPACITY, lanePosition, laneField } from '../fact-lanes.js'
 
 /** The breakdown dimensions of results (DESIGN.md, "Indicators and the analysis"). */
 export const RESULT_DIMENSIONS = ['wave', 'gender', 'age_group', 'site_kind', 'county', 'municipality', 'centrality'] as const
@@ -23,7 +24,7 @@ const SITE_COLUMN: Record<SiteDimension, RawBuilder<string>> = {
 }
 
 export interface IndicatorRef {
-  /** Index in response_facts.indicator_values (indicators.id). */
+  /** Index in response_facts.indicator_values (indicators.id); it also fixes the indicator's lane. */
   id: number
   name: string
 }
@@ -49,33 +50,74 @@ export interface SiteCellCounts {
 
 /**
  * One grouped query over response_facts: for the waves, per cell of the requested dimensions and per
- * site, the denominator (`count(*) filter (where indicator_values[k] is not null)`) and the yes count
- * (`count(*) filter (where indicator_values[k])`) of every indicator at once, one pair of filtered
- * counts per indicator. Facts are aggregated first (by site and the response-level dimensions), and
- * the few aggregated rows are joined to sites for the site-level dimensions and the stratum. Every
- * site with a response in the waves gets rows, even where all its counts are 0, so the rows give
- * the whole design of a cluster-based estimate.
+ * site, the denominator (respondents with a known value) and the yes count of every indicator at
+ * once. Facts are aggregated first (by site and the response-level dimensions), and the few
+ * aggregated rows are joined to sites for the site-level dimensions and the stratum. Every site with
+ * a response in the waves gets rows, even where all its counts are 0, so the rows give the whole
+ * design of a cluster-based estimate.
  *
- * One pair of filtered counts per indicator measured 2× faster than unnesting the indicator values
- * (300,000 facts, 10 and 65 indicators: PostgreSQL 15 0.55 s vs 1.05 s and 2.3 s vs 4.3 s; PGlite
- * 1.1 s vs 2.9 s and 6.0 s vs 13 s).
+ * The counts come from the bit-packed lanes (api/db/fact-lanes.ts): `sum(yes_lanes[i])` and
+ * `sum(known_lanes[i])` of only the lanes that hold a requested indicator, three indicators per sum,
+ * returned as text (numeric, which PGlite would parse as a float) and split into counts here.
+ * Measured on PostgreSQL 15 (1,000,000 facts, 65 indicators, by site and gender, this 2-core machine
+ * under other load): 0.8–1.3 s, against 5.3 s for a pair of `count(*) filter (where
+ * indicator_values[k] …)` per indicator on the same table; `npm run bench:analysis` times the whole
+ * results table. A group of LANE_FIELD_CAPACITY (2,097,152) respondents or more could overflow a
+ * 21-bit field; the counts are then taken again by the filtered counts (countCellsBySiteFiltered).
  *
  * Dimension names must come from RESULT_DIMENSIONS and indicator ids must be whole numbers (the
  * route checks both against the database): anything else is refused here too.
  */
 export async function countCellsBySite (db: Kysely<Database>, query: CellCountsQuery): Promise<SiteCellCounts[]> {
-  const { waveIds, indicators, dimensions, stratum } = query
-  if (waveIds.length === 0 || indicators.length === 0) return []
-  for (const d of dimensions) if (!isResultDimension(d)) throw new Error(`unknown results dimension ${String(d)}`)
-  if (stratum !== undefined && !isSiteDimension(stratum)) throw new Error(`unknown stratum dimension ${String(stratum)}`)
-  for (const { id } of indicators) if (!Number.isSafeInteger(id) || id < 1) throw new Error(`invalid indicator id ${String(id)}`)
+  if (!checkedQuery(query)) return []
+  const { indicators, dimensions } = query
+  const positions = indicators.map(({ id }) => lanePosition(id))
+  const lanes = [...new Set(positions.map(({ lane }) => lane))].sort((a, b) => a - b)
+  const sums = lanes.flatMap((lane) => [
+    sql`sum(f.yes_lanes[${sql.lit(lane)}])::text as ${sql.id(`y_${lane}`)}`,
+    sql`sum(f.known_lanes[${sql.lit(lane)}])::text as ${sql.id(`k_${lane}`)}`,
+  ])
+  const rows = await groupedCounts(db, query, [sql`count(*) as responses`, ...sums])
+  if (rows.some((row) => Number(row.responses) >= LANE_FIELD_CAPACITY)) {
+    return await countCellsBySiteFiltered(db, query)
+  }
+  return rows.map((row) => siteCellCounts(row, dimensions, positions.map(({ lane, shift }) => ({
+    n: laneField(textOrNull(row[`k_${lane}`]), shift),
+    yes: laneField(textOrNull(row[`y_${lane}`]), shift),
+  }))))
+}
 
-  const responseDims = dimensions.filter((d): d is keyof typeof RESPONSE_COLUMN => Object.hasOwn(RESPONSE_COLUMN, d))
-  const responseSelect = responseDims.map((d) => sql`${sql.ref(`f.${RESPONSE_COLUMN[d]}`)}::text as ${sql.id(`d_${d}`)}`)
+/**
+ * The same counts as countCellsBySite, as a pair of filtered counts per indicator over
+ * `indicator_values` (`count(*) filter (where indicator_values[k] is not null)` and `… where
+ * indicator_values[k]`): slower, but without a limit on the size of a group. countCellsBySite falls
+ * back to it for a group too large for the lanes; tests compare the two.
+ */
+export async function countCellsBySiteFiltered (db: Kysely<Database>, query: CellCountsQuery): Promise<SiteCellCounts[]> {
+  if (!checkedQuery(query)) return []
+  const { indicators, dimensions } = query
   const counts = indicators.flatMap(({ id }, i) => [
     sql`count(*) filter (where f.indicator_values[${sql.lit(id)}] is not null)::int as ${sql.id(`n_${i}`)}`,
     sql`count(*) filter (where f.indicator_values[${sql.lit(id)}])::int as ${sql.id(`yes_${i}`)}`,
   ])
+  const rows = await groupedCounts(db, query, counts)
+  return rows.map((row) => siteCellCounts(row, dimensions, indicators.map((_, i) => ({ n: Number(row[`n_${i}`]), yes: Number(row[`yes_${i}`]) }))))
+}
+
+/** Checks the names and ids of a query (false: nothing to count). */
+function checkedQuery ({ waveIds, indicators, dimensions, stratum }: CellCountsQuery): boolean {
+  if (waveIds.length === 0 || indicators.length === 0) return false
+  for (const d of dimensions) if (!isResultDimension(d)) throw new Error(`unknown results dimension ${String(d)}`)
+  if (stratum !== undefined && !isSiteDimension(stratum)) throw new Error(`unknown stratum dimension ${String(stratum)}`)
+  for (const { id } of indicators) if (!Number.isSafeInteger(id) || id < 1) throw new Error(`invalid indicator id ${String(id)}`)
+  return true
+}
+
+/** The grouped query both counting methods share: `aggregates` per site and cell of the response-level dimensions. */
+async function groupedCounts (db: Kysely<Database>, query: CellCountsQuery, aggregates: readonly RawBuilder<unknown>[]): Promise<Array<Record<string, unknown>>> {
+  const { waveIds, dimensions, stratum } = query
+  const responseDims = dimensions.filter((d): d is keyof typeof RESPONSE_COLUMN => Object.hasOwn(RESPONSE_COLUMN, d))
+  const responseSelect = responseDims.map((d) => sql`${sql.ref(`f.${RESPONSE_COLUMN[d]}`)}::text as ${sql.id(`d_${d}`)}`)
   const groupBy = [sql`f.site_id`, ...responseDims.map((d) => sql.ref(`f.${RESPONSE_COLUMN[d]}`))]
   const siteSelect = dimensions.filter(isSiteDimension).map((d) => sql`${SITE_COLUMN[d]} as ${sql.id(`d_${d}`)}`)
   const stratumSelect = stratum === undefined ? sql`null::text` : SITE_COLUMN[stratum]
@@ -84,23 +126,28 @@ export async function countCellsBySite (db: Kysely<Database>, query: CellCountsQ
     select c.site_id::text as site, ${stratumSelect} as stratum,
            ${sql.join([...siteSelect, sql`c.*`])}
     from (
-      select f.site_id, ${sql.join([...responseSelect, ...counts])}
+      select f.site_id, ${sql.join([...responseSelect, ...aggregates])}
       from response_facts f
       where f.wave_id in (${sql.join(waveIds)})
       group by ${sql.join(groupBy)}
     ) c
     join sites s on s.id = c.site_id`.execute(db)
+  return result.rows
+}
 
-  return result.rows.map((row) => ({
+function siteCellCounts (row: Record<string, unknown>, dimensions: readonly ResultDimension[], counts: Array<{ n: number, yes: number }>): SiteCellCounts {
+  return {
     site: String(row.site),
     stratum: row.stratum === null ? null : String(row.stratum),
     group: Object.fromEntries(dimensions.map((d) => {
       const value = row[`d_${d}`]
       return [d, value === null || value === undefined ? null : String(value)]
     })),
-    counts: indicators.map((_, i) => ({ n: Number(row[`n_${i}`]), yes: Number(row[`yes_${i}`]) })),
-  }))
+    counts,
+  }
 }
+
+const textOrNull = (value: unknown): string | null => value === null || value === undefined ? null : String(value)
 
 export interface ResultsWave {
   id: string

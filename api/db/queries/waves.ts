@@ -26,3 +26,31 @@ export async function findWaveSurveyVersionId (db: Kysely<Database>, id: string)
   const row = await db.selectFrom('waves').select('survey_version_id').where('id', '=', id).executeTakeFirst()
   return row?.survey_version_id
 }
+
+export interface OpenWave {
+  waveId: string
+  waveName: string
+  surveyVersionId: number
+  slug: string
+  version: number
+}
+
+/**
+ * The wave a tablet at this site should show today: open, between its dates, and including the site. If
+ * several overlap, the one that opened last wins (a deliberate, predictable rule until the console plans waves).
+ */
+export async function findOpenWaveAtSite (db: Kysely<Database>, siteId: string, today: string): Promise<OpenWave | undefined> {
+  const row = await db.selectFrom('waves')
+    .innerJoin('wave_sites', 'wave_sites.wave_id', 'waves.id')
+    .innerJoin('survey_versions', 'survey_versions.id', 'waves.survey_version_id')
+    .select(['waves.id', 'waves.name', 'waves.survey_version_id', 'survey_versions.slug', 'survey_versions.version'])
+    .where('wave_sites.site_id', '=', siteId)
+    .where('waves.status', '=', 'open')
+    .where('waves.opens_on', '<=', today)
+    .where('waves.closes_on', '>=', today)
+    .orderBy('waves.opens_on', 'desc')
+    .orderBy('waves.id')
+    .limit(1)
+    .executeTakeFirst()
+  return row === undefined ? undefined : { waveId: row.id, waveName: row.name, surveyVersionId: row.survey_version_id, slug: row.slug, version: row.version }
+}

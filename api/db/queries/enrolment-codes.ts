@@ -1,0 +1,85 @@
+import { createHash, randomInt } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Kysely } from 'kysely'
+import type { Database, EnrolmentCodeRow } from '../database.js'
+import { enrolDevice } from './devices.js'
+
+/** No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed on a tablet keyboard is not mistaken. */
+export const ENROLMENT_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY'
+export const ENROLMENT_CODE_LENGTH = 8
+export const ENROLMENT_CODE_HOURS = 24
+
+/** 25^8 ≈ 1.5e11 codes: with the global throttle below, guessing one in its 24 hours is hopeless. */
+export function newEnrolmentCode (): string {
+  let code = ''
+  for (let i = 0; i < ENROLMENT_CODE_LENGTH; i += 1) code += ENROLMENT_ALPHABET[randomInt(ENROLMENT_ALPHABET.length)]
+  return code
+}
+
+/** Upper-cases and drops spaces and dashes, so "abcd-efgh" as typed matches "ABCDEFGH" as printed. */
+export function normaliseEnrolmentCode (typed: string): string {
+  return typed.toUpperCase().replace(/[\s-]/g, '')
+}
+
+export function hashEnrolmentCode (code: string): string {
+  return createHash('sha256').update(normaliseEnrolmentCode(code)).digest('hex')
+}
+
+export interface CreatedEnrolmentCode {
+  row: EnrolmentCodeRow
+  /** Shown once to the researcher; only its hash is stored. */
+  code: string
+}
+
+export async function createEnrolmentCode (db: Kysely<Database>, siteId: string, label: string | null = null, now = new Date()): Promise<CreatedEnrolmentCode> {
+  const code = newEnrolmentCode()
+  const row = await db.insertInto('enrolment_codes')
+    .values({ site_id: siteId, code_hash: hashEnrolmentCode(code), label, expires_at: new Date(now.getTime() + ENROLMENT_CODE_HOURS * 3600_000) })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  return { row, code }
+}
+
+export type RedeemOutcome =
+  | { kind: 'enrolled', token: string, siteName: string }
+  | { kind: 'unknown' | 'expired' | 'used' }
+
+/**
+ * Marks the code used and enrols a device at its site in one transaction. The row lock makes a code
+ * single-use even when two tablets send it at the same moment: the second waits, then finds it used.
+ */
+export async function redeemEnrolmentCode (db: Kysely<Database>, code: string, label: string): Promise<RedeemOutcome> {
+  const codeHash = hashEnrolmentCode(code)
+  return await db.transaction().execute(async (trx): Promise<RedeemOutcome> => {
+    const claimed = await trx.selectFrom('enrolment_codes')
+      .select(['id', 'site_id', 'label'])
+      .where('code_hash', '=', codeHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .forUpdate()
+      .executeTakeFirst()
+    if (claimed === undefined) {
+      const row = await trx.selectFrom('enrolment_codes').select(['used_at']).where('code_hash', '=', codeHash).executeTakeFirst()
+      return { kind: row === undefined ? 'unknown' : row.used_at !== null ? 'used' : 'expired' }
+    }
+    const { device, token } = await enrolDevice(trx, claimed.site_id, label === '' ? (claimed.label ?? 'Tablet') : label)
+    await trx.updateTable('enrolment_codes').set({ used_at: sql<Date>`now()`, device_id: device.id }).where('id', '=', claimed.id).execute()
+    const site = await trx.selectFrom('sites').select('name').where('id', '=', claimed.site_id).executeTakeFirstOrThrow()
+    return { kind: 'enrolled', token, siteName: site.name }
+  })
+}
+
+/** Failed attempts in the last `minutes`, across every API process (the count lives in the database). */
+export async function recentEnrolmentFailures (db: Kysely<Database>, minutes: number): Promise<number> {
+  const row = await db.selectFrom('enrolment_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('attempted_at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Records a failed attempt and forgets those older than a day, so the table stays small. */
+export async function recordEnrolmentFailure (db: Kysely<Database>): Promise<void> {
+  await db.insertInto('enrolment_failures').defaultValues().execute()
+  await db.deleteFrom('enrolment_failures').where('attempted_at', '<', sql<Date>`now() - interval '1 day'`).execute()
+}

@@ -1,0 +1,256 @@
+import type { KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import { ApiError, enrolTablet, fetchSurvey, fetchWave, submitAnswers } from './api.js'
+import { h, sanitisedHtml } from './dom.js'
+import type { Child } from './dom.js'
+import { BOTH, TEXT } from './i18n.js'
+import type { Lang } from './i18n.js'
+import { questionView } from './question-view.js'
+import { SurveySession, loadEngine } from './survey-session.js'
+
+/** The device token is the tablet's, not the respondent's: the only thing the kiosk keeps in storage. */
+const TOKEN_KEY = 'kiosk.device'
+const HOME = location.pathname.replace(/[^/]*$/, '')
+const app = document.getElementById('app') ?? document.body
+
+interface Prepared { wave: KioskWaveReply, definition: Record<string, unknown> }
+
+/** Everything about the current respondent lives in this object, in memory, and dies with the page. */
+const state: {
+  lang: Lang
+  textSize: number
+  prepared?: Promise<Prepared>
+  session?: SurveySession
+  help?: Record<Lang, string>
+  redraw: () => void
+} = { lang: 'nb', textSize: 0, redraw: () => {} }
+
+// ---- quick exit -----------------------------------------------------------------------------------------
+
+/**
+ * Drops the answers and the DOM at once, shows the neutral cover, then reloads the kiosk in place of this
+ * history entry (location.replace), so nothing is left in memory and there is nothing to go back to.
+ */
+function quickExit (): void {
+  state.session?.discard()
+  state.session = undefined
+  state.help = undefined
+  for (const dialog of Array.from(document.querySelectorAll('dialog'))) dialog.remove()
+  app.replaceChildren()
+  document.documentElement.lang = 'nb'
+  delete document.documentElement.dataset.textSize
+  showCover(false)
+  location.replace(HOME)
+}
+
+document.addEventListener('keydown', (event) => { if (event.key === 'Escape') quickExit() })
+
+const quickExitButton = (label: string): HTMLButtonElement =>
+  h('button', { type: 'button', class: 'quick-exit', 'data-testid': 'quick-exit', onClick: quickExit }, label)
+
+// ---- screens --------------------------------------------------------------------------------------------
+
+function screen (header: Child[], ...main: Child[]): void {
+  app.replaceChildren(
+    h('header', { class: 'bar' }, ...header),
+    h('main', { id: 'main' }, ...main)
+  )
+  state.redraw = () => {}
+}
+
+function showEnrol (message?: string): void {
+  const code = h('input', { id: 'enrol-code', name: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '32' })
+  const label = h('input', { id: 'enrol-label', name: 'label', autocomplete: 'off', maxlength: '100' })
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, message ?? '')
+  const form = h('form', { class: 'stack' },
+    h('label', { for: 'enrol-code' }, BOTH.code), code,
+    h('label', { for: 'enrol-label' }, BOTH.label), label,
+    h('button', { type: 'submit', class: 'primary' }, BOTH.enrol),
+    status)
+  form.addEventListener('submit', (event) => {
+    event.preventDefault()
+    status.textContent = '…'
+    enrolTablet(code.value, label.value).then((reply) => {
+      localStorage.setItem(TOKEN_KEY, reply.token)
+      screen([quickExitButton(BOTH.quickExit)],
+        h('h1', {}, BOTH.enrolled(reply.siteName)),
+        h('button', { type: 'button', class: 'primary', onClick: () => { location.replace(HOME) } }, 'OK'))
+    }, (error: unknown) => { status.textContent = error instanceof ApiError ? error.message : String(error) })
+  })
+  screen([quickExitButton(BOTH.quickExit)], h('h1', {}, BOTH.enrolTitle), h('p', {}, BOTH.enrolLead), form)
+}
+
+/** The neutral cover: nothing on it says what the survey is about (anonymity rule 7). */
+function showCover (prepare = true): void {
+  screen([quickExitButton(BOTH.quickExit)],
+    h('div', { class: 'cover' },
+      h('h1', {}, 'Hverdag og helse'),
+      h('p', { lang: 'nb' }, BOTH.coverLead),
+      h('button', { type: 'button', class: 'primary big', 'data-testid': 'start', onClick: showLanguage }, BOTH.start)))
+  if (prepare) prepareSurvey()
+}
+
+function prepareSurvey (): void {
+  const token = localStorage.getItem(TOKEN_KEY)
+  if (token === null) { showEnrol(); return }
+  const prepared = (async () => {
+    const wave = await fetchWave(token)
+    const [{ definition }] = await Promise.all([fetchSurvey(wave.slug, wave.version), loadEngine()])
+    return { wave, definition }
+  })()
+  state.prepared = prepared
+  prepared.catch((error: unknown) => { if (state.prepared === prepared) showProblem(error) })
+}
+
+function showProblem (error: unknown): void {
+  const code = error instanceof ApiError ? error.code : 'internal'
+  const enrolAgain = h('button', { type: 'button', class: 'primary', onClick: () => { localStorage.removeItem(TOKEN_KEY); location.replace(HOME) } }, BOTH.enrolAgain)
+  const retry = h('button', { type: 'button', class: 'primary', onClick: () => { location.replace(HOME) } }, BOTH.tryAgain)
+  const message = code === 'device_revoked'
+    ? BOTH.revoked
+    : code === 'device_unknown' || code === 'unauthorized'
+      ? BOTH.unknownDevice
+      : code === 'no_open_wave' ? BOTH.noWave : BOTH.offline
+  const revokedOrUnknown = code === 'device_revoked' || code === 'device_unknown' || code === 'unauthorized'
+  screen([quickExitButton(BOTH.quickExit)],
+    h('h1', {}, 'Hverdag og helse'),
+    h('p', { role: 'alert', class: 'problem', 'data-testid': 'problem' }, message),
+    revokedOrUnknown ? enrolAgain : retry)
+}
+
+function showLanguage (): void {
+  // Ask again which wave is open: a tablet may have sat on the cover since yesterday. The engine stays loaded.
+  prepareSurvey()
+  const choose = (lang: Lang) => () => { beginSurvey(lang).catch(showProblem) }
+  screen([quickExitButton(BOTH.quickExit)],
+    h('h1', {}, 'Velg språk / Choose language'),
+    h('div', { class: 'stack' },
+      h('button', { type: 'button', class: 'primary big', lang: 'nb', onClick: choose('nb') }, 'Norsk (bokmål)'),
+      h('button', { type: 'button', class: 'primary big', lang: 'en', onClick: choose('en') }, 'English')))
+}
+
+async function beginSurvey (lang: Lang): Promise<void> {
+  setLang(lang)
+  if (state.prepared === undefined) prepareSurvey()
+  try {
+    const { wave, definition } = await (state.prepared as Promise<Prepared>)
+    state.session = await SurveySession.start(definition, wave.waveId, lang)
+    state.help = state.session.helpHtml
+    showPage()
+  } catch (error) {
+    showProblem(error)
+  }
+}
+
+function setLang (lang: Lang): void {
+  state.lang = lang
+  document.documentElement.lang = lang
+  state.session?.setLang(lang)
+}
+
+/** Quick exit first in focus order; then language, text size and help, on every screen once a language is chosen. */
+function surveyBar (): Child[] {
+  const t = TEXT[state.lang]
+  const other: Lang = state.lang === 'nb' ? 'en' : 'nb'
+  const size = (step: number) => () => {
+    state.textSize = Math.min(3, Math.max(0, state.textSize + step))
+    document.documentElement.dataset.textSize = String(state.textSize)
+  }
+  return [
+    quickExitButton(t.quickExit),
+    h('span', { class: 'study' }, t.studyName),
+    h('button', { type: 'button', lang: other, 'aria-label': t.otherLanguageLabel, onClick: () => { setLang(other); state.redraw() } }, t.otherLanguage),
+    // The visible "A−" stays part of the accessible name (WCAG 2.5.3); the words are for screen readers.
+    h('button', { type: 'button', onClick: size(-1) }, 'A−', h('span', { class: 'sr-only' }, ` ${t.smaller}`)),
+    h('button', { type: 'button', onClick: size(1) }, 'A+', h('span', { class: 'sr-only' }, ` ${t.larger}`)),
+    state.help !== undefined && state.help[state.lang] !== '' && h('button', { type: 'button', onClick: showHelp }, t.help),
+  ]
+}
+
+function showHelp (): void {
+  const t = TEXT[state.lang]
+  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
+    quickExitButton(t.quickExit),
+    h('h1', { id: 'help-title', class: 'sr-only' }, t.help),
+    helpContent(),
+    h('button', { type: 'button', class: 'primary', onClick: () => { dialog.close(); dialog.remove() } }, t.closeHelp))
+  document.body.append(dialog)
+  dialog.showModal()
+}
+
+const helpContent = (): HTMLElement =>
+  h('section', { class: 'help-content', 'data-testid': 'help' }, h('div', { class: 'html-block' }, sanitisedHtml(state.help?.[state.lang] ?? '')))
+
+function showPage (focusId?: string): void {
+  const session = state.session
+  if (session === undefined) return
+  const t = TEXT[state.lang]
+  const n = session.pageNumber
+  const of = session.pageCount
+  const progress = h('progress', { 'aria-label': t.page(n, of) })
+  progress.max = of
+  progress.value = n
+  const nav = h('nav', { class: 'nav' },
+    !session.isFirst && h('button', { type: 'button', class: 'secondary', onClick: () => { session.back(); showPage() } }, t.back),
+    session.isLast
+      ? h('button', { type: 'button', class: 'primary', 'data-testid': 'send', onClick: () => { send().catch(showProblem) } }, t.send)
+      : h('button', { type: 'button', class: 'primary', 'data-testid': 'next', onClick: () => { session.next(); showPage() } }, t.next))
+  screen(surveyBar(),
+    h('div', { class: 'progress' }, h('span', {}, t.page(n, of)), progress),
+    h('h1', { class: 'sr-only' }, t.studyName),
+    h('div', { class: 'page', 'data-testid': 'page', 'data-page': session.page.name },
+      ...session.visibleQuestions.map((question) => questionView(question, (id) => { showPage(id) }))),
+    h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'send-status' }),
+    nav)
+  state.redraw = () => { showPage() }
+  if (focusId !== undefined) document.getElementById(focusId)?.focus()
+}
+
+async function send (): Promise<void> {
+  const session = state.session
+  const token = localStorage.getItem(TOKEN_KEY)
+  if (session === undefined || token === null) return
+  const t = TEXT[state.lang]
+  const status = document.getElementById('send-status')
+  const button = document.querySelector<HTMLButtonElement>('[data-testid="send"]')
+  if (button !== null) button.disabled = true
+  if (status !== null) status.textContent = t.sending
+  try {
+    await submitAnswers(token, { id: session.id, waveId: session.waveId, answers: session.answers })
+  } catch (error) {
+    if (error instanceof ApiError && (error.code === 'device_revoked' || error.code === 'device_unknown')) {
+      session.discard()
+      state.session = undefined
+      showProblem(error)
+      return
+    }
+    if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) {
+      // Refused for good (the wave closed, say): trying again cannot help. Drop the answers, still show help.
+      session.discard()
+      state.session = undefined
+      showThanks(t.notAccepted)
+      return
+    }
+    // The answers stay in memory only, under the same id, so a retry cannot store them twice.
+    if (status !== null) { status.textContent = t.sendFailed; status.setAttribute('role', 'alert') }
+    if (button !== null) { button.disabled = false; button.textContent = t.tryAgain }
+    return
+  }
+  session.discard()
+  state.session = undefined
+  showThanks()
+}
+
+function showThanks (notAccepted?: string): void {
+  const t = TEXT[state.lang]
+  screen(surveyBar().filter((child) => !(child instanceof HTMLButtonElement && child.textContent === t.help)),
+    h('h1', {}, t.thanks),
+    h('p', notAccepted === undefined ? {} : { role: 'alert' }, notAccepted ?? t.thanksText),
+    helpContent(),
+    h('button', { type: 'button', class: 'primary big', 'data-testid': 'done', onClick: () => { location.replace(HOME) } }, t.done))
+  state.redraw = () => { showThanks(notAccepted === undefined ? undefined : TEXT[state.lang].notAccepted) }
+}
+
+// ---- start ----------------------------------------------------------------------------------------------
+
+if (localStorage.getItem(TOKEN_KEY) === null) showEnrol()
+else showCover()

@@ -1,0 +1,88 @@
+import type { Model as SurveyModel, PageModel, Question } from 'survey-core'
+import type { Lang } from './i18n.js'
+
+type JsonObject = Record<string, unknown>
+
+/** The survey engine is the heavy part of the kiosk: it is loaded after the cover is shown, never before. */
+export const loadEngine = async (): Promise<typeof import('survey-core')> => await import('survey-core')
+
+/**
+ * One respondent's pass through the instrument, held in memory only. survey-core's Model owns the answers,
+ * the skip logic (visibleIf, clearInvisibleValues) and the paging; this class only adapts it for the view.
+ */
+export class SurveySession {
+  readonly id: string
+  private model: SurveyModel | undefined
+
+  private constructor (model: SurveyModel, readonly waveId: string, readonly helpHtml: Record<Lang, string>) {
+    this.model = model
+    this.id = randomUuid()
+  }
+
+  static async start (definition: JsonObject, waveId: string, lang: Lang): Promise<SurveySession> {
+    const { Model } = await loadEngine()
+    const { survey, help } = splitHelpPage(definition)
+    const model = new Model(survey)
+    model.locale = lang
+    return new SurveySession(model, waveId, help)
+  }
+
+  private get live (): SurveyModel {
+    if (this.model === undefined) throw new Error('this survey session was discarded')
+    return this.model
+  }
+
+  setLang (lang: Lang): void { this.live.locale = lang }
+
+  get page (): PageModel { return this.live.currentPage as PageModel }
+  get pageNumber (): number { return this.live.visiblePages.indexOf(this.page) + 1 }
+  get pageCount (): number { return this.live.visiblePageCount }
+  get isFirst (): boolean { return this.live.isFirstPage }
+  get isLast (): boolean { return this.live.isLastPage }
+  get visibleQuestions (): Question[] { return this.page.questions.filter((question) => question.isVisible) }
+
+  next (): void { this.live.nextPage() }
+  back (): void { this.live.prevPage() }
+
+  /** Only the answers to questions that are shown: survey-core drops a hidden question's answer at once. */
+  get answers (): Record<string, unknown> { return { ...this.live.data as Record<string, unknown> } }
+
+  /** Drops the model and with it every answer. */
+  discard (): void {
+    this.model?.dispose()
+    this.model = undefined
+  }
+}
+
+/**
+ * A last page holding only html (the instrument's "where to get help") is not a survey step: the kiosk shows
+ * it on the thank-you screen instead, and in the help dialog from every survey screen.
+ */
+function splitHelpPage (definition: JsonObject): { survey: JsonObject, help: Record<Lang, string> } {
+  const pages = Array.isArray(definition.pages) ? definition.pages as JsonObject[] : []
+  const last = pages.at(-1)
+  const elements = Array.isArray(last?.elements) ? last.elements as JsonObject[] : []
+  if (elements.length === 0 || !elements.every((element) => element.type === 'html')) return { survey: definition, help: { nb: '', en: '' } }
+  const text = (lang: Lang) => elements.map((element) => localised(element.html, lang)).join('')
+  return { survey: { ...definition, pages: pages.slice(0, -1) }, help: { nb: text('nb'), en: text('en') } }
+}
+
+function localised (value: unknown, lang: Lang): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) {
+    const texts = value as Record<string, unknown>
+    const text = texts[lang] ?? texts.default ?? texts.en
+    return typeof text === 'string' ? text : ''
+  }
+  return ''
+}
+
+/** crypto.randomUUID needs a secure context; the fallback keeps the kiosk working on a plain-http LAN test. */
+function randomUuid (): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
