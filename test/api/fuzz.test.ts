@@ -17,7 +17,8 @@ import type { TestDatabase } from '../helpers/test-db.js'
 /**
  * Hostile input against every route: property-based, with a fixed seed so a failure is reproducible
  * (fast-check prints the seed and path). Every answer must be < 500, carry no stack trace, SQL or file
- * path of ours, be `{ code, message }` when it is a 4xx, and no invalid request may store a row.
+ * path of ours, be `{ code, message }` when it is a 4xx, carry the security headers, and no invalid request may
+ * store a row.
  */
 const SEED = 20261126
 const RUNS = {
@@ -143,6 +144,9 @@ function leak (pattern: RegExp, text: string, sent: string): string | undefined 
 function checkReply (sent: Sent, reply: LightMyRequestResponse): void {
   const where = `${String(sent.options.method)} ${String(sent.options.url).slice(0, 200)} → ${reply.statusCode} ${reply.body.slice(0, 300)}`
   expect(reply.statusCode, where).toBeLessThan(500)
+  // The security headers are on every answer, the refusals of hostile input included.
+  expect(reply.headers['x-content-type-options'], where).toBe('nosniff')
+  expect(String(reply.headers['content-security-policy']), where).toContain("frame-ancestors 'none'")
   if (sent.options.method === 'HEAD') return // no body to look into
   // A 2xx is content (a survey's wording, the engine's name in health); an error answer must name the problem only.
   const patterns = reply.statusCode < 400 ? [STACK, SQL[1] as RegExp] : [STACK, PATHS, ...SQL]
