@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database, SurveyAnswers } from '../db/database.js'
 import { hashDeviceToken } from '../db/queries/devices.js'
-import { findDeviceWaveAccess, insertResponsesAtSite, storedResponseMatches } from '../db/queries/responses.js'
+import { compareStoredResponse, findDeviceWaveAccess, insertResponsesAtSite } from '../db/queries/responses.js'
 import type { DeviceWaveAccess, ResponseToStore } from '../db/queries/responses.js'
 import { AppError } from '../errors.js'
 import { addDays, isoWeek, studyToday } from '../study-calendar.js'
@@ -53,12 +53,12 @@ export async function submitResponse (ctx: IntakeContext, deviceToken: string | 
     if (await ctx.batcher.store({ permit, response })) return 'stored'
 
     const access = await explainRefusal()
-    if (access.wave.surveyVersionId !== version.surveyVersionId && attempt === 0) {
-      // The wave was moved to another version since it was cached: check the answers against that one.
-      ctx.surveys.forgetWave(submission.waveId)
-      continue
-    }
-    return await duplicateOrConflict(ctx.db, submission)
+    const outcome = await duplicateOrConflict(ctx.db, submission)
+    if (outcome !== 'absent') return outcome
+    // Permitted now, yet nothing stored: the wave changed between the two queries (say it was moved to
+    // another survey version since it was cached). Check and try once more rather than refuse for good.
+    if (access.wave.surveyVersionId !== version.surveyVersionId) ctx.surveys.forgetWave(submission.waveId)
+    if (attempt > 0) throw new AppError(503, 'database_unavailable', 'the wave changed while this response was being stored; nothing was stored, try again')
   }
 }
 
@@ -71,7 +71,9 @@ export async function acceptResponseAtSite (ctx: SiteIntakeContext, siteId: stri
   if (version === undefined) throw new AppError(404, 'wave_not_found', `wave ${submission.waveId} does not exist`)
   const response = await checkedResponse(version, submission, studyToday(ctx.timeZone, ctx.now?.() ?? new Date()), async () => {})
   if ((await insertResponsesAtSite(ctx.db, siteId, [response])).has(response.id)) return 'stored'
-  return await duplicateOrConflict(ctx.db, submission)
+  const outcome = await duplicateOrConflict(ctx.db, submission)
+  if (outcome === 'absent') throw new Error(`response ${submission.id} was neither stored nor found`)
+  return outcome
 }
 
 async function checkedResponse (version: CompiledVersion, submission: ResponseSubmission, today: string, beforeRefusing: () => Promise<unknown>): Promise<ResponseToStore> {
@@ -92,9 +94,13 @@ async function checkedResponse (version: CompiledVersion, submission: ResponseSu
   }
 }
 
-async function duplicateOrConflict (db: Kysely<Database>, submission: ResponseSubmission): Promise<IntakeOutcome> {
-  if (await storedResponseMatches(db, submission.id, submission.waveId, submission.answers)) return 'duplicate'
-  throw new AppError(409, 'response_conflict', `response ${submission.id} was already received with different content; a new response needs a new id`)
+/** 'duplicate' for a retried upload, a 409 for the same id with other content, 'absent' when nothing is stored under the id. */
+async function duplicateOrConflict (db: Kysely<Database>, submission: ResponseSubmission): Promise<'duplicate' | 'absent'> {
+  const stored = await compareStoredResponse(db, submission.id, submission.waveId, submission.answers)
+  if (stored === 'different') {
+    throw new AppError(409, 'response_conflict', `response ${submission.id} was already received with different content; a new response needs a new id`)
+  }
+  return stored === 'same' ? 'duplicate' : 'absent'
 }
 
 function assertMayUpload (access: DeviceWaveAccess | undefined, waveId: string, today: string) {

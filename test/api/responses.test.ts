@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { revokeDevice, enrolDevice } from '../../api/db/queries/devices.js'
+import { findSurveyVersion, publishSurveyVersion } from '../../api/db/queries/survey-versions.js'
 import { createWave } from '../../api/db/queries/waves.js'
+import { definitionChecksum, loadDefinitions } from '../../survey-definitions/index.js'
 import { addDays, isoWeek, studyToday } from '../../api/study-calendar.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import type { TestApp } from '../helpers/build-app.js'
@@ -99,6 +101,22 @@ describe('POST /api/responses', () => {
     expect(after).toEqual({ responses: before.responses + 40, facts: before.facts + 40 })
     const stored = await database.db.selectFrom('responses').select('id').where('id', 'in', ids).execute()
     expect(stored).toHaveLength(40)
+  })
+
+  it('follows a wave moved to another survey version after its version was cached', async () => {
+    const [v1] = loadDefinitions()
+    const v2 = { ...v1!, version: 2, survey: { ...v1!.survey, title: { en: 'Everyday life and health, v2', nb: 'Hverdag og helse, v2' } } }
+    await publishSurveyVersion(database.db, { ...v2, checksum: definitionChecksum(v2.survey, v2.indicatorMap) })
+    const version2 = await findSurveyVersion(database.db, 'hverdag', 2)
+    const wave = await createWave(database.db, { ...waveDates(-1, 10), name: 'Moving', survey_version_id: study.wave.survey_version_id, status: 'open' }, [{ siteId: study.site.id }])
+    expect((await post({ id: randomUUID(), waveId: wave.id, answers: VALID_ANSWERS })).statusCode).toBe(201) // caches v1 for this wave
+
+    await database.db.updateTable('waves').set({ survey_version_id: version2!.id }).where('id', '=', wave.id).execute()
+    const id = randomUUID()
+    const reply = await post({ id, waveId: wave.id, answers: VALID_ANSWERS })
+    expect(reply.statusCode, reply.body).toBe(201)
+    const stored = await database.db.selectFrom('responses').select('survey_version_id').where('id', '=', id).executeTakeFirstOrThrow()
+    expect(stored.survey_version_id).toBe(version2!.id)
   })
 
   describe('bad input gets a 4xx that names the problem and stores nothing', () => {

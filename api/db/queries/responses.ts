@@ -141,8 +141,11 @@ async function insertFrom (db: Kysely<Database>, rows: RawBuilder<unknown>): Pro
   return new Set(result.rows.map((row) => row.response_id))
 }
 
-/** Whether the stored response with this id has the same wave and answers (a retried upload) or not (a clash). */
-export async function storedResponseMatches (db: Kysely<Database>, id: string, waveId: string, answers: SurveyAnswers): Promise<boolean> {
+/**
+ * How the response stored under this id compares with an upload: 'same' wave and answers (a retried
+ * upload), 'different' (a clash), or 'absent' (nothing stored under the id).
+ */
+export async function compareStoredResponse (db: Kysely<Database>, id: string, waveId: string, answers: SurveyAnswers): Promise<'same' | 'different' | 'absent'> {
   const row = await db.selectFrom('responses')
     .select((eb) => eb.and([
       eb('wave_id', '=', waveId),
@@ -150,5 +153,6 @@ export async function storedResponseMatches (db: Kysely<Database>, id: string, w
     ]).as('same'))
     .where('id', '=', id)
     .executeTakeFirst()
-  return row?.same === true
+  if (row === undefined) return 'absent'
+  return row.same === true ? 'same' : 'different'
 }
