@@ -3,15 +3,23 @@
  * carries the ISO week of its arrival (anonymity rule 2), never the date these functions start from.
  */
 export function studyToday (timeZone: string, now: Date = new Date()): string {
+  // Formatting a date in a zone costs microseconds, and intake asks on every upload: the answer is kept for
+  // the rest of the second it was computed in.
+  const second = Math.floor(now.getTime() / 1000)
+  const cached = todayCache.get(timeZone)
+  if (cached !== undefined && cached.second === second) return cached.today
   let format = dayFormats.get(timeZone)
   if (format === undefined) {
     // en-CA formats as YYYY-MM-DD. Building a formatter costs far more than using one, so each zone gets one.
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
     dayFormats.set(timeZone, format)
   }
-  return format.format(now)
+  const today = format.format(now)
+  todayCache.set(timeZone, { second, today })
+  return today
 }
 
+const todayCache = new Map<string, { second: number, today: string }>()
 const dayFormats = new Map<string, Intl.DateTimeFormat>()
 
 /** ISO 8601 week of a calendar date, as 'YYYY-Www' (the ISO week-numbering year, which may differ from the calendar year). */

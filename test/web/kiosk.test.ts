@@ -275,6 +275,45 @@ describe('the kiosk in a browser', () => {
     await page.setViewportSize({ width: 1280, height: 800 })
   })
 
+  it('after a short idle time asks whether anyone is there; continue keeps the answers, silence does what quick exit does', async () => {
+    // ?idle=3&prompt=4 shortens the timeouts for this page load only (read once at load; see main.ts).
+    await page.goto(`${kiosk()}?idle=3&prompt=4`)
+    await page.getByTestId('start').waitFor()
+    const historyBefore = await page.evaluate(() => history.length)
+    await startSurvey('nb')
+    await page.getByTestId('next').click()
+    await page.locator('label:has(input[name="gender"][value="other"])').click()
+    await page.getByTestId('next').click()
+    await page.locator('label:has(input[name="age_group"][value="55_plus"])').click()
+
+    const prompt = page.getByTestId('idle-prompt')
+    await prompt.waitFor({ timeout: 15_000 })
+    expect(await prompt.innerText()).toContain('Er du fortsatt der?')
+    await screenshot(page, 'idle-prompt-1280x800')
+    await page.getByTestId('idle-continue').click()
+    expect(await prompt.count()).toBe(0)
+    expect(await page.locator('input[name="age_group"][value="55_plus"]').isChecked()).toBe(true)
+
+    // Nobody answers the prompt this time.
+    const reloaded = page.waitForEvent('load', { timeout: 20_000 })
+    await prompt.waitFor({ timeout: 15_000 })
+    await reloaded
+    await page.getByTestId('start').waitFor()
+    const traces = await page.evaluate(() => ({
+      html: document.documentElement.outerHTML,
+      local: Object.keys(localStorage),
+      session: sessionStorage.length,
+      history: history.length,
+      url: location.href,
+    }))
+    for (const trace of ['55 år', '55_plus', 'Annet', 'age_group', 'gender', 'fortsatt der']) expect(traces.html).not.toContain(trace)
+    expect(traces.local).toEqual(['kiosk.device'])
+    expect(traces.session).toBe(0)
+    expect(traces.history).toBe(historyBefore)
+    // The reload drops the query: the short timeouts are gone with the page that had them.
+    expect(traces.url).toBe(kiosk())
+  })
+
   it('switches language mid-survey without losing the answer on screen', async () => {
     await page.goto(kiosk())
     await startSurvey('nb')

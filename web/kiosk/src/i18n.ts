@@ -23,6 +23,8 @@ export const TEXT = {
     done: 'Ferdig – gi nettbrettet tilbake',
     sendFailed: 'Svarene kunne ikke sendes nå. Prøv igjen om litt, eller avslutt.',
     tryAgain: 'Prøv igjen',
+    stillThere: 'Er du fortsatt der?',
+    continue: 'Fortsett',
     notAccepted: 'Svarene kunne ikke tas imot (undersøkelsen her kan være avsluttet). De er slettet fra nettbrettet.',
   },
   en: {
@@ -46,6 +48,8 @@ export const TEXT = {
     done: 'Done – hand the tablet back',
     sendFailed: 'Your answers could not be sent just now. Try again in a moment, or exit.',
     tryAgain: 'Try again',
+    stillThere: 'Are you still there?',
+    continue: 'Continue',
     notAccepted: 'Your answers could not be accepted (the survey here may have ended). They have been deleted from the tablet.',
   },
 } as const

@@ -31,6 +31,7 @@ const state: {
  * history entry (location.replace), so nothing is left in memory and there is nothing to go back to.
  */
 function quickExit (): void {
+  setIdleArmed(false)
   state.session?.discard()
   state.session = undefined
   state.help = undefined
@@ -44,12 +45,61 @@ function quickExit (): void {
 
 document.addEventListener('keydown', (event) => { if (event.key === 'Escape') quickExit() })
 
+// ---- idle timeout ---------------------------------------------------------------------------------------
+
+/**
+ * After IDLE_MS without a touch, key or scroll on a respondent's screen, a prompt asks whether they are still
+ * there; PROMPT_MS later without "continue" the kiosk does exactly what quick exit does. Defaults 90 s and
+ * 15 s. Tests shorten them with `?idle=SECONDS&prompt=SECONDS`, read once here at load: quick exit and every
+ * reset reload the bare `/kiosk/`, so a shortened timeout never outlives the page it was opened with.
+ */
+const timing = new URLSearchParams(location.search)
+const seconds = (name: string, fallback: number): number => {
+  const value = Number(timing.get(name) ?? Number.NaN)
+  return Number.isFinite(value) && value > 0 && value <= 3600 ? value : fallback
+}
+const IDLE_MS = seconds('idle', 90) * 1000
+const PROMPT_MS = seconds('prompt', 15) * 1000
+const idle: { armed: boolean, timer?: ReturnType<typeof setTimeout>, prompt?: HTMLDialogElement } = { armed: false }
+
+/** Arms (a respondent's screen) or disarms (cover, enrolment, problems: nothing to discard) the idle timeout. */
+function setIdleArmed (armed: boolean): void {
+  idle.armed = armed
+  if (!armed) { clearTimeout(idle.timer); idle.prompt?.remove(); idle.prompt = undefined; return }
+  if (idle.prompt === undefined) restartIdle()
+}
+
+function restartIdle (): void {
+  clearTimeout(idle.timer)
+  if (idle.armed) idle.timer = setTimeout(showIdlePrompt, IDLE_MS)
+}
+
+function showIdlePrompt (): void {
+  const t = TEXT[state.lang]
+  const keepGoing = (): void => { dialog.close(); dialog.remove(); idle.prompt = undefined; restartIdle() }
+  const dialog = h('dialog', { class: 'help idle', role: 'alertdialog', 'aria-labelledby': 'idle-title', 'data-testid': 'idle-prompt' },
+    quickExitButton(t.quickExit),
+    h('h1', { id: 'idle-title' }, t.stillThere),
+    h('button', { type: 'button', class: 'primary big', 'data-testid': 'idle-continue', onClick: keepGoing }, t.continue))
+  dialog.addEventListener('cancel', (event) => { event.preventDefault() })
+  idle.prompt = dialog
+  document.body.append(dialog)
+  dialog.showModal()
+  idle.timer = setTimeout(quickExit, PROMPT_MS)
+}
+
+for (const type of ['pointerdown', 'keydown', 'input', 'scroll', 'wheel']) {
+  // While the prompt is open only its button counts: a stray touch elsewhere is not an answer to it.
+  document.addEventListener(type, () => { if (idle.prompt === undefined) restartIdle() }, { capture: true, passive: true })
+}
+
 const quickExitButton = (label: string): HTMLButtonElement =>
   h('button', { type: 'button', class: 'quick-exit', 'data-testid': 'quick-exit', onClick: quickExit }, label)
 
 // ---- screens --------------------------------------------------------------------------------------------
 
 function screen (header: Child[], ...main: Child[]): void {
+  setIdleArmed(false)
   app.replaceChildren(
     h('header', { class: 'bar' }, ...header),
     h('main', { id: 'main' }, ...main)
@@ -126,6 +176,7 @@ function showLanguage (): void {
     h('div', { class: 'stack' },
       h('button', { type: 'button', class: 'primary big', lang: 'nb', onClick: choose('nb') }, 'Norsk (bokmål)'),
       h('button', { type: 'button', class: 'primary big', lang: 'en', onClick: choose('en') }, 'English')))
+  setIdleArmed(true)
 }
 
 async function beginSurvey (lang: Lang): Promise<void> {
@@ -202,6 +253,7 @@ function showPage (focusId?: string): void {
     h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'send-status' }),
     nav)
   state.redraw = () => { showPage() }
+  setIdleArmed(true)
   if (focusId !== undefined) document.getElementById(focusId)?.focus()
 }
 
@@ -248,6 +300,7 @@ function showThanks (notAccepted?: string): void {
     helpContent(),
     h('button', { type: 'button', class: 'primary big', 'data-testid': 'done', onClick: () => { location.replace(HOME) } }, t.done))
   state.redraw = () => { showThanks(notAccepted === undefined ? undefined : TEXT[state.lang].notAccepted) }
+  setIdleArmed(true)
 }
 
 // ---- start ----------------------------------------------------------------------------------------------
