@@ -124,12 +124,9 @@ export interface Database {
 }
 
 export type SurveyVersionRow = Selectable<SurveyVersionTable>
-export type NewSurveyVersion = Insertable<SurveyVersionTable>
 export type SiteRow = Selectable<SiteTable>
 export type NewSite = Insertable<SiteTable>
 export type WaveRow = Selectable<WaveTable>
 export type NewWave = Insertable<WaveTable>
 export type DeviceRow = Selectable<DeviceTable>
 export type EnrolmentCodeRow = Selectable<EnrolmentCodeTable>
-export type NewResponse = Insertable<ResponseTable>
-export type NewResponseFact = Insertable<ResponseFactTable>

@@ -4,7 +4,3 @@ import type { Database, NewSite, SiteRow } from '../database.js'
 export async function createSite (db: Kysely<Database>, site: NewSite): Promise<SiteRow> {
   return await db.insertInto('sites').values(site).returningAll().executeTakeFirstOrThrow()
 }
-
-export async function listSites (db: Kysely<Database>): Promise<SiteRow[]> {
-  return await db.selectFrom('sites').selectAll().orderBy('name').execute()
-}

@@ -18,10 +18,6 @@ export async function createWave (db: Kysely<Database>, wave: NewWave, sites: re
   })
 }
 
-export async function findWave (db: Kysely<Database>, id: string): Promise<WaveRow | undefined> {
-  return await db.selectFrom('waves').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
 export async function findWaveSurveyVersionId (db: Kysely<Database>, id: string): Promise<number | undefined> {
   const row = await db.selectFrom('waves').select('survey_version_id').where('id', '=', id).executeTakeFirst()
   return row?.survey_version_id
