@@ -1,5 +1,8 @@
 import { Model } from 'survey-core'
 import { lintSurvey } from 'survey-core/linter'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { HelpResourcesError, loadHelpResources } from './help-resources.js'
 import { DefinitionLoadError, definitionsDir, findDefinitions, readDefinition } from './index.js'
 import type { DefinitionFiles, DefinitionLocation, JsonObject, JsonValue, SurveyDefinition } from './index.js'
 import { indicatorMapErrors } from './indicator-map.js'
@@ -136,7 +139,21 @@ export function checkDefinitionsDir (dir: string = definitionsDir): DirCheck {
   })
   const problems = reports.flatMap((report) => report.problems)
   if (reports.length === 0) problems.push({ file: dir, problem: 'holds no <slug>/v<N>.survey.json definitions' })
+  problems.push(...helpResourcesFileProblems(join(dir, 'help-resources.json')))
   return { reports, problems }
+}
+
+/** The kiosk's help resources, when the folder has them (survey-definitions/ must: the API serves them). */
+function helpResourcesFileProblems (file: string): Problem[] {
+  if (!existsSync(file)) return []
+  try {
+    loadHelpResources(file)
+    return []
+  } catch (error) {
+    return error instanceof HelpResourcesError
+      ? error.problems.map((problem) => ({ file, problem }))
+      : [{ file, problem: `cannot be loaded: ${errorMessage(error)}` }]
+  }
 }
 
 interface SurveyWalk {

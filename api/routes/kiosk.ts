@@ -3,7 +3,11 @@ import { findDeviceByToken } from '../db/queries/devices.js'
 import { findOpenWaveAtSite } from '../db/queries/waves.js'
 import { AppError } from '../errors.js'
 import { ErrorReplySchema } from '../schemas/common.js'
-import { KioskHeadersSchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
+import { KioskHeadersSchema, KioskHelpReplySchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
+import type { KioskHelpReply } from '../schemas/kiosk.js'
+import type { DeviceAccess } from '../db/queries/devices.js'
+import { loadHelpResources } from '../../survey-definitions/help-resources.js'
+import type { HelpResources } from '../../survey-definitions/help-resources.js'
 import { studyToday } from '../study-calendar.js'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
@@ -16,16 +20,45 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: KioskWaveReplySchema, ...Object.fromEntries([401, 404, 503].map((status) => [status, ErrorReplySchema])) },
     },
   }, async (request) => {
-    const header = request.headers.authorization
+    const device = await authorisedDevice(request.headers.authorization)
+    const wave = await findOpenWaveAtSite(fastify.db, device.siteId, studyToday(fastify.config.STUDY_TIME_ZONE))
+    if (wave === undefined) throw new AppError(404, 'no_open_wave', `there is no open survey at ${device.siteName} today`)
+    return { waveId: wave.waveId, siteName: device.siteName, surveyVersionId: wave.surveyVersionId, slug: wave.slug, version: wave.version }
+  })
+
+  fastify.get('/help', {
+    schema: {
+      headers: KioskHeadersSchema,
+      response: { 200: KioskHelpReplySchema, ...Object.fromEntries([401, 503].map((status) => [status, ErrorReplySchema])) },
+    },
+  }, async (request) => {
+    const device = await authorisedDevice(request.headers.authorization)
+    return helpForCounty(helpResources(), device.countyNumber)
+  })
+
+  async function authorisedDevice (header: string | undefined): Promise<DeviceAccess> {
     if (header === undefined) throw new AppError(401, 'unauthorized', 'a device token is required (Authorization: Bearer <token>)')
     const token = BEARER.exec(header)?.[1]
     const device = token === undefined ? undefined : await findDeviceByToken(fastify.db, token)
     if (device === undefined) throw new AppError(401, 'device_unknown', 'this device token is not known; enrol the tablet again')
     if (device.revoked) throw new AppError(401, 'device_revoked', 'this tablet has been revoked and can no longer be used for the survey; enrol it again with a new code')
-    const wave = await findOpenWaveAtSite(fastify.db, device.siteId, studyToday(fastify.config.STUDY_TIME_ZONE))
-    if (wave === undefined) throw new AppError(404, 'no_open_wave', `there is no open survey at ${device.siteName} today`)
-    return { waveId: wave.waveId, siteName: device.siteName, surveyVersionId: wave.surveyVersionId, slug: wave.slug, version: wave.version }
-  })
+    return device
+  }
+}
+
+let loaded: HelpResources | undefined
+/** Read and checked once per process, on first use (`npm run definitions:check` checks the same file). */
+const helpResources = (): HelpResources => (loaded ??= loadHelpResources())
+
+/** The site's county first (even with no centre checked there yet), then every other county that has one. */
+export function helpForCounty (resources: HelpResources, county: string): KioskHelpReply {
+  const centresIn = (number: string) => resources.crisisCentres
+    .filter((centre) => centre.county === number)
+    .map(({ name, checked, activeSubstanceUse }) => ({ name, checked, activeSubstanceUse }))
+  const own = resources.counties.find((entry) => entry.number === county)
+  const others = resources.counties.filter((entry) => entry.number !== county && centresIn(entry.number).length > 0)
+  const counties = [...(own === undefined ? [] : [own]), ...others].map((entry) => ({ ...entry, centres: centresIn(entry.number) }))
+  return { siteCounty: county, lines: resources.lines, counties, note: resources.note }
 }
 
 export default kioskRoutes

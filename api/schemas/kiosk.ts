@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
+import { CrisisCentreSchema, HelpLineSchema } from '../../survey-definitions/help-resources.js'
 
 export const KioskHeadersSchema = Type.Object({
   authorization: Type.Optional(Type.String({ maxLength: 200 })),
@@ -13,3 +14,16 @@ export const KioskWaveReplySchema = Type.Object({
   version: Type.Integer(),
 })
 export type KioskWaveReply = Static<typeof KioskWaveReplySchema>
+
+/** Where to get help: the helplines, then crisis centres by county with the tablet's county first. */
+export const KioskHelpReplySchema = Type.Object({
+  siteCounty: Type.String(),
+  lines: Type.Array(HelpLineSchema),
+  counties: Type.Array(Type.Object({
+    number: Type.String(),
+    name: Type.String(),
+    centres: Type.Array(Type.Omit(CrisisCentreSchema, ['county', 'source'])),
+  })),
+  note: Type.Object({ nb: Type.String(), en: Type.String() }),
+})
+export type KioskHelpReply = Static<typeof KioskHelpReplySchema>

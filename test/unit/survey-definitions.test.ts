@@ -9,6 +9,7 @@ import { checkDefinition, checkDefinitionsDir, listQuestions } from '../../surve
 import type { Problem } from '../../survey-definitions/check.js'
 import { canonicalJson, definitionChecksum, DefinitionLoadError, loadDefinitions } from '../../survey-definitions/index.js'
 import type { JsonObject, SurveyDefinition } from '../../survey-definitions/index.js'
+import { helpResourcesProblems, loadHelpResources } from '../../survey-definitions/help-resources.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
@@ -252,4 +253,25 @@ describe('npm run definitions:check', () => {
     expect(output).toMatch(/^OK hverdag v1 \(\d+ questions, \d+ indicators\)$/m)
     expect(status).toBe(0)
   }, 60_000)
+})
+
+describe('the help resources', () => {
+  it('are valid as shipped, and a broken file is refused by name', () => {
+    const resources = loadHelpResources()
+    expect(helpResourcesProblems(resources)).toEqual([])
+    const broken = {
+      ...resources,
+      lines: [{ ...resources.lines[0]!, checked: '2026-02-30' }],
+      crisisCentres: [{ ...resources.crisisCentres[0]!, county: '99' }],
+    }
+    expect(helpResourcesProblems(broken)).toEqual(['/lines/0/checked: 2026-02-30 is not a date', '/crisisCentres/0/county: 99 is not in counties'])
+    expect(helpResourcesProblems({ ...resources, note: { nb: 'x' } })[0]).toMatch(/^\/note/)
+    const dir = mkdtempSync(join(tmpdir(), 'prevalens-help-'))
+    try {
+      writeFileSync(join(dir, 'help-resources.json'), JSON.stringify(broken))
+      expect(checkDefinitionsDir(dir).problems).toContainEqual({ file: join(dir, 'help-resources.json'), problem: '/crisisCentres/0/county: 99 is not in counties' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })

@@ -126,6 +126,8 @@ describe('the kiosk in a browser', () => {
         return seen
       }
       await page.getByTestId('next').click()
+      // The privacy check before the violence section: this respondent can answer undisturbed.
+      if (await page.getByTestId('privacy-check').count() > 0) await page.getByTestId('privacy-continue').click()
     }
     throw new Error('the survey did not end')
   }
@@ -312,6 +314,97 @@ describe('the kiosk in a browser', () => {
     expect(traces.history).toBe(historyBefore)
     // The reload drops the query: the short timeouts are gone with the page that had them.
     expect(traces.url).toBe(kiosk())
+  })
+
+  /** Clicks "next" through the background questions, unanswered, until the privacy check shows. */
+  async function reachPrivacyCheck (): Promise<void> {
+    for (let step = 0; step < 20 && await page.getByTestId('privacy-check').count() === 0; step += 1) {
+      expect(await page.getByTestId('page').getAttribute('data-page')).not.toBe('page_violence_intro')
+      await page.getByTestId('next').click()
+    }
+    await page.getByTestId('privacy-check').waitFor()
+  }
+
+  it('asks "can you answer undisturbed now?" before the violence questions: continue goes on, once', async () => {
+    await page.goto(kiosk())
+    await startSurvey('en')
+    await page.getByTestId('next').click()
+    await page.locator('label:has(input[name="gender"][value="other"])').click()
+    await reachPrivacyCheck()
+    expect(await page.locator('h1').first().textContent()).toBe('Can you answer undisturbed now?')
+    await page.getByRole('button', { name: 'Bytt til norsk' }).click()
+    expect(await page.locator('h1').first().textContent()).toBe('Kan du svare uforstyrret nå?')
+    expect(await seriousAxeViolations(page)).toEqual([])
+    await screenshot(page, 'privacy-check-1280x800')
+    await page.getByTestId('privacy-continue').click()
+    expect(await page.getByTestId('page').getAttribute('data-page')).toBe('page_violence_intro')
+    // Back to the background questions and forward again: asked once per respondent, not every time.
+    await page.getByRole('button', { name: 'Tilbake' }).click()
+    await page.getByTestId('next').click()
+    expect(await page.getByTestId('page').getAttribute('data-page')).toBe('page_violence_intro')
+    await page.getByTestId('quick-exit').click()
+    await page.getByTestId('start').waitFor()
+  })
+
+  it('stopping at the privacy check does what quick exit does', async () => {
+    await page.goto(kiosk())
+    await page.getByTestId('start').waitFor()
+    const historyBefore = await page.evaluate(() => history.length)
+    await startSurvey('nb')
+    await page.getByTestId('next').click()
+    await page.locator('label:has(input[name="gender"][value="other"])').click()
+    await page.getByTestId('next').click()
+    await page.locator('label:has(input[name="age_group"][value="55_plus"])').click()
+    await reachPrivacyCheck()
+    const reloaded = page.waitForEvent('load')
+    await page.getByTestId('privacy-stop').click()
+    await reloaded
+    await page.getByTestId('start').waitFor()
+    const traces = await page.evaluate(() => ({
+      html: document.documentElement.outerHTML,
+      local: Object.keys(localStorage),
+      session: sessionStorage.length,
+      history: history.length,
+    }))
+    for (const trace of ['55 år', '55_plus', 'Annet', 'age_group', 'gender', 'uforstyrret']) expect(traces.html).not.toContain(trace)
+    expect(traces.local).toEqual(['kiosk.device'])
+    expect(traces.session).toBe(0)
+    expect(traces.history).toBe(historyBefore)
+  })
+
+  it("opens help from the cover and the language screen, with the helplines and the site's county first", async () => {
+    // The tablet's site moves to Agder for this test: Agder (Sørlandet krisesenter) must then come before Oslo.
+    await database.db.updateTable('sites').set({ county_number: '42' }).where('id', '=', study.site.id).execute()
+    try {
+      await page.goto(kiosk())
+      await page.getByTestId('start').waitFor()
+      // The help data arrives with the cover; wait until the dialog shows it rather than the offline fallback.
+      const dialog = page.getByRole('dialog')
+      await expect.poll(async () => {
+        if (await dialog.count() > 0) await dialog.getByRole('button', { name: 'Lukk' }).click()
+        await page.getByTestId('open-help').click()
+        return await dialog.getByTestId('help-county').count()
+      }, { timeout: 10_000 }).toBeGreaterThan(0)
+      const text = await dialog.getByTestId('help').innerText()
+      for (const number of ['112', '113', '116 117', '116 006', '116 111', '116 123', '22 40 00 40', 'dinutvei.no']) expect(text).toContain(number)
+      expect(await dialog.getByTestId('help-county').evaluateAll((sections) => sections.map((section) => section.getAttribute('data-county')))).toEqual(['42', '03'])
+      expect(await dialog.getByTestId('help-county').first().innerText()).toMatch(/Agder\s+Sørlandet krisesenter\s+Kvinner som bruker rusmidler nå: tar imot/)
+      expect(await seriousAxeViolations(page)).toEqual([])
+      await screenshot(page, 'help-cover-1280x800')
+      await dialog.getByRole('button', { name: 'Switch to English' }).click()
+      expect(await dialog.getByTestId('help').innerText()).toContain('Where to get help')
+      await dialog.getByRole('button', { name: 'Close' }).click()
+      expect(await dialog.count()).toBe(0)
+
+      await page.getByTestId('start').click()
+      await page.getByTestId('open-help').click()
+      expect(await dialog.getByTestId('help').innerText()).toContain('116 006')
+      await dialog.getByTestId('quick-exit').click()
+      await page.getByTestId('start').waitFor()
+      expect(await dialog.count()).toBe(0)
+    } finally {
+      await database.db.updateTable('sites').set({ county_number: study.site.county_number }).where('id', '=', study.site.id).execute()
+    }
   })
 
   it('switches language mid-survey without losing the answer on screen', async () => {

@@ -32,14 +32,16 @@ export async function revokeDevice (db: Kysely<Database>, deviceId: string): Pro
 export interface DeviceAccess {
   siteId: string
   siteName: string
+  /** The site's county (two digits): the kiosk's help lists that county's crisis centres first. */
+  countyNumber: string
   revoked: boolean
 }
 
 export async function findDeviceByToken (db: Kysely<Database>, token: string): Promise<DeviceAccess | undefined> {
   const row = await db.selectFrom('devices')
     .innerJoin('sites', 'sites.id', 'devices.site_id')
-    .select(['devices.site_id', 'sites.name', 'devices.revoked_at'])
+    .select(['devices.site_id', 'sites.name', 'sites.county_number', 'devices.revoked_at'])
     .where('devices.token_hash', '=', hashDeviceToken(token))
     .executeTakeFirst()
-  return row === undefined ? undefined : { siteId: row.site_id, siteName: row.name, revoked: row.revoked_at !== null }
+  return row === undefined ? undefined : { siteId: row.site_id, siteName: row.name, countyNumber: row.county_number, revoked: row.revoked_at !== null }
 }

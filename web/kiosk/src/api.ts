@@ -1,5 +1,5 @@
 import type { EnrolReply } from '../../../api/schemas/devices.js'
-import type { KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import type { KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
 import type { ErrorReply } from '../../../api/schemas/common.js'
 import type { SurveyVersionReply } from '../../../api/schemas/surveys.js'
 
@@ -35,3 +35,5 @@ export const fetchSurvey = async (slug: string, version: number): Promise<Survey
 
 export const submitAnswers = async (token: string, body: { id: string, waveId: string, answers: Record<string, unknown> }): Promise<unknown> =>
   await call('/api/responses', { method: 'POST', body: JSON.stringify(body) }, token)
+
+export const fetchHelp = async (token: string): Promise<KioskHelpReply> => await call('/api/kiosk/help', {}, token)

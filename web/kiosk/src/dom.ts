@@ -23,6 +23,7 @@ export interface Props {
   'aria-labelledby'?: string
   'data-testid'?: string
   'data-page'?: string
+  'data-county'?: string
   onClick?: (event: Event) => void
 }
 

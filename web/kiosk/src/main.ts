@@ -1,5 +1,5 @@
-import type { KioskWaveReply } from '../../../api/schemas/kiosk.js'
-import { ApiError, enrolTablet, fetchSurvey, fetchWave, submitAnswers } from './api.js'
+import type { KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import { ApiError, enrolTablet, fetchHelp, fetchSurvey, fetchWave, submitAnswers } from './api.js'
 import { h, sanitisedHtml } from './dom.js'
 import type { Child } from './dom.js'
 import { BOTH, TEXT } from './i18n.js'
@@ -21,8 +21,18 @@ const state: {
   prepared?: Promise<Prepared>
   session?: SurveySession
   help?: Record<Lang, string>
+  /** Where to get help, from the API (the site's county first); not about the respondent, fetched with the cover. */
+  helpData?: KioskHelpReply
+  /** The respondent said they can answer undisturbed (asked once, before the first violence page). */
+  privacyChecked: boolean
   redraw: () => void
-} = { lang: 'nb', textSize: 0, redraw: () => {} }
+} = { lang: 'nb', textSize: 0, privacyChecked: false, redraw: () => {} }
+
+/**
+ * The violence section of hverdag v1 starts on this page, right after the background questions. The published
+ * instrument stays as it is: the kiosk asks its privacy check before the first page at or after this one.
+ */
+const PRIVACY_CHECK_BEFORE = 'page_violence_intro'
 
 // ---- quick exit -----------------------------------------------------------------------------------------
 
@@ -131,7 +141,7 @@ function showEnrol (message?: string): void {
 
 /** The neutral cover: nothing on it says what the survey is about (anonymity rule 7). */
 function showCover (prepare = true): void {
-  screen([quickExitButton(BOTH.quickExit)],
+  screen([quickExitButton(BOTH.quickExit), helpButton(BOTH.help)],
     h('div', { class: 'cover' },
       h('h1', {}, 'Hverdag og helse'),
       h('p', { lang: 'nb' }, BOTH.coverLead),
@@ -142,6 +152,7 @@ function showCover (prepare = true): void {
 function prepareSurvey (): void {
   const token = localStorage.getItem(TOKEN_KEY)
   if (token === null) { showEnrol(); return }
+  if (state.helpData === undefined) fetchHelp(token).then((help) => { state.helpData = help }, () => {})
   const prepared = (async () => {
     const wave = await fetchWave(token)
     const [{ definition }] = await Promise.all([fetchSurvey(wave.slug, wave.version), loadEngine()])
@@ -171,7 +182,7 @@ function showLanguage (): void {
   // Ask again which wave is open: a tablet may have sat on the cover since yesterday. The engine stays loaded.
   prepareSurvey()
   const choose = (lang: Lang) => () => { beginSurvey(lang).catch(showProblem) }
-  screen([quickExitButton(BOTH.quickExit)],
+  screen([quickExitButton(BOTH.quickExit), helpButton(BOTH.help)],
     h('h1', {}, 'Velg språk / Choose language'),
     h('div', { class: 'stack' },
       h('button', { type: 'button', class: 'primary big', lang: 'nb', onClick: choose('nb') }, 'Norsk (bokmål)'),
@@ -185,6 +196,7 @@ async function beginSurvey (lang: Lang): Promise<void> {
   try {
     const { wave, definition } = await (state.prepared as Promise<Prepared>)
     state.session = await SurveySession.start(definition, wave.waveId, lang)
+    state.privacyChecked = false
     state.help = state.session.helpHtml
     showPage()
   } catch (error) {
@@ -213,23 +225,58 @@ function surveyBar (): Child[] {
     // The visible "A−" stays part of the accessible name (WCAG 2.5.3); the words are for screen readers.
     h('button', { type: 'button', onClick: size(-1) }, 'A−', h('span', { class: 'sr-only' }, ` ${t.smaller}`)),
     h('button', { type: 'button', onClick: size(1) }, 'A+', h('span', { class: 'sr-only' }, ` ${t.larger}`)),
-    state.help !== undefined && state.help[state.lang] !== '' && h('button', { type: 'button', onClick: showHelp }, t.help),
+    helpButton(t.help),
   ]
 }
 
+const helpButton = (label: string): HTMLButtonElement => h('button', { type: 'button', 'data-testid': 'open-help', onClick: showHelp }, label)
+
+/** The help dialog, from every screen; its own language button, since the cover and language screens come first. */
 function showHelp (): void {
-  const t = TEXT[state.lang]
-  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' },
-    quickExitButton(t.quickExit),
-    h('h1', { id: 'help-title', class: 'sr-only' }, t.help),
-    helpContent(),
-    h('button', { type: 'button', class: 'primary', onClick: () => { dialog.close(); dialog.remove() } }, t.closeHelp))
+  let lang = state.lang
+  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' })
+  const draw = (): void => {
+    const t = TEXT[lang]
+    const other: Lang = lang === 'nb' ? 'en' : 'nb'
+    dialog.lang = lang
+    dialog.replaceChildren(
+      quickExitButton(t.quickExit),
+      h('button', { type: 'button', lang: other, 'aria-label': t.otherLanguageLabel, onClick: () => { lang = other; draw() } }, t.otherLanguage),
+      h('h1', { id: 'help-title', class: 'sr-only' }, t.help),
+      helpContent(lang),
+      h('button', { type: 'button', class: 'primary', onClick: () => { dialog.close(); dialog.remove() } }, t.closeHelp))
+  }
+  draw()
   document.body.append(dialog)
   dialog.showModal()
 }
 
-const helpContent = (): HTMLElement =>
-  h('section', { class: 'help-content', 'data-testid': 'help' }, h('div', { class: 'html-block' }, sanitisedHtml(state.help?.[state.lang] ?? '')))
+/** Helplines, then crisis centres by county (the site's first) with what each says about active substance use. */
+function helpContent (lang: Lang = state.lang): HTMLElement {
+  const t = TEXT[lang]
+  const data = state.helpData
+  if (data === undefined) {
+    // The API could not be asked (no connection): the instrument's own help page, or the emergency numbers.
+    const html = state.help?.[lang] ?? ''
+    return h('section', { class: 'help-content', 'data-testid': 'help' },
+      html === '' ? h('p', {}, t.fallbackHelp) : h('div', { class: 'html-block' }, sanitisedHtml(html)))
+  }
+  const latest = data.lines.map((line) => line.checked).sort().at(-1) ?? ''
+  return h('section', { class: 'help-content', 'data-testid': 'help' },
+    h('h2', {}, t.helpTitle),
+    h('ul', { class: 'help-lines' }, ...data.lines.map((line) =>
+      h('li', {}, h('strong', {}, line.name[lang]), ' ', h('span', { class: 'contact' }, line.contact), h('br'), line.description[lang]))),
+    h('p', { class: 'checked' }, `(${t.checked(latest)})`),
+    h('h2', {}, t.crisisCentres),
+    ...data.counties.map((county) => h('section', { class: 'help-county', 'data-testid': 'help-county', 'data-county': county.number },
+      h('h3', {}, county.name),
+      county.centres.length === 0
+        ? h('p', {}, t.noCentreChecked)
+        : h('ul', {}, ...county.centres.map((centre) => h('li', {},
+          h('strong', {}, centre.name), h('br'),
+          `${t.women}: ${t.policy[centre.activeSubstanceUse.women]}. ${t.men}: ${t.policy[centre.activeSubstanceUse.men]}. (${t.checked(centre.checked)})`))))),
+    h('p', {}, data.note[lang]))
+}
 
 function showPage (focusId?: string): void {
   const session = state.session
@@ -244,7 +291,7 @@ function showPage (focusId?: string): void {
     !session.isFirst && h('button', { type: 'button', class: 'secondary', onClick: () => { session.back(); showPage() } }, t.back),
     session.isLast
       ? h('button', { type: 'button', class: 'primary', 'data-testid': 'send', onClick: () => { send().catch(showProblem) } }, t.send)
-      : h('button', { type: 'button', class: 'primary', 'data-testid': 'next', onClick: () => { session.next(); showPage() } }, t.next))
+      : h('button', { type: 'button', class: 'primary', 'data-testid': 'next', onClick: () => { session.next(); showPageOrPrivacyCheck() } }, t.next))
   screen(surveyBar(),
     h('div', { class: 'progress' }, h('span', {}, t.page(n, of)), progress),
     h('h1', { class: 'sr-only' }, t.studyName),
@@ -255,6 +302,25 @@ function showPage (focusId?: string): void {
   state.redraw = () => { showPage() }
   setIdleArmed(true)
   if (focusId !== undefined) document.getElementById(focusId)?.focus()
+}
+
+function showPageOrPrivacyCheck (): void {
+  if (!state.privacyChecked && state.session?.isAtOrAfter(PRIVACY_CHECK_BEFORE) === true) showPrivacyCheck()
+  else showPage()
+}
+
+/** "Can you answer undisturbed now?": stop is quick exit; continue shows the first violence page. Neutral words. */
+function showPrivacyCheck (): void {
+  const t = TEXT[state.lang]
+  screen(surveyBar(),
+    h('div', { class: 'cover', 'data-testid': 'privacy-check' },
+      h('h1', {}, t.privacyTitle),
+      h('p', {}, t.privacyLead),
+      h('div', { class: 'stack' },
+        h('button', { type: 'button', class: 'primary big', 'data-testid': 'privacy-continue', onClick: () => { state.privacyChecked = true; showPage() } }, t.privacyContinue),
+        h('button', { type: 'button', class: 'secondary big', 'data-testid': 'privacy-stop', onClick: quickExit }, t.privacyStop))))
+  state.redraw = showPrivacyCheck
+  setIdleArmed(true)
 }
 
 async function send (): Promise<void> {

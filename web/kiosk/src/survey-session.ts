@@ -41,6 +41,13 @@ export class SurveySession {
   get isLast (): boolean { return this.live.isLastPage }
   get visibleQuestions (): Question[] { return this.page.questions.filter((question) => question.isVisible) }
 
+  /** Whether the current page is the named page or comes after it in the instrument (false if there is none). */
+  isAtOrAfter (pageName: string): boolean {
+    const pages = this.live.pages
+    const at = pages.findIndex((page) => page.name === pageName)
+    return at >= 0 && pages.indexOf(this.page) >= at
+  }
+
   next (): void { this.live.nextPage() }
   back (): void { this.live.prevPage() }
 
