@@ -34,7 +34,8 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
   await fastify.register(resultRoutes, { prefix: '/api/results' })
   await fastify.register(deviceRoutes, { prefix: '/api/devices' })
-  await fastify.register(kioskRoutes, { prefix: '/api/kiosk' })
+  // The kiosk asks for its wave when a respondent starts: no log line may put a time on that either.
+  await fastify.register(kioskRoutes, { prefix: '/api/kiosk', logLevel: 'error' })
   await fastify.register(kioskStatic)
 }
 

@@ -16,11 +16,12 @@ import type { TestDatabase } from '../helpers/test-db.js'
 describe('tablet enrolment and the kiosk wave', () => {
   let database: TestDatabase
   let app: FastifyInstance
+  let logLines: () => string[]
   let study: StudyFixture
 
   beforeAll(async () => {
     database = await openTestDatabase()
-    app = (await buildTestApp(database)).app
+    ;({ app, logLines } = await buildTestApp(database))
     study = await createStudy(database.db)
   })
   afterAll(async () => {
@@ -114,6 +115,14 @@ describe('tablet enrolment and the kiosk wave', () => {
     expect(reply.statusCode, reply.body).toBe(200)
     const version = await database.db.selectFrom('survey_versions').select(['id', 'slug', 'version']).where('id', '=', study.wave.survey_version_id).executeTakeFirstOrThrow()
     expect(reply.json()).toEqual({ waveId: study.wave.id, siteName: study.site.name, surveyVersionId: version.id, slug: version.slug, version: version.version })
+  })
+
+  it('writes no log line when a kiosk asks for its wave (a respondent is starting: no time may be put on it)', async () => {
+    const { code } = await createEnrolmentCode(database.db, study.site.id)
+    const { token } = (await enrol(code)).json<{ token: string }>()
+    const before = logLines().length
+    expect((await wave(token)).statusCode).toBe(200)
+    expect(logLines().slice(before)).toEqual([])
   })
 
   it('says plainly when the site has no open wave, and when the tablet is unknown or revoked', async () => {
