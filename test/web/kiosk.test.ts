@@ -301,20 +301,29 @@ describe('the kiosk in a browser', () => {
     await prompt.waitFor({ timeout: 15_000 })
     await reloaded
     await page.getByTestId('start').waitFor()
-    const traces = await page.evaluate(() => ({
+    const traces = await expectNothingLeft(historyBefore, ['55 år', '55_plus', 'Annet', 'age_group', 'gender', 'fortsatt der'])
+    // The reload drops the query: the short timeouts are gone with the page that had them.
+    expect(traces.url).toBe(kiosk())
+  })
+
+  /**
+   * After a discard (idle timeout, stopping at the privacy check): none of `traces` in the page, only the
+   * device token in storage, no new history entry. Returns the page's address for further checks.
+   */
+  async function expectNothingLeft (historyBefore: number, traces: readonly string[]): Promise<{ url: string }> {
+    const left = await page.evaluate(() => ({
       html: document.documentElement.outerHTML,
       local: Object.keys(localStorage),
       session: sessionStorage.length,
       history: history.length,
       url: location.href,
     }))
-    for (const trace of ['55 år', '55_plus', 'Annet', 'age_group', 'gender', 'fortsatt der']) expect(traces.html).not.toContain(trace)
-    expect(traces.local).toEqual(['kiosk.device'])
-    expect(traces.session).toBe(0)
-    expect(traces.history).toBe(historyBefore)
-    // The reload drops the query: the short timeouts are gone with the page that had them.
-    expect(traces.url).toBe(kiosk())
-  })
+    for (const trace of traces) expect(left.html).not.toContain(trace)
+    expect(left.local).toEqual(['kiosk.device'])
+    expect(left.session).toBe(0)
+    expect(left.history).toBe(historyBefore)
+    return { url: left.url }
+  }
 
   /** Clicks "next" through the background questions, unanswered, until the privacy check shows. */
   async function reachPrivacyCheck (): Promise<void> {
@@ -360,16 +369,7 @@ describe('the kiosk in a browser', () => {
     await page.getByTestId('privacy-stop').click()
     await reloaded
     await page.getByTestId('start').waitFor()
-    const traces = await page.evaluate(() => ({
-      html: document.documentElement.outerHTML,
-      local: Object.keys(localStorage),
-      session: sessionStorage.length,
-      history: history.length,
-    }))
-    for (const trace of ['55 år', '55_plus', 'Annet', 'age_group', 'gender', 'uforstyrret']) expect(traces.html).not.toContain(trace)
-    expect(traces.local).toEqual(['kiosk.device'])
-    expect(traces.session).toBe(0)
-    expect(traces.history).toBe(historyBefore)
+    await expectNothingLeft(historyBefore, ['55 år', '55_plus', 'Annet', 'age_group', 'gender', 'uforstyrret'])
   })
 
   it("opens help from the cover and the language screen, with the helplines and the site's county first", async () => {
