@@ -21,10 +21,10 @@ export default defineConfig({
       },
       {
         test: {
-          // The kiosk in headless Chromium against the real app, on the same engines as 'db'.
+          // The browser apps in headless Chromium against the real app, on the same engines as 'db'.
           name: 'web',
           include: ['test/web/**/*.test.ts'],
-          globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/build-kiosk.ts'],
+          globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/build-web.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

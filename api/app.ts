@@ -6,7 +6,11 @@ import type { ErrorReply } from './schemas/common.js'
 import helmetPlugin from './plugins/external/helmet.js'
 import configPlugin from './plugins/app/config.js'
 import dbPlugin from './plugins/app/db.js'
-import kioskStatic from './plugins/external/kiosk-static.js'
+import authPlugin from './plugins/app/auth.js'
+import accountRoutes from './routes/accounts.js'
+import auditLogRoutes from './routes/audit-log.js'
+import sessionRoutes from './routes/session.js'
+import webAppStatic, { WEB_APPS } from './plugins/external/web-app-static.js'
 import deviceRoutes from './routes/devices.js'
 import kioskRoutes from './routes/kiosk.js'
 import healthRoutes from './routes/health.js'
@@ -24,19 +28,23 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(helmetPlugin)
   await fastify.register(configPlugin, { config })
   await fastify.register(dbPlugin, { database })
+  await fastify.register(authPlugin)
 
   fastify.setErrorHandler(handleError)
   fastify.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${pathOf(request.url)}` } satisfies ErrorReply))
 
   await fastify.register(healthRoutes, { prefix: '/api/health' })
+  await fastify.register(sessionRoutes, { prefix: '/api/session' })
+  await fastify.register(accountRoutes, { prefix: '/api/accounts' })
+  await fastify.register(auditLogRoutes, { prefix: '/api/audit-log' })
   await fastify.register(surveyRoutes, { prefix: '/api/surveys' })
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
   await fastify.register(resultRoutes, { prefix: '/api/results' })
   await fastify.register(deviceRoutes, { prefix: '/api/devices' })
   // The kiosk asks for its wave when a respondent starts: no log line may put a time on that either.
   await fastify.register(kioskRoutes, { prefix: '/api/kiosk', logLevel: 'error' })
-  await fastify.register(kioskStatic)
+  for (const webApp of WEB_APPS) await fastify.register(webAppStatic, { app: webApp })
 }
 
 /**

@@ -2,6 +2,13 @@
 export type ErrorCode =
   | 'bad_request'
   | 'unauthorized'
+  | 'session_expired'
+  | 'forbidden'
+  | 'csrf_failed'
+  | 'login_failed'
+  | 'totp_required'
+  | 'password_rejected'
+  | 'account_exists'
   | 'device_unknown'
   | 'device_revoked'
   | 'not_found'

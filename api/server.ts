@@ -9,6 +9,7 @@ import type { DatabaseHandle } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
 import { demoEnrolmentCode, isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
 import type { DemoData } from './db/seed-demo.js'
+import { describeDemoAccounts, ensureDemoAccounts } from './services/demo-accounts.js'
 
 async function start (): Promise<void> {
   const config = loadConfig()
@@ -25,7 +26,16 @@ async function start (): Promise<void> {
   })
   await fastify.listen({ port: config.PORT, host: config.HOST })
   printWelcome(fastify.listeningOrigin, config, database, demo)
-  if (demo !== undefined) await printDemoEnrolment(fastify.listeningOrigin, database)
+  if (demo !== undefined) {
+    await printDemoAccounts(fastify.listeningOrigin, database)
+    await printDemoEnrolment(fastify.listeningOrigin, database)
+  }
+}
+
+async function printDemoAccounts (origin: string, database: DatabaseHandle): Promise<void> {
+  const staffSite = await database.db.selectFrom('sites').select('id').orderBy('created_at').limit(1).executeTakeFirst()
+  const accounts = await ensureDemoAccounts(database.db, staffSite?.id)
+  process.stdout.write(`${describeDemoAccounts(accounts, origin).join('\n')}\n\n`)
 }
 
 async function printDemoEnrolment (origin: string, database: DatabaseHandle): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely'
 import type { JsonObject } from '../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
+import type { Role } from '../auth/roles.js'
 
 /** A calendar date as 'YYYY-MM-DD': both engines are told to return dates as text, never as a local-time Date. */
 type DateText = ColumnType<string, string, string>
@@ -81,6 +82,54 @@ export interface EnrolmentFailureTable {
   attempted_at: Generated<Date>
 }
 
+export interface AccountTable {
+  id: Generated<string>
+  email: string
+  role: Role
+  site_id: string | null
+  password_hash: string
+  totp_secret: string | null
+  /** bigint: read back as text on PostgreSQL, as a number on PGlite; compare in SQL or through Number(). */
+  totp_last_step: ColumnType<string | number | null, number | null, number | null>
+  created_at: CreatedAt
+  disabled_at: Date | null
+}
+
+export interface SessionTable {
+  token_hash: string
+  account_id: string
+  csrf_token: string
+  created_at: CreatedAt
+  last_seen_at: ColumnType<Date, Date | undefined, Date>
+  expires_at: Date
+}
+
+export interface LoginFailureTable {
+  scope: 'account' | 'source'
+  key: string
+  attempted_at: Generated<Date>
+}
+
+export interface ServerSecretTable {
+  name: string
+  value: string
+}
+
+/** Append-only and hash-chained (see the migration and api/services/audit-log.ts). */
+export interface AuditLogTable {
+  seq: ColumnType<string | number, number, never>
+  at: ColumnType<Date, Date, never>
+  actor_id: string | null
+  actor_email: string | null
+  actor_role: string | null
+  action: string
+  object_type: string | null
+  object_id: string | null
+  detail: JSONColumnType<Record<string, unknown>>
+  prev_hash: string
+  hash: string
+}
+
 /** No serial key, no timestamp, no device: see DESIGN.md, anonymity rules 1–3. */
 export interface ResponseTable {
   id: string
@@ -119,6 +168,11 @@ export interface Database {
   devices: DeviceTable
   enrolment_codes: EnrolmentCodeTable
   enrolment_failures: EnrolmentFailureTable
+  accounts: AccountTable
+  sessions: SessionTable
+  login_failures: LoginFailureTable
+  server_secrets: ServerSecretTable
+  audit_log: AuditLogTable
   responses: ResponseTable
   response_facts: ResponseFactTable
 }
@@ -130,3 +184,5 @@ export type WaveRow = Selectable<WaveTable>
 export type NewWave = Insertable<WaveTable>
 export type DeviceRow = Selectable<DeviceTable>
 export type EnrolmentCodeRow = Selectable<EnrolmentCodeTable>
+export type AccountRow = Selectable<AccountTable>
+export type AuditLogRow = Selectable<AuditLogTable>

@@ -16,6 +16,7 @@ const REFUSALS = {
 
 const deviceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/enrol', {
+    config: { access: 'public' },
     schema: {
       body: EnrolBodySchema,
       response: { 201: EnrolReplySchema, ...Object.fromEntries([400, 404, 409, 410, 429, 503].map((status) => [status, ErrorReplySchema])) },

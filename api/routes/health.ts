@@ -5,6 +5,7 @@ import { HealthReplySchema } from '../schemas/health.js'
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/', {
+    config: { access: 'public' },
     schema: { response: { 200: HealthReplySchema, 503: ErrorReplySchema } },
   }, async () => ({
     status: 'ok' as const,

@@ -15,6 +15,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
 /** What a tablet asks before it shows the cover: which wave, which survey version, and whether it may. */
 const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/wave', {
+    config: { access: 'device' },
     schema: {
       headers: KioskHeadersSchema,
       response: { 200: KioskWaveReplySchema, ...Object.fromEntries([401, 404, 503].map((status) => [status, ErrorReplySchema])) },
@@ -27,6 +28,7 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 
   fastify.get('/help', {
+    config: { access: 'device' },
     schema: {
       headers: KioskHeadersSchema,
       response: { 200: KioskHelpReplySchema, ...Object.fromEntries([401, 503].map((status) => [status, ErrorReplySchema])) },

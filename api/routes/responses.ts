@@ -11,6 +11,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
  */
 const responseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/', {
+    config: { access: 'device' },
     bodyLimit: 256 * 1024,
     schema: {
       headers: ResponseHeadersSchema,

@@ -6,6 +6,7 @@ import { SurveyVersionParamsSchema, SurveyVersionReplySchema } from '../schemas/
 
 const surveyRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/:slug/versions/:version', {
+    config: { access: 'public' },
     schema: {
       params: SurveyVersionParamsSchema,
       response: { 200: SurveyVersionReplySchema, 404: ErrorReplySchema },

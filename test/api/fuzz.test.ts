@@ -11,6 +11,8 @@ import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
 import { listQuestions } from '../../survey-definitions/check.js'
 import { createStudy } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
+import { loginAs } from '../helpers/accounts.js'
+import type { TestSession } from '../helpers/accounts.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -32,8 +34,9 @@ const RUNS = {
   staticPaths: 300,
 } as const
 
-// Writes of the enrolment throttle are its purpose: a wrong code is counted (a timestamp, nothing else).
-const WRITTEN_ON_PURPOSE = new Set(['enrolment_failures'])
+// Writes of the throttles are their purpose: a wrong enrolment code or a failed login is counted, and a failed
+// login is also an audit entry (checked on its own below).
+const WRITTEN_ON_PURPOSE = new Set(['enrolment_failures', 'login_failures', 'audit_log'])
 
 // --- hostile strings -------------------------------------------------------------------------------------
 
@@ -171,6 +174,7 @@ describe('hostile input', () => {
   let database: TestDatabase
   let fastify: FastifyInstance
   let study: StudyFixture
+  let researcher: TestSession
   let questionNames: string[]
   let indicatorNames: string[]
   let baseline: Record<string, number>
@@ -217,6 +221,7 @@ describe('hostile input', () => {
     await fastify.register(app, { config, database })
     await fastify.ready()
     study = await createStudy(database.db)
+    researcher = await loginAs(fastify, database.db, 'researcher')
     const version = await findSurveyVersion(database.db, 'hverdag', 1)
     questionNames = listQuestions(version?.definition ?? {}).filter((info) => info.type !== 'html').map((info) => info.name)
     indicatorNames = (await database.db.selectFrom('indicators').select('name').execute()).map((row) => row.name)
@@ -358,7 +363,7 @@ describe('hostile input', () => {
     )
     const pair = fc.tuple(key, value, fc.boolean()).map(([name, text, raw]) => `${name}=${encode(text, raw)}`)
     await fc.assert(fc.asyncProperty(fc.option(waves, { freq: 8 }), fc.array(pair, { maxLength: 3 }), async (wave, pairs) => {
-      await send({ method: 'GET', url: `/api/results?${[...(wave === null ? [] : [wave]), ...pairs].join('&')}` })
+      await send({ method: 'GET', url: `/api/results?${[...(wave === null ? [] : [wave]), ...pairs].join('&')}`, headers: researcher.headers })
     }), assertOptions<[string | null, string[]]>(RUNS.results, [
       [`waves=${study.wave.id}`, ['indicators=%00']],
       [`waves=${study.wave.id}`, [`indicators=${indicatorNames[0] ?? ''}%2Ca%00b`]],
@@ -411,6 +416,9 @@ describe('hostile input', () => {
         })
       }), assertOptions(RUNS.everyRoute))
     expect(await tableCounts()).toEqual(baseline)
+    // Hostile input may add failed logins to the audit log, nothing else.
+    const actions = await database.db.selectFrom('audit_log').select('action').where('action', 'not in', ['session.login_failed']).orderBy('seq').execute()
+    expect(actions.map((row) => row.action)).toEqual(['account.create', 'session.login'])
   })
 })
 

@@ -19,6 +19,8 @@ import { seedSyntheticResponses } from '../../api/services/synthetic-responses.j
 import { addDays, studyToday } from '../../api/study-calendar.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { siteFixture } from '../helpers/fixtures.js'
+import { loginAs } from '../helpers/accounts.js'
+import type { TestSession } from '../helpers/accounts.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -40,6 +42,7 @@ const SITES = [
 describe('GET /api/results', () => {
   let database: TestDatabase
   let app: FastifyInstance
+  let researcher: TestSession
   let waveId: string
   let sites: SiteRow[]
   let dir: string
@@ -56,6 +59,7 @@ describe('GET /api/results', () => {
   beforeAll(async () => {
     database = await openTestDatabase()
     app = (await buildTestApp(database)).app
+    researcher = await loginAs(app, database.db, 'researcher')
     await publishDefinitions(database.db)
     const version = await findSurveyVersion(database.db, 'hverdag', 1)
     if (version === undefined) throw new Error('hverdag v1 was not published')
@@ -82,7 +86,7 @@ describe('GET /api/results', () => {
   })
 
   async function api (query: string): Promise<ResultRow[]> {
-    const reply = await app.inject({ method: 'GET', url: `/api/results?waves=${waveId}${query}` })
+    const reply = await app.inject({ method: 'GET', url: `/api/results?waves=${waveId}${query}`, headers: researcher.headers })
     expect(reply.statusCode, reply.body).toBe(200)
     return (reply.json() as { rows: ResultRow[] }).rows
   }
@@ -178,14 +182,14 @@ describe('GET /api/results', () => {
       ['&by=gender&by=gender', 400, 'bad_request', 'gender'],
     ]
     for (const [query, status, code, name] of cases) {
-      const reply = await app.inject({ method: 'GET', url: `/api/results?waves=${waveId}${query}` })
+      const reply = await app.inject({ method: 'GET', url: `/api/results?waves=${waveId}${query}`, headers: researcher.headers })
       expect(reply.statusCode, query).toBe(status)
       expect(reply.json().code, query).toBe(code)
       expect(reply.json().message, query).toContain(name)
     }
     const unknownWave = '00000000-0000-4000-8000-000000000000'
     for (const waves of [`${waveId},${unknownWave}`, 'not-a-wave']) {
-      const reply = await app.inject({ method: 'GET', url: `/api/results?waves=${waves}` })
+      const reply = await app.inject({ method: 'GET', url: `/api/results?waves=${waves}`, headers: researcher.headers })
       expect(reply.statusCode).toBe(404)
       expect(reply.json()).toMatchObject({ code: 'wave_not_found' })
       expect(reply.json().message).toContain(waves.split(',').at(-1))

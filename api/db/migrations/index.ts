@@ -5,6 +5,7 @@ import * as createDevices from './2026-11-26T0220_create_devices.js'
 import * as createResponses from './2026-11-26T0230_create_responses.js'
 import * as responseFactsLanes from './2026-11-26T0300_response_facts_lanes.js'
 import * as createEnrolmentCodes from './2026-11-26T0310_create_enrolment_codes.js'
+import * as createAccountsSessionsAudit from './2026-11-26T0350_create_accounts_sessions_audit.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0230_create_responses': createResponses,
   '2026-11-26T0300_response_facts_lanes': responseFactsLanes,
   '2026-11-26T0310_create_enrolment_codes': createEnrolmentCodes,
+  '2026-11-26T0350_create_accounts_sessions_audit': createAccountsSessionsAudit,
 }

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
-import kioskStatic from '../../api/plugins/external/kiosk-static.js'
+import webAppStatic from '../../api/plugins/external/web-app-static.js'
 
-describe('the kiosk files at /kiosk/', () => {
+describe('a built web app at /<app>/', () => {
   const dir = mkdtempSync(join(tmpdir(), 'prevalens-kiosk-'))
   afterAll(() => { rmSync(dir, { recursive: true, force: true }) })
 
@@ -14,7 +14,7 @@ describe('the kiosk files at /kiosk/', () => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Hverdag og helse</title>')
     writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'export {}')
     const app = Fastify()
-    await app.register(kioskStatic, { root: dir })
+    await app.register(webAppStatic, { app: 'kiosk', root: dir })
     const index = await app.inject('/kiosk/')
     expect(index.statusCode).toBe(200)
     expect(index.body).toContain('Hverdag og helse')
@@ -26,11 +26,12 @@ describe('the kiosk files at /kiosk/', () => {
     await app.close()
   })
 
-  it('says how to build the kiosk when it is not built', async () => {
+  it('says how to build an app that is not built', async () => {
     const app = Fastify()
-    await app.register(kioskStatic, { root: join(dir, 'missing') })
-    const reply = await app.inject('/kiosk/')
+    await app.register(webAppStatic, { app: 'console', root: join(dir, 'missing') })
+    const reply = await app.inject('/console/')
     expect(reply.statusCode).toBe(503)
+    expect(reply.body).toMatch(/console app is not built/)
     expect(reply.body).toMatch(/npm run build:web/)
     await app.close()
   })

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { listAccounts } from '../db/queries/accounts.js'
+import {
+  AccountListReplySchema, AccountParamsSchema, AccountSchema, CreateAccountBodySchema, CreateAccountReplySchema, UpdateAccountBodySchema,
+} from '../schemas/accounts.js'
+import { ErrorReplySchema } from '../schemas/common.js'
+import { changeAccount, createAccount } from '../services/accounts.js'
+
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
+const admin = { access: ['admin'] } as const
+
+/** Managing who may do what: admins only. */
+const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get('/', {
+    config: admin,
+    schema: { response: { 200: AccountListReplySchema, ...errors(401, 403, 503) } },
+  }, async () => ({
+    accounts: (await listAccounts(fastify.db)).map((row) => ({
+      id: row.id,
+      email: row.email,
+      role: row.role,
+      siteId: row.site_id,
+      hasSecondFactor: row.totp_secret !== null,
+      disabled: row.disabled_at !== null,
+      createdAt: row.created_at.toISOString(),
+    })),
+  }))
+
+  fastify.post('/', {
+    config: admin,
+    schema: { body: CreateAccountBodySchema, response: { 201: CreateAccountReplySchema, ...errors(400, 401, 403, 409, 503) } },
+  }, async (request, reply) => await reply.code(201).send(await createAccount(fastify.db, request.body, request.account)))
+
+  fastify.patch('/:id', {
+    config: admin,
+    schema: { params: AccountParamsSchema, body: UpdateAccountBodySchema, response: { 200: AccountSchema, ...errors(400, 401, 403, 404, 503) } },
+  }, async (request) => await changeAccount(fastify.db, request.params.id, request.body, request.account))
+}
+
+export default accountRoutes

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ANY_ACCOUNT } from '../auth/roles.js'
+import { SESSION_COOKIE, sessionCookieOptions } from '../auth/session-cookie.js'
+import { deleteSession } from '../db/queries/sessions.js'
+import { clearSessionCookie } from '../plugins/app/auth.js'
+import { LoginBodySchema, SessionReplySchema } from '../schemas/accounts.js'
+import { ErrorReplySchema } from '../schemas/common.js'
+import { recordAudit } from '../services/audit-log.js'
+import { logIn, sessionTokenHash } from '../services/login.js'
+
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
+
+/** Logging in and out. The cookie is HTTP-only; the CSRF token in the answer goes back in x-csrf-token. */
+const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post('/', {
+    config: { access: 'public' },
+    schema: { body: LoginBodySchema, response: { 200: SessionReplySchema, ...errors(400, 401, 403, 429, 503) } },
+  }, async (request, reply) => {
+    const previous = request.cookies[SESSION_COOKIE]
+    if (previous !== undefined && previous !== '') await deleteSession(fastify.db, sessionTokenHash(previous))
+    const session = await logIn(fastify.db, { ...request.body, source: request.ip }, fastify.loginThrottleKey)
+    reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions)
+    return { account: session.account, csrfToken: session.csrfToken }
+  })
+
+  fastify.get('/', {
+    config: { access: ANY_ACCOUNT },
+    schema: { response: { 200: SessionReplySchema, ...errors(401, 503) } },
+  }, async (request) => ({ account: request.account, csrfToken: request.csrfToken }))
+
+  fastify.delete('/', {
+    config: { access: ANY_ACCOUNT },
+    schema: { response: { 204: { type: 'null' }, ...errors(401, 403, 503) } },
+  }, async (request, reply) => {
+    await deleteSession(fastify.db, sessionTokenHash(request.cookies[SESSION_COOKIE] ?? ''))
+    await recordAudit(fastify.db, { actor: request.account, action: 'session.logout', objectType: 'account', objectId: request.account.id })
+    clearSessionCookie(reply)
+    return await reply.code(204).send(null)
+  })
+}
+
+export default sessionRoutes

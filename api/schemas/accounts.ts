@@ -1,0 +1,71 @@
+import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { ROLES } from '../auth/roles.js'
+import { Uuid } from './common.js'
+
+/*
+ * Routes (api/routes/session.ts, api/routes/accounts.ts):
+ *   POST   /api/session          public       log in: { email, password, totp? } → { account, csrfToken } + cookie
+ *   GET    /api/session          any account  the session's account and CSRF token
+ *   DELETE /api/session          any account  log out
+ *   GET    /api/accounts         admin        every account
+ *   POST   /api/accounts         admin        create one (password generated and shown once when not given)
+ *   PATCH  /api/accounts/:id     admin        change role or site, disable or enable (ends its sessions)
+ */
+
+export const RoleSchema = Type.Union([
+  Type.Literal(ROLES[0]), Type.Literal(ROLES[1]), Type.Literal(ROLES[2]), Type.Literal(ROLES[3]), Type.Literal(ROLES[4]),
+])
+
+export const AccountSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  role: RoleSchema,
+  siteId: Type.Union([Uuid, Type.Null()]),
+})
+
+export const LoginBodySchema = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 256 }),
+  totp: Type.Optional(Type.String({ maxLength: 12, description: 'the 6-digit code, required for admin and researcher accounts' })),
+}, { additionalProperties: false })
+export type LoginBody = Static<typeof LoginBodySchema>
+
+export const SessionReplySchema = Type.Object({
+  account: AccountSchema,
+  csrfToken: Type.String({ description: 'send it back in the x-csrf-token header on every change' }),
+})
+export type SessionReply = Static<typeof SessionReplySchema>
+
+export const AccountListItemSchema = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  role: RoleSchema,
+  siteId: Type.Union([Uuid, Type.Null()]),
+  hasSecondFactor: Type.Boolean(),
+  disabled: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+})
+
+export const AccountListReplySchema = Type.Object({ accounts: Type.Array(AccountListItemSchema) })
+
+export const CreateAccountBodySchema = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 254 }),
+  role: RoleSchema,
+  siteId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+}, { additionalProperties: false })
+
+export const CreateAccountReplySchema = Type.Object({
+  account: AccountSchema,
+  generatedPassword: Type.Optional(Type.String({ description: 'shown once; not stored in clear' })),
+  totp: Type.Optional(Type.Object({ secret: Type.String(), uri: Type.String() })),
+})
+
+export const AccountParamsSchema = Type.Object({ id: Uuid })
+
+export const UpdateAccountBodySchema = Type.Object({
+  role: Type.Optional(RoleSchema),
+  siteId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  disabled: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false, minProperties: 1 })
