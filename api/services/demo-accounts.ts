@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { ROLES } from '../auth/roles.js'
+import { ROLES, ROLES_NEEDING_TOTP } from '../auth/roles.js'
 import type { Role } from '../auth/roles.js'
 import { currentTotp } from '../auth/totp.js'
 import type { Database } from '../db/database.js'
@@ -10,6 +11,16 @@ export const DEMO_PASSWORD = 'Prevalens-demo-2026!'
 export const DEMO_EMAIL_DOMAIN = 'demo.prevalens.test'
 
 export const demoEmail = (role: Role): string => `${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/**
+ * Demo accounts get a TOTP secret anyone can work out from the role, so that `npm run demo:code` can print the
+ * current code without opening the database (the embedded one is locked by the running server). Demo only.
+ */
+export function demoTotpSecret (role: Role): string {
+  return [...createHash('sha256').update(`prevalens demo ${role}`).digest().subarray(0, 20)].map((byte) => BASE32[byte & 31]).join('')
+}
 
 export interface DemoAccount {
   email: string
@@ -24,7 +35,8 @@ export async function ensureDemoAccounts (db: Kysely<Database>, staffSiteId: str
     if (role === 'site_staff' && staffSiteId === undefined) continue
     const exists = await db.selectFrom('accounts').select('id').where('email', '=', demoEmail(role)).executeTakeFirst()
     if (exists === undefined) {
-      await createAccount(db, { email: demoEmail(role), role, siteId: role === 'site_staff' ? staffSiteId : null, password: DEMO_PASSWORD }, null)
+      const { account } = await createAccount(db, { email: demoEmail(role), role, siteId: role === 'site_staff' ? staffSiteId : null, password: DEMO_PASSWORD }, null)
+      if (ROLES_NEEDING_TOTP.includes(role)) await db.updateTable('accounts').set({ totp_secret: demoTotpSecret(role) }).where('id', '=', account.id).execute()
     }
   }
   return await demoAccounts(db)
