@@ -3,6 +3,9 @@ import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CSRF_HEADER, SESSION_COOKIE } from '../../api/auth/session-cookie.js'
+import { LOGIN_LIMITS } from '../../api/services/login.js'
+import { TEST_PASSWORD, createTestAccount } from '../helpers/accounts.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { engineUnderTest, openTestDatabase } from '../helpers/test-db.js'
@@ -149,5 +152,27 @@ describe.skipIf(engineUnderTest === 'pglite')('two API processes on one PostgreS
       expect(row.answers.gender).toBe(first?.status === 201 ? 'woman' : 'man')
     }
     expect(await responseTableCounts(database.db)).toEqual({ responses: before.responses + 5, facts: before.facts + 5 })
+  })
+
+  async function logIn (api: ApiProcess, email: string, password = TEST_PASSWORD): Promise<Response> {
+    return await fetch(`${api.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+  }
+
+  it('a session made on one process works on the other, and a logout on the other ends it on both', async () => {
+    const { email } = await createTestAccount(database.db, 'funder')
+    const login = await logIn(apis[0] as ApiProcess, email)
+    expect(login.status).toBe(200)
+    const token = /__Host-prevalens=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1]
+    const { csrfToken } = await login.json() as { csrfToken: string }
+    const headers = { cookie: `${SESSION_COOKIE}=${token ?? ''}`, [CSRF_HEADER]: csrfToken }
+    for (const api of apis) expect((await fetch(`${api.origin}/api/session`, { headers })).status).toBe(200)
+    expect((await fetch(`${apis[1]!.origin}/api/session`, { method: 'DELETE', headers })).status).toBe(204)
+    for (const api of apis) expect((await fetch(`${api.origin}/api/session`, { headers })).status).toBe(401)
+  })
+
+  it('failed logins on both processes count toward one throttle', async () => {
+    const { email } = await createTestAccount(database.db, 'auditor')
+    for (let i = 0; i < LOGIN_LIMITS.account; i += 1) expect((await logIn(apis[i % 2] as ApiProcess, email, `wrong password ${i}`)).status).toBe(401)
+    for (const api of apis) expect((await logIn(api, email)).status).toBe(429)
   })
 })
