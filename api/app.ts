@@ -7,16 +7,28 @@ import helmetPlugin from './plugins/external/helmet.js'
 import configPlugin from './plugins/app/config.js'
 import dbPlugin from './plugins/app/db.js'
 import authPlugin from './plugins/app/auth.js'
+import jsonBodyPlugin from './plugins/app/json-body.js'
 import accountRoutes from './routes/accounts.js'
 import auditLogRoutes from './routes/audit-log.js'
 import sessionRoutes from './routes/session.js'
 import webAppStatic, { WEB_APPS } from './plugins/external/web-app-static.js'
+import kioskAudio from './plugins/external/kiosk-audio.js'
 import deviceRoutes from './routes/devices.js'
 import kioskRoutes from './routes/kiosk.js'
 import healthRoutes from './routes/health.js'
 import responseRoutes from './routes/responses.js'
 import resultRoutes from './routes/results.js'
+import releaseRoutes from './routes/releases.js'
 import surveyRoutes from './routes/surveys.js'
+// The researcher console's API (engineer D1)
+import exportRoutes from './routes/exports.js'
+import helpResourceRoutes from './routes/help-resources.js'
+import progressRoutes from './routes/progress.js'
+import referenceRoutes from './routes/reference.js'
+import siteRoutes from './routes/sites.js'
+import surveyVersionRoutes from './routes/survey-versions.js'
+import tabletRoutes from './routes/tablets.js'
+import waveRoutes from './routes/waves.js'
 
 export interface AppOptions {
   config: Config
@@ -29,6 +41,7 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(configPlugin, { config })
   await fastify.register(dbPlugin, { database })
   await fastify.register(authPlugin)
+  await fastify.register(jsonBodyPlugin)
 
   fastify.setErrorHandler(handleError)
   fastify.setNotFoundHandler((request, reply) =>
@@ -41,10 +54,24 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(surveyRoutes, { prefix: '/api/surveys' })
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
   await fastify.register(resultRoutes, { prefix: '/api/results' })
+  // Results releases: /api/waves/:waveId/releases, /api/releases…, /api/public/releases/:token (engineer C1).
+  await fastify.register(releaseRoutes, { prefix: '/api' })
   await fastify.register(deviceRoutes, { prefix: '/api/devices' })
+  // The researcher console (engineer D1)
+  await fastify.register(surveyVersionRoutes, { prefix: '/api/survey-versions' })
+  await fastify.register(referenceRoutes, { prefix: '/api/reference' })
+  await fastify.register(siteRoutes, { prefix: '/api/sites' })
+  await fastify.register(waveRoutes, { prefix: '/api/waves' })
+  await fastify.register(helpResourceRoutes, { prefix: '/api/help-resources' })
+  await fastify.register(tabletRoutes, { prefix: '/api/tablets' })
+  await fastify.register(progressRoutes, { prefix: '/api/progress' })
+  await fastify.register(exportRoutes, { prefix: '/api/exports' })
   // The kiosk asks for its wave when a respondent starts: no log line may put a time on that either.
   await fastify.register(kioskRoutes, { prefix: '/api/kiosk', logLevel: 'error' })
   for (const webApp of WEB_APPS) await fastify.register(webAppStatic, { app: webApp })
+  // The kiosk's read-aloud clips (ACASI), beside each instrument: /kiosk/audio/<slug>/v<N>/…; like the kiosk's
+  // routes they log nothing on success, since a clip's request says which question someone listened to, and when.
+  await fastify.register(kioskAudio, { logLevel: 'error' })
 }
 
 /**

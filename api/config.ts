@@ -12,8 +12,15 @@ const ConfigSchema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
   /** The zone in which a wave's open and close dates and a response's ISO week are reckoned. */
   STUDY_TIME_ZONE: Type.String({ minLength: 1, default: 'Europe/Oslo' }),
+  /**
+   * Uploads one tablet may send per minute (counted in the database, so shared by every API process); more
+   * get 429 with Retry-After. A tablet back online sends its backlog at this pace.
+   */
+  INTAKE_UPLOADS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 120 }),
   /** auto: demo data on the first start of the embedded database only. */
   DEMO_DATA: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+  /** A wave is not opened while the oldest `checked` date of the help resources is older than this many days. */
+  HELP_DATA_MAX_AGE_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
 })
 
 export type Config = Static<typeof ConfigSchema>

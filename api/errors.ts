@@ -26,6 +26,18 @@ export type ErrorCode =
   | 'enrolment_code_expired'
   | 'enrolment_code_used'
   | 'no_open_wave'
+  // the researcher console (sites, waves, tablets, help resources, survey versions, exports)
+  | 'invalid_definition'
+  | 'unknown_municipality'
+  | 'unknown_county'
+  | 'unknown_site'
+  | 'unknown_survey_version'
+  | 'wave_not_planned'
+  | 'wave_transition'
+  | 'wave_dates'
+  | 'help_data_stale'
+  | 'already_exists'
+  | 'already_revoked'
   | 'database_unavailable'
   | 'internal'
 

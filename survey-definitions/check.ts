@@ -2,6 +2,7 @@ import { Model } from 'survey-core'
 import { lintSurvey } from 'survey-core/linter'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { checkAudio } from './audio-manifest.js'
 import { HelpResourcesError, loadHelpResources } from './help-resources.js'
 import { DefinitionLoadError, definitionsDir, findDefinitions, readDefinition } from './index.js'
 import type { DefinitionFiles, DefinitionLocation, JsonObject, JsonValue, SurveyDefinition } from './index.js'
@@ -128,7 +129,8 @@ export function checkDefinitionsDir (dir: string = definitionsDir): DirCheck {
         definition,
         questionCount: listQuestions(definition.survey).filter((question) => question.type !== 'html').length,
         indicatorCount: Object.keys(definition.indicatorMap.indicators).length,
-        problems: checkDefinition(definition)
+        // The read-aloud clips must still read this definition's texts (survey-definitions/audio-manifest.ts).
+        problems: [...checkDefinition(definition), ...checkAudio(definition)]
       }
     } catch (error) {
       const problems = error instanceof DefinitionLoadError

@@ -70,13 +70,22 @@ function preparingPool (pool: pg.Pool): PostgresPool {
   return {
     connect: async () => {
       const client = await pool.connect()
+      // The pool listens for errors on idle clients only: a server that goes away while a client is checked
+      // out would emit an unhandled 'error' and kill the process (found by test/api/faults.test.ts). The
+      // query in flight rejects on its own (a 503); the broken client is dropped, not returned to the pool.
+      let failed = false
+      const onError = (): void => { failed = true }
+      client.on('error', onError)
       // Strings only: nothing here streams through cursors.
       const query = async (text: string, values: readonly unknown[]) => text.startsWith(PREPARED)
         ? await client.query({ name: statementName(text), text, values: [...values] })
         : await client.query(text, [...values])
       return {
         query: query as unknown as PostgresPoolClient['query'],
-        release: (destroy?: boolean) => client.release(destroy),
+        release: (destroy?: boolean) => {
+          client.off('error', onError)
+          client.release(destroy === true || failed)
+        },
       }
     },
     end: async () => { await pool.end() },

@@ -2,6 +2,8 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type { JsonObject } from '../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
 import type { Role } from '../auth/roles.js'
+import type { Difference, ReleaseMethod, ReleaseTableSpec, RespondentRow } from '../schemas/releases.js'
+import type { ResultRowReply } from '../schemas/results.js'
 
 /** A calendar date as 'YYYY-MM-DD': both engines are told to return dates as text, never as a local-time Date. */
 type DateText = ColumnType<string, string, string>
@@ -65,6 +67,13 @@ export interface DeviceTable {
   label: string
   enrolled_at: CreatedAt
   revoked_at: Date | null
+  /** Study-calendar date ('YYYY-MM-DD') of the last accepted upload; maintained by intake. */
+  last_upload_on: string | null
+  /** New responses accepted from this tablet (duplicates not counted); maintained by intake. */
+  upload_count: Generated<number>
+  /** Intake's per-device rate limit: the current one-minute window and the uploads counted in it. */
+  rate_window_start: Date | null
+  rate_window_uploads: Generated<number>
 }
 
 export interface EnrolmentCodeTable {
@@ -130,6 +139,65 @@ export interface AuditLogTable {
   hash: string
 }
 
+// --- help resources (engineer D1, migration 2026-11-26T0430) ---
+export type ActiveUsePolicyCode = 'yes' | 'case_by_case' | 'no' | 'not_checked'
+
+/** One row (id 1) once help-resources.json was imported; holds the note shown under the list. */
+export interface HelpResourcesMetaTable {
+  id: number
+  note_nb: string
+  note_en: string
+  imported_at: Generated<Date>
+}
+
+export interface HelpLineTable {
+  id: string
+  position: number
+  kind: 'phone' | 'web'
+  contact: string
+  name_nb: string
+  name_en: string
+  description_nb: string
+  description_en: string
+  checked: DateText
+}
+
+export interface CrisisCentreTable {
+  id: Generated<string>
+  name: string
+  county_number: string
+  checked: DateText
+  policy_women: ActiveUsePolicyCode
+  policy_men: ActiveUsePolicyCode
+  source: string
+}
+// --- end help resources ---
+
+// --- results releases (engineer C1, migration 2026-11-26T0410) ---
+/** A frozen results release of one wave: aggregates only (see the migration and api/services/releases.ts). */
+export interface ResultsReleaseTable {
+  id: Generated<string>
+  wave_id: string
+  released_by: string | null
+  released_at: CreatedAt
+  k: number
+  method: ReleaseMethod
+  strata: 'county' | null
+  level: number
+  respondents: number | null
+  table_count: number
+  source: string
+  table_specs: JSONColumnType<ReleaseTableSpec[]>
+  respondent_rows: JSONColumnType<RespondentRow[]>
+  result_rows: JSONColumnType<ResultRowReply[]>
+  differences: JSONColumnType<Difference[]>
+  superseded_by: string | null
+  superseded_at: Date | null
+  public_token_hash: string | null
+  public_link_created_at: Date | null
+}
+// --- end results releases ---
+
 /** No serial key, no timestamp, no device: see DESIGN.md, anonymity rules 1–3. */
 export interface ResponseTable {
   id: string
@@ -159,6 +227,17 @@ export interface ResponseFactTable {
   known_lanes: ColumnType<Array<string | number>, number[], number[]>
 }
 
+// --- intake keys (engineer A, migration 2026-11-26T0400) ---
+/** The RSA-OAEP key pairs tablets seal responses with; base64 DER (SPKI / PKCS#8). One row is current. */
+export interface IntakeKeyTable {
+  key_id: string
+  public_key_spki: string
+  private_key_pkcs8: string
+  is_current: Generated<boolean>
+  created_at: CreatedAt
+}
+// --- end intake keys ---
+
 export interface Database {
   survey_versions: SurveyVersionTable
   indicators: IndicatorTable
@@ -175,6 +254,11 @@ export interface Database {
   audit_log: AuditLogTable
   responses: ResponseTable
   response_facts: ResponseFactTable
+  help_resources_meta: HelpResourcesMetaTable
+  help_lines: HelpLineTable
+  crisis_centres: CrisisCentreTable
+  intake_keys: IntakeKeyTable
+  results_releases: ResultsReleaseTable
 }
 
 export type SurveyVersionRow = Selectable<SurveyVersionTable>

@@ -3,10 +3,11 @@ import { findDeviceByToken } from '../db/queries/devices.js'
 import { findOpenWaveAtSite } from '../db/queries/waves.js'
 import { AppError } from '../errors.js'
 import { ErrorReplySchema } from '../schemas/common.js'
-import { KioskHeadersSchema, KioskHelpReplySchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
+import { intakeKeyring } from '../intake/sealed-envelope.js'
+import { IntakeKeyReplySchema, KioskHeadersSchema, KioskHelpReplySchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
 import type { KioskHelpReply } from '../schemas/kiosk.js'
 import type { DeviceAccess } from '../db/queries/devices.js'
-import { loadHelpResources } from '../../survey-definitions/help-resources.js'
+import { loadHelpResourcesFromDb } from '../db/queries/help-resources.js'
 import type { HelpResources } from '../../survey-definitions/help-resources.js'
 import { studyToday } from '../study-calendar.js'
 
@@ -35,7 +36,29 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   }, async (request) => {
     const device = await authorisedDevice(request.headers.authorization)
-    return helpForCounty(helpResources(), device.countyNumber)
+    // Kept in the database and edited in the console (api/routes/help-resources.ts).
+    return helpForCounty(await loadHelpResourcesFromDb(fastify.db), device.countyNumber)
+  })
+
+  // The intake key pair is made at start-up when the database has none, so the first tablet never waits for it.
+  // A database that is away at start-up is not fatal: the first tablet to ask makes the pair then.
+  fastify.addHook('onReady', async () => {
+    await intakeKeyring(fastify.db).publicKey().catch((error: unknown) => {
+      fastify.log.warn({ errName: error instanceof Error ? error.name : 'unknown' }, 'the intake key could not be prepared at start-up; it will be made on first use')
+    })
+  })
+
+  /**
+   * The public key a tablet seals each completed response with before it stores it (rule 5). Public: it is a
+   * public key, and a tablet that lost its token must still be able to seal what a respondent just finished.
+   */
+  fastify.get('/intake-key', {
+    config: { access: 'public' },
+    schema: { response: { 200: IntakeKeyReplySchema, 503: ErrorReplySchema } },
+  }, async (_request, reply) => {
+    // Asked on every start; the kiosk's service worker keeps the last answer for starts without a connection.
+    reply.header('cache-control', 'no-cache')
+    return await intakeKeyring(fastify.db).publicKey()
   })
 
   async function authorisedDevice (header: string | undefined): Promise<DeviceAccess> {
@@ -47,10 +70,6 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return device
   }
 }
-
-let loaded: HelpResources | undefined
-/** Read and checked once per process, on first use (`npm run definitions:check` checks the same file). */
-const helpResources = (): HelpResources => (loaded ??= loadHelpResources())
 
 /** The site's county first (even with no centre checked there yet), then every other county that has one. */
 export function helpForCounty (resources: HelpResources, county: string): KioskHelpReply {

@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorReplySchema } from '../schemas/common.js'
-import { ResponseBodySchema, ResponseHeadersSchema, ResponseReplySchema } from '../schemas/responses.js'
-import { submitResponse } from '../services/intake.js'
+import { AppError } from '../errors.js'
+import { intakeKeyring } from '../intake/sealed-envelope.js'
+import { ResponseBodySchema, ResponseHeadersSchema, ResponseReplySchema, ResponseUploadSchema } from '../schemas/responses.js'
+import { UploadRateLimitedError, submitResponse } from '../services/intake.js'
+import type { IntakeContext } from '../services/intake.js'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
 
@@ -10,28 +13,42 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
  * to a response (anonymity rule 1), and the error handler never logs bodies.
  */
 const responseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const intake: IntakeContext = {
+    db: fastify.db,
+    surveys: fastify.surveys,
+    batcher: fastify.intakeBatcher,
+    timeZone: fastify.config.STUDY_TIME_ZONE,
+    uploadsPerMinute: fastify.config.INTAKE_UPLOADS_PER_MINUTE,
+  }
   fastify.post('/', {
     config: { access: 'device' },
     bodyLimit: 256 * 1024,
     schema: {
       headers: ResponseHeadersSchema,
-      body: ResponseBodySchema,
+      body: ResponseUploadSchema,
       response: {
         201: ResponseReplySchema,
-        ...Object.fromEntries([400, 401, 403, 404, 409, 413, 422, 503].map((status) => [status, ErrorReplySchema])),
+        ...Object.fromEntries([400, 401, 403, 404, 409, 413, 422, 429, 503].map((status) => [status, ErrorReplySchema])),
       },
     },
   }, async (request, reply) => {
     const header = request.headers.authorization
     // A malformed header is an unknown token, not a missing one: it gets the same answer as a forged token.
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1] ?? ''
-    await submitResponse(
-      { db: fastify.db, surveys: fastify.surveys, batcher: fastify.intakeBatcher, timeZone: fastify.config.STUDY_TIME_ZONE },
-      token,
-      request.body
-    )
+    // A sealed upload (the kiosk's offline queue) is opened, then checked and stored exactly as a plain one;
+    // without a token it is refused before the server spends an RSA decryption on it.
+    if ('sealed' in request.body && token === undefined) throw new AppError(401, 'unauthorized', 'a device token is required (Authorization: Bearer <token>)')
+    const body = 'sealed' in request.body
+      ? await intakeKeyring(fastify.db).open(request.body.sealed, request.compileValidationSchema(ResponseBodySchema))
+      : request.body
+    try {
+      await submitResponse(intake, token, body)
+    } catch (error) {
+      if (error instanceof UploadRateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))
+      throw error
+    }
     // A retried upload gets exactly the answer the first one got.
-    return await reply.code(201).send({ id: request.body.id })
+    return await reply.code(201).send({ id: body.id })
   })
 }
 

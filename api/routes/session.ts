@@ -18,7 +18,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const previous = request.cookies[SESSION_COOKIE]
     if (previous !== undefined && previous !== '') await deleteSession(fastify.db, sessionTokenHash(previous))
-    const session = await logIn(fastify.db, { ...request.body, source: request.ip }, fastify.loginThrottleKey)
+    const session = await logIn(fastify.db, { ...request.body, source: request.ip }, await fastify.loginThrottleKey())
     reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions)
     return { account: session.account, csrfToken: session.csrfToken }
   })

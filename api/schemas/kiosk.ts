@@ -27,3 +27,11 @@ export const KioskHelpReplySchema = Type.Object({
   note: Type.Object({ nb: Type.String(), en: Type.String() }),
 })
 export type KioskHelpReply = Static<typeof KioskHelpReplySchema>
+
+/** The public key tablets seal responses with before storing them (api/intake/sealed-envelope.ts). */
+export const IntakeKeyReplySchema = Type.Object({
+  keyId: Type.String({ description: 'names the key in a sealed upload' }),
+  algorithm: Type.Literal('RSA-OAEP-256+A256GCM', { description: 'an AES-256-GCM key per response, wrapped with RSA-OAEP (SHA-256)' }),
+  spki: Type.String({ description: 'the RSA public key, DER SubjectPublicKeyInfo, base64' }),
+})
+export type IntakeKeyReply = Static<typeof IntakeKeyReplySchema>

@@ -4,9 +4,15 @@ import { insertResponsesIfPermitted } from '../db/queries/responses.js'
 import type { PermittedUpload } from '../db/queries/responses.js'
 import { isDatabaseUnavailable } from '../errors.js'
 
+/** What became of one upload: stored by its batch, refused by its device's rate limit, or neither. */
+export type UploadResult =
+  | { kind: 'stored' }
+  | { kind: 'limited', retryAfterSeconds: number }
+  | { kind: 'not_stored' }
+
 interface Waiting {
   upload: PermittedUpload
-  resolve: (stored: boolean) => void
+  resolve: (result: UploadResult) => void
   reject: (error: unknown) => void
 }
 
@@ -15,6 +21,9 @@ export interface BatcherOptions {
   concurrency?: number
   maxBatch?: number
 }
+
+const STORED: UploadResult = { kind: 'stored' }
+const NOT_STORED: UploadResult = { kind: 'not_stored' }
 
 /**
  * Groups the uploads that arrive while earlier ones are being written into one multi-row statement, so that
@@ -34,8 +43,8 @@ export class IntakeBatcher {
     this.#maxBatch = options.maxBatch ?? 200
   }
 
-  /** Resolves true when stored, false when refused or already there, once the batch has committed. */
-  store (upload: PermittedUpload): Promise<boolean> {
+  /** Resolves once the batch has committed: 'not_stored' when refused for a reason the caller must find, or already there. */
+  store (upload: PermittedUpload): Promise<UploadResult> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ upload, resolve, reject })
       this.#drain()
@@ -76,8 +85,12 @@ export class IntakeBatcher {
 
   async #write (batch: Waiting[]): Promise<void> {
     try {
-      const stored = await insertResponsesIfPermitted(this.db, batch.map((item) => item.upload))
-      for (const item of batch) item.resolve(stored.has(item.upload.response.id))
+      const { stored, limited } = await insertResponsesIfPermitted(this.db, batch.map((item) => item.upload))
+      for (const item of batch) {
+        const id = item.upload.response.id
+        const retryAfterSeconds = limited.get(id)
+        item.resolve(stored.has(id) ? STORED : retryAfterSeconds !== undefined ? { kind: 'limited', retryAfterSeconds } : NOT_STORED)
+      }
     } catch (error) {
       if (batch.length === 1 || isDatabaseUnavailable(error)) {
         for (const item of batch) item.reject(error)

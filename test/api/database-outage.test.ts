@@ -36,4 +36,13 @@ describe('when the database is unreachable', () => {
     expect(reply.statusCode).toBe(503)
     expect(reply.json()).toMatchObject({ code: 'database_unavailable' })
   })
+
+  it('a login and a staff request with a session cookie answer 503, never 500', async () => {
+    const login = await test.app.inject({ method: 'POST', url: '/api/session', payload: { email: 'someone@example.org', password: 'a long enough password' } })
+    const staff = await test.app.inject({ method: 'GET', url: '/api/sites', headers: { cookie: `__Host-prevalens=${'a'.repeat(43)}` } })
+    for (const reply of [login, staff]) {
+      expect(reply.statusCode).toBe(503)
+      expect(reply.json()).toMatchObject({ code: 'database_unavailable' })
+    }
+  })
 })

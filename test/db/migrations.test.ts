@@ -4,7 +4,10 @@ import { migrateDownToEmpty, migrateToLatest, migrationState } from '../../api/d
 import { openEmptyDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
-const TABLES = ['devices', 'enrolment_codes', 'enrolment_failures', 'indicators', 'response_facts', 'responses', 'sites', 'survey_versions', 'wave_sites', 'waves']
+const TABLES = [
+  'accounts', 'audit_log', 'crisis_centres', 'devices', 'enrolment_codes', 'enrolment_failures', 'help_lines', 'help_resources_meta', 'indicators',
+  'intake_keys', 'login_failures', 'response_facts', 'responses', 'results_releases', 'server_secrets', 'sessions', 'sites', 'survey_versions', 'wave_sites', 'waves',
+]
 
 async function publicTables (database: TestDatabase): Promise<string[]> {
   const rows = await sql<{ table_name: string }>`

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { defineConfig } from 'vite'
 import type { Plugin } from 'vite'
@@ -33,6 +35,32 @@ function sizeReport (): Plugin {
   }
 }
 
+/**
+ * Writes the app shell into the service worker (src/sw.ts): every built file it must precache, and a digest of
+ * their names and contents as the build id, so a new build is a new worker and the old shell is dropped.
+ * Runs after Vite has emitted index.html and minified the chunks.
+ */
+function serviceWorkerShell (): Plugin {
+  return {
+    name: 'prevalens-service-worker-shell',
+    enforce: 'post',
+    generateBundle (_options, bundle) {
+      const worker = bundle['sw.js']
+      if (worker?.type !== 'chunk') return this.error('the service worker (sw.js) is missing from the build')
+      const files = Object.keys(bundle).filter((name) => name !== 'sw.js' && name !== 'index.html').sort()
+      const digest = createHash('sha256')
+      for (const name of ['index.html', ...files]) {
+        const item = bundle[name]
+        digest.update(name).update(item === undefined ? '' : item.type === 'chunk' ? item.code : item.source)
+      }
+      // '' is the kiosk's own address (/kiosk/), which serves index.html.
+      worker.code = worker.code
+        .replaceAll('__KIOSK_SHELL__', JSON.stringify(['', ...files]))
+        .replaceAll('__KIOSK_BUILD__', JSON.stringify(digest.digest('hex').slice(0, 16)))
+    },
+  }
+}
+
 export default defineConfig({
   root: import.meta.dirname,
   base: '/kiosk/',
@@ -47,6 +75,16 @@ export default defineConfig({
     reportCompressedSize: false,
     // survey-core is one ~1.4 MB module (about 315 KB gzipped), loaded after the cover; the report above is the measure.
     chunkSizeWarningLimit: 1600,
+    rolldownOptions: {
+      // The service worker is its own entry at the root (its scope is /kiosk/), under a fixed name to register.
+      input: {
+        index: fileURLToPath(new URL('./index.html', import.meta.url)),
+        sw: fileURLToPath(new URL('./src/sw.ts', import.meta.url)),
+      },
+      output: {
+        entryFileNames: (chunk) => chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js',
+      },
+    },
   },
-  plugins: [sizeReport()],
+  plugins: [sizeReport(), serviceWorkerShell()],
 })

@@ -6,6 +6,10 @@ import * as createResponses from './2026-11-26T0230_create_responses.js'
 import * as responseFactsLanes from './2026-11-26T0300_response_facts_lanes.js'
 import * as createEnrolmentCodes from './2026-11-26T0310_create_enrolment_codes.js'
 import * as createAccountsSessionsAudit from './2026-11-26T0350_create_accounts_sessions_audit.js'
+import * as createIntakeKeys from './2026-11-26T0400_create_intake_keys.js'
+import * as createReleases from './2026-11-26T0410_create_releases.js'
+import * as deviceUploadCounters from './2026-11-26T0420_device_upload_counters.js'
+import * as createHelpResources from './2026-11-26T0430_create_help_resources.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -19,4 +23,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0300_response_facts_lanes': responseFactsLanes,
   '2026-11-26T0310_create_enrolment_codes': createEnrolmentCodes,
   '2026-11-26T0350_create_accounts_sessions_audit': createAccountsSessionsAudit,
+  '2026-11-26T0400_create_intake_keys': createIntakeKeys,
+  '2026-11-26T0410_create_releases': createReleases,
+  '2026-11-26T0420_device_upload_counters': deviceUploadCounters,
+  '2026-11-26T0430_create_help_resources': createHelpResources,
 }

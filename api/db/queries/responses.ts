@@ -64,6 +64,8 @@ export interface UploadPermit {
   tokenHash: string
   /** The study's today, 'YYYY-MM-DD': the wave must be open then, counting its grace days. */
   today: string
+  /** Uploads this device may send in one minute; the one over it is refused, not stored. */
+  uploadsPerMinute: number
 }
 
 export interface PermittedUpload {
@@ -71,25 +73,83 @@ export interface PermittedUpload {
   response: ResponseToStore
 }
 
+export interface BatchOutcome {
+  /** The ids stored by this statement. */
+  stored: Set<string>
+  /** Ids refused because their device reached its uploads per minute, with the seconds until the next minute. */
+  limited: Map<string, number>
+}
+
 /**
  * Stores responses with their facts in one statement (one transaction, one round trip for the whole
  * batch), each one if, and only if, its device may upload to its wave that day: known, not revoked, at one
- * of the wave's sites, the wave opened and not past its close date plus grace days, and still on the survey
- * version the answers were checked against. Returns the ids stored; an id missing from it was refused or
- * was there already, and the caller finds out which.
+ * of the wave's sites, the wave opened and not past its close date plus grace days, still on the survey
+ * version the answers were checked against, and the device under its uploads per minute. The same statement
+ * counts the uploads on each device row (the rate limit's window, the accepted total, the date of the last
+ * accepted one) and never on a response. An id in neither set of the outcome was refused for another reason
+ * or was there already, and the caller finds out which.
+ *
+ * The batch's device rows are locked in id order before anything is written, so the count is exact across
+ * batches and API processes, and two batches sharing tablets queue rather than deadlock.
  */
-export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<Set<string>> {
-  const input = uploads.map(({ permit, response }) => ({ ...responseRecord(response), token_hash: permit.tokenHash, today: permit.today }))
-  return await insertFrom(db, sql`
-    select distinct on (i.id) i.id, i.wave_id, d.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values,
-           i.yes_lanes, i.known_lanes
-    from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, token_hash text, today date)
-    join devices d on d.token_hash = i.token_hash and d.revoked_at is null
-    join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
-    join waves w on w.id = ws.wave_id
-    where w.status <> 'planned' and w.survey_version_id = i.survey_version_id
-      and w.opens_on <= i.today and w.closes_on + w.grace_days >= i.today
-    order by i.id`)
+export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<BatchOutcome> {
+  const input = uploads.map(({ permit, response }) => ({
+    ...responseRecord(response), token_hash: permit.tokenHash, today: permit.today, per_minute: permit.uploadsPerMinute,
+  }))
+  const result = await sql<{ id: string, stored: boolean, retry_after: number | null }>`${sql.raw(PREPARED)}
+    with permitted as (
+      select distinct on (i.id) i.*, d.id as device_id, d.site_id
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, token_hash text, today date, per_minute integer)
+      join devices d on d.token_hash = i.token_hash and d.revoked_at is null
+      join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
+      join waves w on w.id = ws.wave_id
+      where w.status <> 'planned' and w.survey_version_id = i.survey_version_id
+        and w.opens_on <= i.today and w.closes_on + w.grace_days >= i.today
+      order by i.id
+    ), device_window as (
+      select d.id, case when d.rate_window_start = date_trunc('minute', now()) then d.rate_window_uploads else 0 end as used
+      from devices d where d.id in (select device_id from permitted)
+      order by d.id for update
+    ), ranked as (
+      select p.*, dw.used + row_number() over (partition by p.device_id order by p.id) as nth
+      from permitted p join device_window dw on dw.id = p.device_id
+    ), target as (
+      select * from ranked where nth <= per_minute
+    ), inserted as (
+      insert into responses (id, wave_id, site_id, survey_version_id, iso_week, answers)
+      select id, wave_id, site_id, survey_version_id, iso_week, answers from target
+      on conflict (id) do nothing
+      returning id
+    ), facts as (
+      insert into response_facts (response_id, wave_id, site_id, survey_version_id, iso_week, gender, age_group, indicator_values,
+                                  yes_lanes, known_lanes)
+      select t.id, t.wave_id, t.site_id, t.survey_version_id, t.iso_week, t.gender, t.age_group, t.indicator_values,
+             t.yes_lanes, t.known_lanes
+      from target t join inserted using (id)
+      returning response_id
+    ), per_device as (
+      select t.device_id, max(t.nth) as used, count(f.response_id)::int as stored,
+             max(t.today) filter (where f.response_id is not null) as last_day
+      from target t left join facts f on f.response_id = t.id
+      group by t.device_id
+    ), counted as (
+      update devices d
+      set rate_window_start = date_trunc('minute', now()),
+          rate_window_uploads = pd.used,
+          upload_count = d.upload_count + pd.stored,
+          last_upload_on = greatest(d.last_upload_on, pd.last_day)
+      from per_device pd
+      where d.id = pd.device_id
+    )
+    select response_id as id, true as stored, null::int as retry_after from facts
+    union all
+    select id, false, 60 - floor(extract(second from now()))::int from ranked where nth > per_minute`.execute(db)
+  const outcome: BatchOutcome = { stored: new Set(), limited: new Map() }
+  for (const row of result.rows) {
+    if (row.stored) outcome.stored.add(row.id)
+    else outcome.limited.set(row.id, row.retry_after ?? 60)
+  }
+  return outcome
 }
 
 /** Stores responses at a known site without a device check (the synthetic seeder); returns the ids stored. */

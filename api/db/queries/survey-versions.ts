@@ -10,28 +10,31 @@ export type PublishOutcome = 'published' | 'unchanged'
  * checksum under the same number is refused, because a published version is immutable.
  */
 export async function publishSurveyVersion (db: Kysely<Database>, def: SurveyDefinition): Promise<PublishOutcome> {
-  return await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('survey_versions')
-      .select(['id', 'checksum'])
-      .where('slug', '=', def.slug)
-      .where('version', '=', def.version)
-      .executeTakeFirst()
-    if (existing !== undefined) {
-      if (existing.checksum === def.checksum) return 'unchanged'
-      throw new AppError(409, 'survey_version_changed',
-        `${def.slug} v${def.version} is already published with different content (${def.files.survey}); ` +
-        `a published version never changes: copy it to v${def.version + 1} and publish that instead`)
-    }
-    await trx.insertInto('survey_versions').values({
-      slug: def.slug,
-      version: def.version,
-      definition: JSON.stringify(def.survey),
-      indicator_map: JSON.stringify(def.indicatorMap),
-      checksum: def.checksum,
-    }).execute()
-    await registerIndicators(trx, Object.keys(def.indicatorMap.indicators))
-    return 'published'
-  })
+  return await db.transaction().execute(async (trx) => await publishSurveyVersionIn(trx, def))
+}
+
+/** publishSurveyVersion inside the caller's transaction (the console records its audit entry in the same one). */
+export async function publishSurveyVersionIn (trx: Transaction<Database>, def: SurveyDefinition): Promise<PublishOutcome> {
+  const existing = await trx.selectFrom('survey_versions')
+    .select(['id', 'checksum'])
+    .where('slug', '=', def.slug)
+    .where('version', '=', def.version)
+    .executeTakeFirst()
+  if (existing !== undefined) {
+    if (existing.checksum === def.checksum) return 'unchanged'
+    throw new AppError(409, 'survey_version_changed',
+      `${def.slug} v${def.version} is already published with different content (${def.files.survey}); ` +
+      `a published version never changes: copy it to v${def.version + 1} and publish that instead`)
+  }
+  await trx.insertInto('survey_versions').values({
+    slug: def.slug,
+    version: def.version,
+    definition: JSON.stringify(def.survey),
+    indicator_map: JSON.stringify(def.indicatorMap),
+    checksum: def.checksum,
+  }).execute()
+  await registerIndicators(trx, Object.keys(def.indicatorMap.indicators))
+  return 'published'
 }
 
 async function registerIndicators (trx: Transaction<Database>, names: string[]): Promise<void> {

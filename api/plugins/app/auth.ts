@@ -22,7 +22,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Key of the login throttle's hash of a source address, shared by every API process through the database. */
-    loginThrottleKey: string
+    loginThrottleKey: () => Promise<string>
   }
 }
 
@@ -37,7 +37,15 @@ export default fp(async (fastify) => {
   await fastify.register(fastifyCookie)
   fastify.decorateRequest('account', null as unknown as Account)
   fastify.decorateRequest('csrfToken', '')
-  fastify.decorate('loginThrottleKey', await serverSecret(fastify.db, 'login-throttle'))
+  // Read on first use, not at start-up: the API starts (and answers 503) while the database is away.
+  let throttleKey: Promise<string> | undefined
+  fastify.decorate('loginThrottleKey', async () => {
+    throttleKey ??= serverSecret(fastify.db, 'login-throttle').catch((error: unknown) => {
+      throttleKey = undefined
+      throw error
+    })
+    return await throttleKey
+  })
 
   fastify.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api') && route.config?.access === undefined) {

@@ -1,5 +1,5 @@
 import type { EnrolReply } from '../../../api/schemas/devices.js'
-import type { KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import type { IntakeKeyReply, KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
 import type { ErrorReply } from '../../../api/schemas/common.js'
 import type { SurveyVersionReply } from '../../../api/schemas/surveys.js'
 
@@ -37,3 +37,5 @@ export const submitAnswers = async (token: string, body: { id: string, waveId: s
   await call('/api/responses', { method: 'POST', body: JSON.stringify(body) }, token)
 
 export const fetchHelp = async (token: string): Promise<KioskHelpReply> => await call('/api/kiosk/help', {}, token)
+
+export const fetchIntakeKey = async (): Promise<IntakeKeyReply> => await call('/api/kiosk/intake-key')

@@ -42,7 +42,9 @@ export const TEXT = {
     privacyContinue: 'Ja, fortsett',
     privacyStop: 'Nei, avslutt nå',
     continue: 'Fortsett',
+    listen: 'Lytt',
     notAccepted: 'Svarene kunne ikke tas imot (undersøkelsen her kan være avsluttet). De er slettet fra nettbrettet.',
+    savedForLater: 'Svarene dine er lagret kryptert på nettbrettet og blir sendt så snart det har forbindelse. Ingen kan lese dem her.',
   },
   en: {
     quickExit: 'Quick exit',
@@ -84,7 +86,9 @@ export const TEXT = {
     privacyContinue: 'Yes, continue',
     privacyStop: 'No, stop now',
     continue: 'Continue',
+    listen: 'Listen',
     notAccepted: 'Your answers could not be accepted (the survey here may have ended). They have been deleted from the tablet.',
+    savedForLater: 'Your answers are saved on the tablet, encrypted, and will be sent as soon as it has a connection. Nobody can read them here.',
   },
 } as const
 
@@ -106,4 +110,9 @@ export const BOTH = {
   offline: 'Ingen forbindelse til serveren. Prøv igjen om litt. / No connection to the server. Try again in a moment.',
   enrolAgain: 'Registrer på nytt / Enrol again',
   tryAgain: 'Prøv igjen / Try again',
+  /** The staff's line on the cover: counts and a time, never content. */
+  staffStatus: (waiting: number, last: Date | null) => {
+    const when = last === null ? null : `${last.toLocaleDateString('nb-NO', { day: 'numeric', month: 'numeric' })} ${last.toLocaleTimeString('nb-NO', { hour: '2-digit', minute: '2-digit' })}`
+    return `Venter på sending: ${waiting}. Sist sendt: ${when ?? 'ikke ennå'}. / Waiting to be sent: ${waiting}. Last sent: ${when ?? 'not yet'}.`
+  },
 } as const

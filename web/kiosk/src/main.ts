@@ -1,11 +1,16 @@
 import type { KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
-import { ApiError, enrolTablet, fetchHelp, fetchSurvey, fetchWave, submitAnswers } from './api.js'
+import { ApiError, enrolTablet, fetchHelp, fetchIntakeKey, fetchSurvey, fetchWave, submitAnswers } from './api.js'
 import { h, sanitisedHtml } from './dom.js'
 import type { Child } from './dom.js'
 import { BOTH, TEXT } from './i18n.js'
 import type { Lang } from './i18n.js'
 import { questionView } from './question-view.js'
+import { loadAudio, playButton, stopAudio } from './audio.js'
+import { kioskClip } from '../../../survey-definitions/audio-keys.js'
 import { SurveySession, loadEngine } from './survey-session.js'
+import { importIntakeKey, sealResponse } from './seal.js'
+import type { IntakeKey } from './seal.js'
+import { Uploader, queueStatus } from './upload-queue.js'
 
 /** The device token is the tablet's, not the respondent's: the only thing the kiosk keeps in storage. */
 const TOKEN_KEY = 'kiosk.device'
@@ -25,8 +30,53 @@ const state: {
   helpData?: KioskHelpReply
   /** The respondent said they can answer undisturbed (asked once, before the first violence page). */
   privacyChecked: boolean
+  /** The server's public key to seal a completed response with; undefined when it could not be had. */
+  intakeKey?: Promise<IntakeKey | undefined>
   redraw: () => void
 } = { lang: 'nb', textSize: 0, privacyChecked: false, redraw: () => {} }
+
+// ---- offline: service worker and the sealed upload queue -------------------------------------------------
+
+/** Sealing and the queue need WebCrypto and IndexedDB (a secure context): without them, the old in-memory send. */
+const CAN_SEAL = globalThis.isSecureContext && crypto.subtle !== undefined && typeof indexedDB !== 'undefined'
+/** How long the respondent's "send" waits for the server before the thank-you says the answers will follow. */
+const SEND_WAIT_MS = 8000
+const uploader = CAN_SEAL ? new Uploader(() => localStorage.getItem(TOKEN_KEY), () => { drawStaffStatus() }) : undefined
+
+function loadIntakeKey (): Promise<IntakeKey | undefined> {
+  const key = fetchIntakeKey().then(importIntakeKey).catch(() => undefined)
+  key.then((loaded) => { if (loaded === undefined && state.intakeKey === key) state.intakeKey = undefined }, () => {})
+  return key
+}
+
+/** For staff, on the cover: how many responses wait to be sent and when an upload last succeeded; never content. */
+function drawStaffStatus (): void {
+  const line = document.querySelector('[data-testid="staff-status"]')
+  if (line === null || !CAN_SEAL) return
+  queueStatus().then(({ waiting, lastUploadAt }) => {
+    line.textContent = BOTH.staffStatus(waiting, lastUploadAt === null ? null : new Date(lastUploadAt))
+  }, () => { line.textContent = '' })
+}
+
+/**
+ * The service worker (sw.ts) caches the kiosk and what it needs to start. On the first visit the page was
+ * loaded before the worker took control, so what it fetched then is fetched once more through the worker.
+ */
+function startOffline (): void {
+  uploader?.flush().catch(() => {})
+  if (!('serviceWorker' in navigator)) return
+  const hadController = navigator.serviceWorker.controller !== null
+  // updateViaCache 'all': the browser's check for a new worker revalidates sw.js (304 when unchanged), no download.
+  navigator.serviceWorker.register(`${HOME}sw.js`, { scope: HOME, updateViaCache: 'all' }).catch(() => {})
+  if (hadController) return
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    const token = localStorage.getItem(TOKEN_KEY)
+    if (token === null) return
+    fetchWave(token).then(async (wave) => await fetchSurvey(wave.slug, wave.version)).catch(() => {})
+    fetchHelp(token).catch(() => {})
+    fetchIntakeKey().catch(() => {})
+  }, { once: true })
+}
 
 /**
  * The violence section of hverdag v1 starts on this page, right after the background questions. The published
@@ -110,6 +160,7 @@ const quickExitButton = (label: string): HTMLButtonElement =>
 
 function screen (header: Child[], ...main: Child[]): void {
   setIdleArmed(false)
+  stopAudio()
   app.replaceChildren(
     h('header', { class: 'bar' }, ...header),
     h('main', { id: 'main' }, ...main)
@@ -145,7 +196,9 @@ function showCover (prepare = true): void {
     h('div', { class: 'cover' },
       h('h1', {}, 'Hverdag og helse'),
       h('p', { lang: 'nb' }, BOTH.coverLead),
-      h('button', { type: 'button', class: 'primary big', 'data-testid': 'start', onClick: showLanguage }, BOTH.start)))
+      h('button', { type: 'button', class: 'primary big', 'data-testid': 'start', onClick: showLanguage }, BOTH.start),
+      h('p', { class: 'staff-status', 'data-testid': 'staff-status' })))
+  drawStaffStatus()
   if (prepare) prepareSurvey()
 }
 
@@ -153,9 +206,10 @@ function prepareSurvey (): void {
   const token = localStorage.getItem(TOKEN_KEY)
   if (token === null) { showEnrol(); return }
   if (state.helpData === undefined) fetchHelp(token).then((help) => { state.helpData = help }, () => {})
+  if (CAN_SEAL) state.intakeKey ??= loadIntakeKey()
   const prepared = (async () => {
     const wave = await fetchWave(token)
-    const [{ definition }] = await Promise.all([fetchSurvey(wave.slug, wave.version), loadEngine()])
+    const [{ definition }] = await Promise.all([fetchSurvey(wave.slug, wave.version), loadEngine(), loadAudio(wave.slug, wave.version)])
     return { wave, definition }
   })()
   state.prepared = prepared
@@ -296,7 +350,7 @@ function showPage (focusId?: string): void {
     h('div', { class: 'progress' }, h('span', {}, t.page(n, of)), progress),
     h('h1', { class: 'sr-only' }, t.studyName),
     h('div', { class: 'page', 'data-testid': 'page', 'data-page': session.page.name },
-      ...session.visibleQuestions.map((question) => questionView(question, (id) => { showPage(id) }))),
+      ...session.visibleQuestions.map((question) => questionView(question, (id) => { showPage(id) }, state.lang))),
     h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'send-status' }),
     nav)
   state.redraw = () => { showPage() }
@@ -315,6 +369,7 @@ function showPrivacyCheck (): void {
   screen(surveyBar(),
     h('div', { class: 'cover', 'data-testid': 'privacy-check' },
       h('h1', {}, t.privacyTitle),
+      playButton([kioskClip('privacy_check')], state.lang),
       h('p', {}, t.privacyLead),
       h('div', { class: 'stack' },
         h('button', { type: 'button', class: 'primary big', 'data-testid': 'privacy-continue', onClick: () => { state.privacyChecked = true; showPage() } }, t.privacyContinue),
@@ -332,6 +387,7 @@ async function send (): Promise<void> {
   const button = document.querySelector<HTMLButtonElement>('[data-testid="send"]')
   if (button !== null) button.disabled = true
   if (status !== null) status.textContent = t.sending
+  if (await sendSealed(session)) return
   try {
     await submitAnswers(token, { id: session.id, waveId: session.waveId, answers: session.answers })
   } catch (error) {
@@ -345,7 +401,7 @@ async function send (): Promise<void> {
       // Refused for good (the wave closed, say): trying again cannot help. Drop the answers, still show help.
       session.discard()
       state.session = undefined
-      showThanks(t.notAccepted)
+      showThanks('notAccepted')
       return
     }
     // The answers stay in memory only, under the same id, so a retry cannot store them twice.
@@ -358,14 +414,36 @@ async function send (): Promise<void> {
   showThanks()
 }
 
-function showThanks (notAccepted?: string): void {
+/**
+ * Seals the response and writes it to the queue, drops the answers from memory, then sends: the thank-you
+ * follows the server's answer or, after SEND_WAIT_MS or without a connection, says the answers will follow.
+ * False when it could not be sealed or stored (no key, no storage): the caller then sends from memory.
+ */
+async function sendSealed (session: SurveySession): Promise<boolean> {
+  const intakeKey = await state.intakeKey
+  if (intakeKey === undefined || uploader === undefined) return false
+  let outcome: Promise<'sent' | 'refused' | 'waiting'>
+  try {
+    const sealed = await sealResponse(intakeKey, { id: session.id, waveId: session.waveId, answers: session.answers })
+    outcome = (await uploader.submit(sealed)).outcome
+  } catch {
+    return false
+  }
+  session.discard()
+  state.session = undefined
+  const waited = await Promise.race([outcome, new Promise<'waiting'>((resolve) => { setTimeout(() => { resolve('waiting') }, SEND_WAIT_MS) })])
+  showThanks(waited === 'sent' ? undefined : waited === 'refused' ? 'notAccepted' : 'savedForLater')
+  return true
+}
+
+function showThanks (note?: 'notAccepted' | 'savedForLater'): void {
   const t = TEXT[state.lang]
   screen(surveyBar().filter((child) => !(child instanceof HTMLButtonElement && child.textContent === t.help)),
     h('h1', {}, t.thanks),
-    h('p', notAccepted === undefined ? {} : { role: 'alert' }, notAccepted ?? t.thanksText),
+    h('p', note === 'notAccepted' ? { role: 'alert' } : {}, note === undefined ? t.thanksText : t[note]),
     helpContent(),
     h('button', { type: 'button', class: 'primary big', 'data-testid': 'done', onClick: () => { location.replace(HOME) } }, t.done))
-  state.redraw = () => { showThanks(notAccepted === undefined ? undefined : TEXT[state.lang].notAccepted) }
+  state.redraw = () => { showThanks(note) }
   setIdleArmed(true)
 }
 
@@ -373,3 +451,4 @@ function showThanks (notAccepted?: string): void {
 
 if (localStorage.getItem(TOKEN_KEY) === null) showEnrol()
 else showCover()
+startOffline()

@@ -1,5 +1,8 @@
 import type { Question, QuestionBooleanModel, QuestionSelectBase } from 'survey-core'
 import { h, sanitisedHtml } from './dom.js'
+import { playButton } from './audio.js'
+import { choiceClip, questionClip } from '../../../survey-definitions/audio-keys.js'
+import type { Lang } from './i18n.js'
 
 interface Choice { value: unknown, text: string }
 
@@ -7,12 +10,13 @@ interface Choice { value: unknown, text: string }
  * One question as plain, large, native form controls: radios and checkboxes inside their labels (the whole
  * row is the touch target), a fieldset and legend per question so a screen reader reads the title first.
  * Setting question.value hands the answer to survey-core, which re-evaluates skip logic; `changed` then
- * redraws the page so follow-up questions appear or disappear.
+ * redraws the page so follow-up questions appear or disappear. Each question has a play button (audio.ts) that
+ * reads it and then its choices; each choice has one that reads that choice, beside its label, not inside it.
  */
-export function questionView (question: Question, changed: (focusId: string) => void): HTMLElement {
+export function questionView (question: Question, changed: (focusId: string) => void, lang: Lang): HTMLElement {
   const type = question.getType()
   if (type === 'html') {
-    return h('div', { class: 'html-block' }, sanitisedHtml((question as Question & { processedHtml: string }).processedHtml))
+    return h('div', { class: 'html-block' }, playButton([questionClip(question.name)], lang), sanitisedHtml((question as Question & { processedHtml: string }).processedHtml))
   }
   const id = `q-${question.name}`
   const description = question.description === '' ? null : h('p', { class: 'q-description', id: `${id}-desc` }, question.description)
@@ -20,7 +24,7 @@ export function questionView (question: Question, changed: (focusId: string) => 
     const input = type === 'text' ? h('input', { id: `${id}-input`, type: 'text', autocomplete: 'off', spellcheck: 'false' }) : h('textarea', { id: `${id}-input` })
     input.value = typeof question.value === 'string' ? question.value : ''
     input.addEventListener('change', () => { question.value = input.value === '' ? undefined : input.value })
-    return h('div', { class: 'question' }, h('label', { class: 'q-title', for: `${id}-input` }, question.processedTitle), description, input)
+    return h('div', { class: 'question' }, h('label', { class: 'q-title', for: `${id}-input` }, question.processedTitle), playButton([questionClip(question.name)], lang), description, input)
   }
   const multiple = type === 'checkbox'
   const choices: Choice[] = type === 'boolean'
@@ -42,10 +46,14 @@ export function questionView (question: Question, changed: (focusId: string) => 
       }
       changed(inputId)
     })
-    return h('label', { class: `choice${input.checked ? ' is-selected' : ''}`, for: inputId }, input, h('span', {}, choice.text))
+    return h('div', { class: 'choice-row' },
+      h('label', { class: `choice${input.checked ? ' is-selected' : ''}`, for: inputId }, input, h('span', {}, choice.text)),
+      playButton([choiceClip(question.name, choice.value)], lang, choice.text))
   })
+  const readAll = playButton([questionClip(question.name), ...choices.map((choice) => choiceClip(question.name, choice.value))], lang)
   return h('fieldset', { class: 'question', ...(description === null ? {} : { 'aria-describedby': `${id}-desc` }) },
     h('legend', { class: 'q-title' }, question.processedTitle),
+    readAll,
     description,
     h('div', { class: multiple ? 'choices choices-multiple' : 'choices' }, ...options))
 }

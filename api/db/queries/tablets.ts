@@ -1,0 +1,50 @@
+import { sql } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
+import type { Database } from '../database.js'
+
+export interface TabletRow {
+  id: string
+  siteId: string
+  siteName: string
+  label: string
+  enrolledAt: Date
+  revokedAt: Date | null
+  lastUploadOn: string | null
+  uploadCount: number
+}
+
+function tablets (db: Kysely<Database>) {
+  return db.selectFrom('devices as d').innerJoin('sites as s', 's.id', 'd.site_id')
+    .select(['d.id', 'd.site_id', 's.name as site_name', 'd.label', 'd.enrolled_at', 'd.revoked_at', 'd.last_upload_on', 'd.upload_count'])
+}
+
+type Selected = Awaited<ReturnType<ReturnType<typeof tablets>['executeTakeFirstOrThrow']>>
+
+const tabletRow = (row: Selected): TabletRow => ({
+  id: row.id,
+  siteId: row.site_id,
+  siteName: row.site_name,
+  label: row.label,
+  enrolledAt: row.enrolled_at,
+  revokedAt: row.revoked_at,
+  lastUploadOn: row.last_upload_on,
+  uploadCount: Number(row.upload_count),
+})
+
+/** Enrolled tablets (revoked ones too, last), by site and label; only `siteId`'s when given. Counts only, never answers. */
+export async function listTablets (db: Kysely<Database>, siteId?: string): Promise<TabletRow[]> {
+  let query = tablets(db).orderBy(sql`d.revoked_at is not null`).orderBy('s.name').orderBy('d.label').orderBy('d.enrolled_at')
+  if (siteId !== undefined) query = query.where('d.site_id', '=', siteId)
+  return (await query.execute()).map(tabletRow)
+}
+
+export async function findTablet (db: Kysely<Database>, id: string): Promise<TabletRow | undefined> {
+  const row = await tablets(db).where('d.id', '=', id).executeTakeFirst()
+  return row === undefined ? undefined : tabletRow(row)
+}
+
+/** Revokes a tablet that is not revoked yet; false when it already was (or does not exist). */
+export async function revokeTablet (trx: Transaction<Database>, id: string): Promise<boolean> {
+  const result = await trx.updateTable('devices').set({ revoked_at: sql<Date>`now()` }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}

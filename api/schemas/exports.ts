@@ -1,0 +1,51 @@
+/**
+ * A wave's anonymised microdata and its documentation (researcher, admin only; every download audited as export.*):
+ *   GET /api/exports/waves/:waveId/microdata.csv?freeText=true    text/csv; one row per response, rows shuffled
+ *   GET /api/exports/waves/:waveId/microdata.jsonl?freeText=true  application/x-ndjson; the same rows
+ *   GET /api/exports/waves/:waveId/codebook.json                  every column: name, kind, question text, choices, indicator rule (nb, en)
+ *   GET /api/exports/waves/:waveId/codebook.md                    the same, readable
+ *   GET /api/exports/waves/:waveId/read-microdata.R               an R script reading microdata.csv with labelled factors
+ * Columns: the flat format `npm run analyze` reads (wave, site, site_kind, county, municipality, centrality,
+ * gender, age_group, iso_week, one 1/0/empty column per indicator), then `q_<question>` per closed question
+ * (its code; a checkbox's codes joined by ';'). Free-text questions only with freeText=true.
+ */
+import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Uuid } from './common.js'
+
+export const ExportParamsSchema = Type.Object({ waveId: Uuid })
+
+export const MicrodataQuerySchema = Type.Object({
+  freeText: Type.Optional(Type.Boolean({ default: false, description: 'include free-text answers (anonymity rule 4: only when explicitly asked)' })),
+}, { additionalProperties: false })
+export type MicrodataQuery = Static<typeof MicrodataQuerySchema>
+
+const Text = Type.Object({ nb: Type.String(), en: Type.String() })
+
+export const CodebookColumnSchema = Type.Object({
+  name: Type.String(),
+  kind: Type.Union([Type.Literal('dimension'), Type.Literal('indicator'), Type.Literal('answer'), Type.Literal('free_text')]),
+  label: Text,
+  /** The question's text for an answer column. */
+  question: Type.Optional(Type.String()),
+  questionType: Type.Optional(Type.String()),
+  /** Coded values and their labels, in order (for an indicator: 1 yes, 0 no). */
+  values: Type.Array(Type.Object({ code: Type.String(), label: Text })),
+  /** Missing values: what an empty cell means. */
+  missing: Text,
+  /** For an indicator: its rule, as written in the indicator map, and in words. */
+  rule: Type.Optional(Type.Object({
+    anyOf: Type.Array(Type.Object({ question: Type.String(), values: Type.Array(Type.String()) })),
+    text: Text,
+  })),
+  multiple: Type.Optional(Type.Boolean({ description: 'a checkbox: several codes joined by ";"' })),
+})
+export type CodebookColumn = Static<typeof CodebookColumnSchema>
+
+export const CodebookSchema = Type.Object({
+  wave: Type.Object({ id: Type.String(), name: Type.String(), opensOn: Type.String(), closesOn: Type.String() }),
+  surveyVersion: Type.Object({ id: Type.Integer(), slug: Type.String(), version: Type.Integer(), checksum: Type.String() }),
+  missingValues: Type.Array(Type.String()),
+  columns: Type.Array(CodebookColumnSchema),
+})
+export type Codebook = Static<typeof CodebookSchema>

@@ -1,0 +1,116 @@
+import type { Codebook, CodebookColumn } from '../schemas/exports.js'
+import { MULTIPLE_SEPARATOR } from './codebook.js'
+
+/** File names the downloads are offered under; the R script reads the CSV by this name by default. */
+export function exportFileNames (codebook: Codebook): { csv: string, jsonl: string, codebookJson: string, codebookMd: string, rScript: string } {
+  const base = `prevalens-${codebook.surveyVersion.slug}-wave-${codebook.wave.id.slice(0, 8)}`
+  return { csv: `${base}.csv`, jsonl: `${base}.jsonl`, codebookJson: `${base}-codebook.json`, codebookMd: `${base}-codebook.md`, rScript: `${base}.R` }
+}
+
+const KIND_HEADINGS: Record<CodebookColumn['kind'], string> = {
+  dimension: 'Analysis dimensions / Analysedimensjoner',
+  indicator: 'Indicators (1 yes, 0 no, empty unknown) / Indikatorer (1 ja, 0 nei, tom ukjent)',
+  answer: 'Answers to closed questions (coded) / Svar på lukkede spørsmål (kodet)',
+  free_text: 'Free-text answers (exported on request only) / Fritekstsvar (bare på forespørsel)',
+}
+
+/** The codebook as Markdown: a section per kind of column, every code with its bokmål and English label. */
+export function codebookMarkdown (codebook: Codebook): string {
+  const { wave, surveyVersion } = codebook
+  const out: string[] = [
+    `# Codebook / Kodebok: ${escapeMd(wave.name)}`,
+    '',
+    `- Survey / Undersøkelse: ${surveyVersion.slug} v${surveyVersion.version} (sha256 ${surveyVersion.checksum})`,
+    `- Wave / Runde: ${wave.id}, ${wave.opensOn} – ${wave.closesOn}`,
+    `- File / Fil: ${exportFileNames(codebook).csv} (UTF-8, comma-separated, a header row; rows in random order)`,
+    `- Codes that count as missing / Koder som regnes som manglende: ${codebook.missingValues.join(', ')}`,
+    `- A checkbox question's codes are joined by "${MULTIPLE_SEPARATOR}" / Avkrysningsspørsmål: kodene skilles med "${MULTIPLE_SEPARATOR}"`,
+    '',
+  ]
+  for (const kind of ['dimension', 'indicator', 'answer', 'free_text'] as const) {
+    const columns = codebook.columns.filter((column) => column.kind === kind)
+    if (columns.length === 0) continue
+    out.push(`## ${KIND_HEADINGS[kind]}`, '')
+    for (const column of columns) out.push(...columnMarkdown(column))
+  }
+  return `${out.join('\n')}\n`
+}
+
+function columnMarkdown (column: CodebookColumn): string[] {
+  const lines = [`### \`${column.name}\``, '', `- en: ${escapeMd(column.label.en)}`, `- nb: ${escapeMd(column.label.nb)}`]
+  if (column.question !== undefined) lines.push(`- question / spørsmål: \`${column.question}\`${column.questionType === undefined ? '' : ` (${column.questionType}${column.multiple === true ? ', several answers' : ''})`}`)
+  if (column.rule !== undefined) lines.push(`- rule (en): ${escapeMd(column.rule.text.en)}`, `- regel (nb): ${escapeMd(column.rule.text.nb)}`)
+  lines.push(`- empty / tom: ${escapeMd(column.missing.en)} / ${escapeMd(column.missing.nb)}`)
+  if (column.values.length > 0) {
+    lines.push('', '| code | en | nb |', '| --- | --- | --- |')
+    for (const value of column.values) lines.push(`| \`${value.code}\` | ${escapeMd(value.label.en)} | ${escapeMd(value.label.nb)} |`)
+  }
+  lines.push('')
+  return lines
+}
+
+const escapeMd = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+
+/**
+ * A ready-to-run R script (base R only) that reads the CSV with every column as text, turns coded columns
+ * into factors whose levels and labels come from the codebook (bokmål or English), indicators into 0/1
+ * integers, and puts each column's label in attr(, "label").
+ */
+export function rScript (codebook: Codebook): string {
+  const names = exportFileNames(codebook)
+  const factors = codebook.columns.filter((column) => column.kind !== 'indicator' && column.multiple !== true && column.values.length > 0)
+  const indicators = codebook.columns.filter((column) => column.kind === 'indicator')
+  const factorSpecs = factors.map((column) => `  ${r(column.name)} = list(levels = ${rVector(column.values.map((v) => v.code))},\n` +
+    `    nb = ${rVector(column.values.map((v) => v.label.nb))},\n    en = ${rVector(column.values.map((v) => v.label.en))})`)
+  const labels = (language: 'nb' | 'en') => codebook.columns.map((column) => `  ${r(column.name)} = ${r(column.label[language])}`).join(',\n')
+  return `# Reads the anonymised microdata of wave "${oneLine(codebook.wave.name)}" (${codebook.surveyVersion.slug} v${codebook.surveyVersion.version})
+# with its labels. Base R only. Usage:
+#   Rscript ${names.rScript} [${names.csv}] [nb|en]
+# or source() it in R after setting csv_file / language. The codebook (${names.codebookMd}) explains every column.
+
+args <- commandArgs(trailingOnly = TRUE)
+if (!exists("csv_file")) csv_file <- if (length(args) >= 1) args[[1]] else ${r(names.csv)}
+if (!exists("language")) language <- if (length(args) >= 2) args[[2]] else "nb"
+stopifnot(language %in% c("nb", "en"))
+
+microdata <- read.csv(csv_file, colClasses = "character", na.strings = "", encoding = "UTF-8",
+                      fileEncoding = "UTF-8", check.names = FALSE)
+
+# Coded columns: levels are the codes, labels the codebook's texts. A code not in the codebook becomes NA.
+factor_levels <- list(
+${factorSpecs.join(',\n')}
+)
+for (column in intersect(names(factor_levels), names(microdata))) {
+  spec <- factor_levels[[column]]
+  microdata[[column]] <- factor(microdata[[column]], levels = spec$levels, labels = spec[[language]])
+}
+
+# Indicators: 1 yes, 0 no, NA unknown (left out of the denominator).
+indicators <- ${rVector(indicators.map((column) => column.name))}
+for (column in intersect(indicators, names(microdata))) microdata[[column]] <- as.integer(microdata[[column]])
+
+# A checkbox question's codes are joined by "${MULTIPLE_SEPARATOR}": strsplit(microdata$q_name, "${MULTIPLE_SEPARATOR}", fixed = TRUE) gives them back.
+
+column_labels <- list(
+  nb = list(
+${labels('nb')}
+  ),
+  en = list(
+${labels('en')}
+  )
+)
+for (column in names(microdata)) {
+  label <- column_labels[[language]][[column]]
+  if (!is.null(label)) attr(microdata[[column]], "label") <- label
+}
+
+# Example: the share answering yes to the first indicator, by gender (unweighted, no interval):
+# tapply(microdata[[indicators[1]]], microdata$gender, mean, na.rm = TRUE)
+cat(sprintf("Read %d responses and %d columns from %s\\n", nrow(microdata), ncol(microdata), csv_file))
+`
+}
+
+/** An R string literal; JSON's escapes (\\", \\\\, \\n, \\uXXXX) are valid in R. */
+const r = (text: string): string => JSON.stringify(text)
+const rVector = (items: readonly string[]): string => `c(${items.map(r).join(', ')})`
+const oneLine = (text: string): string => text.replace(/[\r\n]+/g, ' ')

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
+import type { WaveDetail } from '../db/queries/console-waves.js'
+import { weeklyResponseCounts } from '../db/queries/progress.js'
+import type { ProgressReply } from '../schemas/progress.js'
+import { addDays, isoWeek } from '../study-calendar.js'
+
+/**
+ * The wave's ISO weeks, from the week it opens to the week its grace days end, plus any week that holds a
+ * response outside them (a wave whose dates were moved), in order.
+ */
+export function waveWeeks (opensOn: string, lastDay: string, extra: Iterable<string> = []): string[] {
+  const weeks = new Set<string>()
+  // Every date's week is reached by stepping a week at a time from the opening date; the last day's week is added in case a step skipped past it.
+  for (let day = opensOn; day <= lastDay; day = addDays(day, 7)) weeks.add(isoWeek(day))
+  if (lastDay >= opensOn) weeks.add(isoWeek(lastDay))
+  for (const week of extra) weeks.add(week)
+  return [...weeks].sort()
+}
+
+/** Responses per site per week against each site's target, for the sites in `wave` (already scoped to the caller). */
+export async function waveProgress (db: Kysely<Database>, wave: WaveDetail, siteId?: string): Promise<ProgressReply> {
+  const counts = await weeklyResponseCounts(db, wave.row.id, siteId)
+  const weeks = waveWeeks(wave.row.opens_on, addDays(wave.row.closes_on, wave.row.grace_days), counts.map((count) => count.isoWeek))
+  const sites = wave.sites.map((site) => {
+    const mine = counts.filter((count) => count.siteId === site.siteId)
+    const byWeek = weeks.map((week) => mine.find((count) => count.isoWeek === week)?.responses ?? 0)
+    return { siteId: site.siteId, siteName: site.siteName, target: site.target, total: byWeek.reduce((a, b) => a + b, 0), byWeek }
+  })
+  const targets = sites.map((site) => site.target)
+  return {
+    waveId: wave.row.id,
+    waveName: wave.row.name,
+    status: wave.row.status,
+    weeks,
+    sites,
+    total: sites.reduce((sum, site) => sum + site.total, 0),
+    target: targets.some((target) => target === null) ? null : targets.reduce<number>((sum, target) => sum + (target ?? 0), 0),
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * Results releases: a researcher freezes a wave's tables (DESIGN.md, "Indicators and the analysis");
+ * funders, and a public link, read only what was frozen.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { MINIMUM_THRESHOLD, DEFAULT_THRESHOLD } from '../../analysis/disclosure-control/primary-rule.js'
+import { AnalysisInputError } from '../../analysis/errors.js'
+import type { Account } from '../auth/roles.js'
+import type { Database } from '../db/database.js'
+import {
+  countWaveResponses, earlierReleases, findIndicatorMap, findRelease, findReleaseByTokenHash, findReleaseWave, insertRelease,
+  listCurrentReleases, listWaveReleases, lockReleaseWave, previousReleasedWave, setPublicTokenHash,
+} from '../db/queries/releases.js'
+import type { ReleaseContentRow, ReleaseSummaryRow, ReleaseWave } from '../db/queries/releases.js'
+import { RESULT_DIMENSIONS } from '../db/queries/results.js'
+import { AppError } from '../errors.js'
+import type {
+  ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
+} from '../schemas/releases.js'
+import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
+import { HEADLINE_BREAKDOWNS, HEADLINE_INDICATORS, computeReleaseTables } from './release-tables.js'
+import type { ComputedTables, ReleaseSettings } from './release-tables.js'
+import { recordAudit } from './audit-log.js'
+
+/** A release of many more tables than the console offers is refused rather than left to run for minutes. */
+export const MAX_RELEASE_TABLES = 1000
+
+const METHOD_TEXT: Readonly<Record<ReleaseSettings['method'], string>> = {
+  wilson: 'Wilson score intervals',
+  'clopper-pearson': 'Clopper–Pearson exact intervals',
+  cluster: 'design-based intervals with sites as clusters (logit, as R survey\'s svyciprop)',
+}
+
+const tableKey = (spec: { indicator: string, by: readonly string[] }): string => `${spec.indicator}|${[...spec.by].sort().join(',')}`
+const dimensionOrder = (by: readonly string[]): string[] =>
+  [...by].sort((a, b) => RESULT_DIMENSIONS.indexOf(a as never) - RESULT_DIMENSIONS.indexOf(b as never))
+const quoted = (names: readonly string[]): string => names.map((name) => `"${name}"`).join(', ')
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
+
+/**
+ * Makes a release of a wave: the overview set, the researcher's tables and every table of the wave's
+ * earlier releases, computed now, suppressed together with the earlier releases, stored with their
+ * differences, and the wave's current release superseded, in one transaction with its audit entry.
+ * @throws {AppError} 404 for a wave that does not exist; 400 naming an unknown indicator, strata
+ *   without the cluster method, a wave without responses, or too many tables
+ */
+export async function createRelease (db: Kysely<Database>, waveId: string, body: ReleaseCreateBody, actor: Account | null): Promise<ReleaseDetail> {
+  const settings = releaseSettings(body)
+  const id = randomUUID()
+  await db.transaction().execute(async (trx) => {
+    const wave = await lockReleaseWave(trx, waveId)
+    if (wave === undefined) throw new AppError(404, 'wave_not_found', `wave "${waveId}" does not exist`)
+    if (await countWaveResponses(trx, waveId) === 0) {
+      throw new AppError(400, 'bad_request', `wave "${wave.name}" has no responses yet: there is nothing to release`)
+    }
+    const indicatorMap = await findIndicatorMap(trx, wave.surveyVersionId)
+    const known = new Set(Object.keys(indicatorMap?.indicators ?? {}))
+    const earlier = await earlierReleases(trx, waveId)
+    const specs = releaseSpecs(body.tables ?? [], known, earlier)
+    const computed = await computeReleaseTables(trx, waveId, specs, settings, earlier).catch((error: unknown) => {
+      // The names were checked above, so this is the wave's data or earlier releases contradicting each other
+      // (e.g. a site moved to another county since a release): refused by name rather than published wrong.
+      if (error instanceof AnalysisInputError) throw new AppError(409, 'bad_request', `disclosure control cannot run on this wave: ${error.message}`)
+      throw error
+    })
+    const headline = HEADLINE_INDICATORS.filter((name) => known.has(name))
+    const previous = await previousReleasedWave(trx, wave)
+    const differences = [
+      ...womenMinusMen(waveId, headline, computed.resultRows, computed, settings),
+      ...(previous === undefined
+        ? []
+        : waveMinusPrevious(wave, { waveId: previous.waveId, waveName: previous.waveName, resultRows: previous.resultRows }, headline, computed.resultRows, settings.level)),
+    ]
+    const current = earlier.find((release) => release.supersededBy === null)
+    await insertRelease(trx, {
+      waveId,
+      releasedBy: actor?.id ?? null,
+      ...settings,
+      respondents: computed.respondents,
+      source: sourceLine(wave, computed, settings),
+      tableSpecs: specs,
+      respondentRows: computed.respondentRows,
+      resultRows: computed.resultRows,
+      differences,
+    }, id)
+    await recordAudit(trx, {
+      actor,
+      action: 'release.create',
+      objectType: 'release',
+      objectId: id,
+      detail: { waveId, k: settings.k, method: settings.method, strata: settings.strata, level: settings.level, tables: specs.length, supersedes: current?.id ?? null },
+    })
+  })
+  return await getRelease(db, id)
+}
+
+function releaseSettings (body: ReleaseCreateBody): ReleaseSettings {
+  const method = body.method ?? 'wilson'
+  const strata = body.strata ?? null
+  if (strata !== null && method !== 'cluster') {
+    throw new AppError(400, 'bad_request', `strata apply to method cluster only, not ${method}`)
+  }
+  const k = body.k ?? DEFAULT_THRESHOLD
+  if (k < MINIMUM_THRESHOLD) throw new AppError(400, 'bad_request', `k must be at least ${MINIMUM_THRESHOLD} (DESIGN.md, anonymity rule 6)`)
+  return { k, method, strata, level: body.level ?? 0.95 }
+}
+
+/**
+ * The release's tables, per indicator (headline indicators first): the overview set, every table an
+ * earlier release of the wave published (disclosure control needs them all again), then the chosen ones.
+ */
+function releaseSpecs (choices: readonly TableChoice[], known: ReadonlySet<string>, earlier: readonly ReleaseContentRow[]): ReleaseTableSpec[] {
+  const unknown = [...new Set(choices.flatMap((choice) => choice.indicators).filter((name) => !known.has(name)))]
+  if (unknown.length > 0) {
+    throw new AppError(400, 'unknown_indicator', `unknown indicator ${quoted(unknown)}: the wave's survey version does not define it`)
+  }
+  const overview = HEADLINE_INDICATORS.filter((name) => known.has(name))
+    .flatMap((indicator) => HEADLINE_BREAKDOWNS.map((by) => ({ indicator, by: [...by], overview: true })))
+  const candidates = [
+    ...overview,
+    ...earlier.flatMap((release) => release.tableSpecs.map((spec) => ({ ...spec, overview: false }))),
+    ...choices.flatMap((choice) => choice.indicators.map((indicator) => ({ indicator, by: dimensionOrder(choice.by), overview: false }))),
+  ]
+  const seen = new Set<string>()
+  const specs = candidates.filter((spec) => {
+    const key = tableKey(spec)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+  if (specs.length > MAX_RELEASE_TABLES) {
+    throw new AppError(400, 'bad_request', `a release of ${specs.length} tables is too large: at most ${MAX_RELEASE_TABLES} (indicators × breakdowns)`)
+  }
+  const order = [...new Set(specs.map((spec) => spec.indicator))]
+  return specs.map((spec, i) => ({ spec, i }))
+    .sort((a, b) => order.indexOf(a.spec.indicator) - order.indexOf(b.spec.indicator) || a.i - b.i)
+    .map(({ spec }) => spec)
+}
+
+function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: ReleaseSettings): string {
+  const overall = computed.respondentRows.find((row) => Object.keys(row.group).length === 0)
+  // The total can be suppressed for other reasons than its size, e.g. fewer than k arrived since an earlier release.
+  const n = computed.respondents !== null
+    ? `${computed.respondents} respondents`
+    : overall?.rule === 'n_below_k' ? `fewer than ${settings.k} respondents` : 'respondents (number withheld by disclosure control)'
+  return `Source: Prevalens, ${wave.name} (${wave.opensOn} to ${wave.closesOn}), ${n} at ${computed.sites} ` +
+    `site${computed.sites === 1 ? '' : 's'}. ${METHOD_TEXT[settings.method]}${settings.strata === null ? '' : ', counties as strata'}, ` +
+    `${Math.round(settings.level * 1000) / 10} % level. Disclosure control: cells with fewer than ${settings.k} respondents, ` +
+    'yes or no answers are suppressed, with complementary suppression across every table released for the wave.'
+}
+
+function summaryOf (row: ReleaseSummaryRow): ReleaseSummary {
+  return {
+    id: row.id,
+    waveId: row.waveId,
+    waveName: row.waveName,
+    opensOn: row.opensOn,
+    closesOn: row.closesOn,
+    releasedAt: row.releasedAt.toISOString(),
+    status: row.supersededBy === null ? 'current' : 'superseded',
+    supersededBy: row.supersededBy,
+    k: row.k,
+    method: row.method,
+    strata: row.strata,
+    level: row.level,
+    ...(row.respondents === null ? {} : { respondents: row.respondents }),
+    tableCount: row.tableCount,
+    hasPublicLink: row.hasPublicLink,
+  }
+}
+
+/** Survey versions never change once published, so their indicator labels are kept once read. */
+const labelCache = new Map<number, Map<string, { en: string, nb: string }>>()
+
+async function indicatorLabels (db: Kysely<Database>, surveyVersionId: number): Promise<Map<string, { en: string, nb: string }>> {
+  const cached = labelCache.get(surveyVersionId)
+  if (cached !== undefined) return cached
+  const map = await findIndicatorMap(db, surveyVersionId)
+  const labels = new Map(Object.entries(map?.indicators ?? {}).map(([name, rule]) => [name, { en: rule.label.en, nb: rule.label.nb }]))
+  labelCache.set(surveyVersionId, labels)
+  return labels
+}
+
+async function detailOf (db: Kysely<Database>, row: ReleaseContentRow): Promise<ReleaseDetail> {
+  const labels = await indicatorLabels(db, row.surveyVersionId)
+  const names = [...new Set(row.tableSpecs.map((spec) => spec.indicator))]
+  const headline = new Set<string>(HEADLINE_INDICATORS)
+  return {
+    release: summaryOf(row),
+    source: row.source,
+    indicators: names.map((name) => ({ name, label: labels.get(name) ?? { en: name, nb: name }, headline: headline.has(name) })),
+    tables: row.tableSpecs,
+    respondents: row.respondentRows,
+    rows: row.resultRows,
+    differences: row.differences,
+  }
+}
+
+/** @throws {AppError} 404 for a release that does not exist */
+export async function getRelease (db: Kysely<Database>, id: string): Promise<ReleaseDetail> {
+  const row = await findRelease(db, id)
+  if (row === undefined) throw new AppError(404, 'not_found', `release "${id}" does not exist`)
+  return await detailOf(db, row)
+}
+
+/** @throws {AppError} 404 for a token that names no release (never made, or revoked) */
+export async function getPublicRelease (db: Kysely<Database>, token: string): Promise<ReleaseDetail> {
+  const row = await findReleaseByTokenHash(db, hashToken(token))
+  if (row === undefined) throw new AppError(404, 'not_found', 'this public results link does not exist or was revoked')
+  return await detailOf(db, row)
+}
+
+/** @throws {AppError} 404 for a wave that does not exist */
+export async function listReleasesOfWave (db: Kysely<Database>, waveId: string): Promise<ReleaseList> {
+  const wave = await findReleaseWave(db, waveId)
+  if (wave === undefined) throw new AppError(404, 'wave_not_found', `wave "${waveId}" does not exist`)
+  return { releases: (await listWaveReleases(db, waveId)).map(summaryOf) }
+}
+
+/**
+ * The current releases, or the one of a wave: a wave that has none is refused by name, so an
+ * unreleased wave is never mistaken for one without results.
+ * @throws {AppError} 404 for a wave with no release (or none at all)
+ */
+export async function listReleases (db: Kysely<Database>, waveId?: string): Promise<ReleaseList> {
+  const releases = (await listCurrentReleases(db, waveId)).map(summaryOf)
+  if (waveId !== undefined && releases.length === 0) {
+    throw new AppError(404, 'not_found', `wave "${waveId}" has no released results`)
+  }
+  return { releases }
+}
+
+/**
+ * Makes a public link to a release (replacing any earlier one): a random token shown once, stored as
+ * its sha256, audited in the same transaction.
+ * @throws {AppError} 404 for a release that does not exist
+ */
+export async function createPublicLink (db: Kysely<Database>, releaseId: string, actor: Account | null): Promise<PublicLinkReply> {
+  const token = randomBytes(32).toString('base64url')
+  await db.transaction().execute(async (trx) => {
+    if (!await setPublicTokenHash(trx, releaseId, hashToken(token))) {
+      throw new AppError(404, 'not_found', `release "${releaseId}" does not exist`)
+    }
+    await recordAudit(trx, { actor, action: 'release.public_link.create', objectType: 'release', objectId: releaseId })
+  })
+  return { token, path: `/api/public/releases/${token}` }
+}
+
+/**
+ * Revokes a release's public link: the token answers 404 from then on.
+ * @throws {AppError} 404 for a release that does not exist
+ */
+export async function revokePublicLink (db: Kysely<Database>, releaseId: string, actor: Account | null): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!await setPublicTokenHash(trx, releaseId, null)) {
+      throw new AppError(404, 'not_found', `release "${releaseId}" does not exist`)
+    }
+    await recordAudit(trx, { actor, action: 'release.public_link.revoke', objectType: 'release', objectId: releaseId })
+  })
+}

@@ -1,0 +1,35 @@
+import type { Lang } from './i18n.js'
+
+const locale = (lang: Lang): string => lang === 'nb' ? 'nb-NO' : 'en-GB'
+
+/** A proportion as a percentage with one decimal ("12,3 %" / "12.3 %"). */
+export function percent (lang: Lang, proportion: number): string {
+  return `${new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(proportion * 100)} %`
+}
+
+/** An interval of proportions as percentages ("10,1–14,5 %"). */
+export function interval (lang: Lang, low: number, high: number): string {
+  const format = new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+  return `${format.format(low * 100)}–${format.format(high * 100)} %`
+}
+
+/** A difference of proportions in percentage points, signed ("+4,2" / "−1.0"). */
+export function points (lang: Lang, difference: number): string {
+  return new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(difference * 100)
+}
+
+/** An interval of a difference in percentage points ("−6,4 til −1,2"). */
+export function pointsInterval (lang: Lang, low: number, high: number): string {
+  return `${points(lang, low)} ${lang === 'nb' ? 'til' : 'to'} ${points(lang, high)}`
+}
+
+export function count (lang: Lang, value: number): string {
+  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 0 }).format(value)
+}
+
+/** YYYY-MM-DD as readers write it (26.11.2026 / 26 Nov 2026), without a time zone shift. */
+export function day (lang: Lang, isoDate: string): string {
+  const [year, month, date] = isoDate.slice(0, 10).split('-').map(Number)
+  return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: lang === 'nb' ? '2-digit' : 'short', year: 'numeric', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, date ?? 1)))
+}
