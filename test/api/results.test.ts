@@ -12,8 +12,9 @@ import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
 import { createWave } from '../../api/db/queries/waves.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
-import { writeFlatExport } from '../../api/services/flat-export.js'
-import type { FlatExportOptions } from '../../api/services/flat-export.js'
+import { findWaveExportSource } from '../../api/db/queries/microdata.js'
+import { writeMicrodata } from '../../api/services/microdata-export.js'
+import type { MicrodataOptions } from '../../api/services/microdata-export.js'
 import { publishDefinitions } from '../../api/services/publish-definitions.js'
 import { seedSyntheticResponses } from '../../api/services/synthetic-responses.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
@@ -49,9 +50,12 @@ describe('GET /api/results', () => {
   let csvFile: string
   let jsonlFile: string
 
-  async function exportTo (file: string, options: Omit<FlatExportOptions, 'waveIds'>): Promise<string> {
+  /** The researcher's microdata export (the console's download), written to a file for the CLI. */
+  async function exportTo (file: string, options: Omit<MicrodataOptions, 'freeText'>): Promise<string> {
+    const source = await findWaveExportSource(database.db, waveId)
+    if (source === undefined) throw new Error(`wave ${waveId} has no export source`)
     let text = ''
-    await writeFlatExport(database.db, { waveIds: [waveId], ...options }, (chunk) => { text += chunk })
+    await writeMicrodata(database.db, source, { ...options, freeText: false }, (chunk) => { text += chunk })
     writeFileSync(file, text)
     return text
   }
