@@ -1,43 +1,24 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectDatabase } from '../../api/db/connect.js'
-import type { DatabaseHandle } from '../../api/db/connect.js'
-import { migrateToLatest } from '../../api/db/migrate.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createStudy } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
-import { openTestDatabase } from '../helpers/test-db.js'
-import type { TestDatabase } from '../helpers/test-db.js'
+import { openCommandDatabase } from '../helpers/command-database.js'
+import type { CommandDatabase } from '../helpers/command-database.js'
 
 const run = promisify(execFile)
 
 describe('npm run device:revoke', () => {
-  let database: TestDatabase
-  let dataDir: string
+  let commandDb: CommandDatabase
   let study: StudyFixture
   /** A second tablet at the same site, which must go on working. */
   let other: { id: string, token: string }
 
-  /** On PostgreSQL the command gets this file's database; on PGlite a data folder the test prepares and then lets go of. */
-  async function withCommandDatabase<T> (use: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-    if (database.url !== undefined) return await use(database)
-    const handle = await connectDatabase({ dataDir })
-    try {
-      await migrateToLatest(handle.db)
-      return await use(handle)
-    } finally {
-      await handle.db.destroy()
-    }
-  }
-
   /** What the kiosk's start route answers each token, through the real app on the command's database. */
   async function kioskAnswers (...tokens: string[]): Promise<Array<{ status: number, code?: string }>> {
-    return await withCommandDatabase(async (handle) => {
+    return await commandDb.use(async (handle) => {
       const { app } = await buildTestApp(handle, { LOG_LEVEL: 'warn' })
       try {
         const answers = []
@@ -54,22 +35,20 @@ describe('npm run device:revoke', () => {
 
   // node --import tsx rather than npx tsx: the same loader without npx's own start-up, for the six runs here.
   const command = async (...args: string[]) => await run(process.execPath, ['--import', 'tsx', 'api/cli/device-revoke.ts', ...args], {
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url ?? '' },
+    env: commandDb.env,
   })
   const failure = async (...args: string[]) => await command(...args).then(() => null, (error: { code: number, stderr: string }) => error)
 
   beforeAll(async () => {
-    database = await openTestDatabase()
-    dataDir = mkdtempSync(join(tmpdir(), 'prevalens-revoke-'))
-    await withCommandDatabase(async (handle) => {
+    commandDb = await openCommandDatabase()
+    await commandDb.use(async (handle) => {
       study = await createStudy(handle.db)
       const enrolled = await enrolDevice(handle.db, study.site.id, 'Tablet 2')
       other = { id: enrolled.device.id, token: enrolled.token }
     })
   })
   afterAll(async () => {
-    await database?.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await commandDb?.close()
   })
 
   it('revokes the tablet named by site and label: the kiosk then answers device_revoked, the other tablet still works, and the audit log says so', async () => {
@@ -77,7 +56,7 @@ describe('npm run device:revoke', () => {
     const { stdout } = await command('--site', study.site.name, '--label', 'Tablet 1')
     expect(stdout).toContain(`Revoked tablet "Tablet 1" at ${study.site.name} (${study.deviceId})`)
     expect(await kioskAnswers(study.token, other.token)).toEqual([{ status: 401, code: 'device_revoked' }, { status: 200 }])
-    const audit = await withCommandDatabase(async (handle) =>
+    const audit = await commandDb.use(async (handle) =>
       await handle.db.selectFrom('audit_log').select(['action', 'actor_id', 'object_id', 'detail']).where('action', '=', 'tablet.revoke').execute())
     expect(audit).toEqual([{ action: 'tablet.revoke', actor_id: null, object_id: study.deviceId, detail: { siteId: study.site.id, label: 'Tablet 1', by: 'command' } }])
   }, 60_000)
@@ -91,7 +70,7 @@ describe('npm run device:revoke', () => {
   }, 60_000)
 
   it('refuses an unknown label, an ambiguous one and bad arguments, naming the problem', async () => {
-    const twins = await withCommandDatabase(async (handle) => [
+    const twins = await commandDb.use(async (handle) => [
       (await enrolDevice(handle.db, study.site.id, 'Desk')).device.id,
       (await enrolDevice(handle.db, study.site.id, 'Desk')).device.id,
     ])
@@ -108,7 +87,7 @@ describe('npm run device:revoke', () => {
       expect(refused?.stderr).toMatch(/usage: npm run device:revoke/)
     }
     // Nothing of that revoked either twin.
-    expect(await withCommandDatabase(async (handle) =>
+    expect(await commandDb.use(async (handle) =>
       (await handle.db.selectFrom('devices').select('revoked_at').where('id', 'in', twins).execute()).map((row) => row.revoked_at))).toEqual([null, null])
   }, 120_000)
 })

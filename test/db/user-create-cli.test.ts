@@ -1,43 +1,24 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { passwordMatches } from '../../api/auth/passwords.js'
-import { connectDatabase } from '../../api/db/connect.js'
-import type { DatabaseHandle } from '../../api/db/connect.js'
-import { openTestDatabase } from '../helpers/test-db.js'
-import type { TestDatabase } from '../helpers/test-db.js'
+import { openCommandDatabase } from '../helpers/command-database.js'
+import type { CommandDatabase } from '../helpers/command-database.js'
 
 interface Outcome { code: number | null, stdout: string, stderr: string }
 
 // Each command starts tsx and opens the database (PGlite migrates its folder first): seconds each on a busy machine.
 describe('npm run user:create', { timeout: 120_000 }, () => {
-  let database: TestDatabase
-  let dataDir: string
+  let commandDb: CommandDatabase
   beforeAll(async () => {
-    database = await openTestDatabase()
-    dataDir = mkdtempSync(join(tmpdir(), 'prevalens-user-'))
+    commandDb = await openCommandDatabase()
   })
   afterAll(async () => {
-    await database.close()
-    rmSync(dataDir, { recursive: true, force: true })
+    await commandDb?.close()
   })
-
-  /** On PostgreSQL the command gets this file's database; on PGlite a data folder of its own, opened after the command let go of it. */
-  async function withCommandDatabase<T> (use: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-    if (database.url !== undefined) return await use(database)
-    const handle = await connectDatabase({ dataDir })
-    try {
-      return await use(handle)
-    } finally {
-      await handle.db.destroy()
-    }
-  }
 
   const command = async (stdin: string, ...args: string[]): Promise<Outcome> => await new Promise((resolve, reject) => {
     const child = spawn('npx', ['tsx', 'api/cli/user-create.ts', ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: database.url ?? '' },
+      env: commandDb.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -55,7 +36,7 @@ describe('npm run user:create', { timeout: 120_000 }, () => {
     expect(result.stdout).toMatch(/Created researcher account forsker@example\.org/)
     expect(result.stdout).toMatch(/otpauth:\/\/totp\/Prevalens:forsker%40example\.org\?/)
     expect(result.stdout).not.toMatch(/Password/)
-    const row = await withCommandDatabase(async (handle) =>
+    const row = await commandDb.use(async (handle) =>
       await handle.db.selectFrom('accounts').selectAll().where('email', '=', 'forsker@example.org').executeTakeFirstOrThrow())
     expect(row.role).toBe('researcher')
     expect(await passwordMatches(row.password_hash, 'a long enough passphrase 42')).toBe(true)
@@ -67,7 +48,7 @@ describe('npm run user:create', { timeout: 120_000 }, () => {
     expect(result.code, result.stderr).toBe(0)
     const password = /Password \(shown once, not stored in clear\): (\S+)/.exec(result.stdout)?.[1]
     expect(password).toBeDefined()
-    const row = await withCommandDatabase(async (handle) =>
+    const row = await commandDb.use(async (handle) =>
       await handle.db.selectFrom('accounts').selectAll().where('email', '=', 'funder@example.org').executeTakeFirstOrThrow())
     expect(row.password_hash).not.toContain(password)
     expect(await passwordMatches(row.password_hash, password!)).toBe(true)
