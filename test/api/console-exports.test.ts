@@ -24,18 +24,12 @@ import { loadDefinitions } from '../../survey-definitions/index.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { auditEntries, expectRoleTable, sessionsByRole } from '../helpers/console-roles.js'
 import type { Sessions } from '../helpers/console-roles.js'
-import { siteFixture } from '../helpers/fixtures.js'
+import { siteFixture, FIVE_SITES } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
 const RESPONSES = 600
-const SITES = [
-  { county_number: '03', municipality_number: '0301', kind: 'municipal_low_threshold', centrality: 1 },
-  { county_number: '03', municipality_number: '0301', kind: 'specialist_treatment', centrality: 1 },
-  { county_number: '46', municipality_number: '4601', kind: 'municipal_low_threshold', centrality: 2 },
-  { county_number: '46', municipality_number: '4627', kind: 'housing', centrality: 4 },
-  { county_number: '50', municipality_number: '5001', kind: 'street_outreach', centrality: 2 },
-] as const
+const SITES = FIVE_SITES
 const SECRET = 'FREE-TEXT-7f3a'
 
 describe('console: microdata exports, codebook and R script', () => {

@@ -23,20 +23,13 @@ import { addDays, studyToday } from '../../api/study-calendar.js'
 import { loginAs } from '../helpers/accounts.js'
 import type { TestSession } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { siteFixture } from '../helpers/fixtures.js'
+import { siteFixture, FIVE_SITES } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
 const NUMBERS = ['n', 'count', 'estimate', 'ci_low', 'ci_high', 'deff'] as const
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000'
-// Five sites in three counties; two municipalities of county 46.
-const SITES = [
-  { county_number: '03', municipality_number: '0301', kind: 'municipal_low_threshold', centrality: 1 },
-  { county_number: '03', municipality_number: '0301', kind: 'specialist_treatment', centrality: 1 },
-  { county_number: '46', municipality_number: '4601', kind: 'municipal_low_threshold', centrality: 2 },
-  { county_number: '46', municipality_number: '4627', kind: 'housing', centrality: 4 },
-  { county_number: '50', municipality_number: '5001', kind: 'street_outreach', centrality: 2 },
-] as const
+const SITES = FIVE_SITES
 /** The researcher's tables for the later wave: a crossing fine enough that some cells must be suppressed. */
 const CHOSEN = [
   { indicators: ['any_violence_12m', 'raped_12m'], by: ['county', 'gender'] },

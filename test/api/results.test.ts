@@ -19,7 +19,7 @@ import { publishDefinitions } from '../../api/services/publish-definitions.js'
 import { seedSyntheticResponses } from '../../api/services/synthetic-responses.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
 import { buildTestApp } from '../helpers/build-app.js'
-import { siteFixture } from '../helpers/fixtures.js'
+import { siteFixture, FIVE_SITES } from '../helpers/fixtures.js'
 import { loginAs } from '../helpers/accounts.js'
 import type { TestSession } from '../helpers/accounts.js'
 import { openTestDatabase } from '../helpers/test-db.js'
@@ -31,14 +31,7 @@ const RESPONSES = 2000
 const INDICATORS = ['any_violence_12m', 'any_sexual_ever', 'strangled_ever', 'threatened_weapon_1m']
 const NUMBERS = ['n', 'count', 'estimate', 'ci_low', 'ci_high', 'deff'] as const
 
-// Five sites in three counties (two, two and one site), so the design has a stratum with a single cluster.
-const SITES = [
-  { county_number: '03', municipality_number: '0301', kind: 'municipal_low_threshold', centrality: 1 },
-  { county_number: '03', municipality_number: '0301', kind: 'specialist_treatment', centrality: 1 },
-  { county_number: '46', municipality_number: '4601', kind: 'municipal_low_threshold', centrality: 2 },
-  { county_number: '46', municipality_number: '4627', kind: 'housing', centrality: 4 },
-  { county_number: '50', municipality_number: '5001', kind: 'street_outreach', centrality: 2 },
-] as const
+const SITES = FIVE_SITES
 
 describe('GET /api/results', () => {
   let database: TestDatabase

@@ -29,6 +29,7 @@ import { addDays, studyToday } from '../../api/study-calendar.js'
 import { loginAs } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { adminQuery, databaseUrlFor } from '../helpers/pg-admin.js'
+import { FIVE_SITES } from '../helpers/fixtures.js'
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const engine = process.env.BENCH_ENGINE ?? 'postgresql'
@@ -38,13 +39,7 @@ const releases = Math.max(1, Number(process.env.BENCH_RELEASES ?? 3))
 const WARM_UP = 50
 const GOAL_MS = 200
 
-const SITES = [
-  { county_number: '03', municipality_number: '0301', kind: 'municipal_low_threshold', centrality: 1 },
-  { county_number: '03', municipality_number: '0301', kind: 'specialist_treatment', centrality: 1 },
-  { county_number: '46', municipality_number: '4601', kind: 'municipal_low_threshold', centrality: 2 },
-  { county_number: '46', municipality_number: '4627', kind: 'housing', centrality: 4 },
-  { county_number: '50', municipality_number: '5001', kind: 'street_outreach', centrality: 2 },
-] as const
+const SITES = FIVE_SITES
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
 const ms = (from: bigint): number => Number(process.hrtime.bigint() - from) / 1e6

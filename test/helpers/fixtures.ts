@@ -17,6 +17,18 @@ export interface StudyFixture {
 
 let siteCounter = 0
 
+/**
+ * Five sites in three counties (two, two and one), two municipalities in county 46: enough for crossings whose
+ * small cells must be suppressed, and a stratum with a single cluster.
+ */
+export const FIVE_SITES = [
+  { county_number: '03', municipality_number: '0301', kind: 'municipal_low_threshold', centrality: 1 },
+  { county_number: '03', municipality_number: '0301', kind: 'specialist_treatment', centrality: 1 },
+  { county_number: '46', municipality_number: '4601', kind: 'municipal_low_threshold', centrality: 2 },
+  { county_number: '46', municipality_number: '4627', kind: 'housing', centrality: 4 },
+  { county_number: '50', municipality_number: '5001', kind: 'street_outreach', centrality: 2 },
+] as const satisfies ReadonlyArray<Partial<NewSite>>
+
 export function siteFixture (overrides: Partial<NewSite> = {}): NewSite {
   siteCounter += 1
   return { name: `Test site ${siteCounter}`, kind: 'municipal_low_threshold', municipality_number: '0301', county_number: '03', centrality: 1, ...overrides }

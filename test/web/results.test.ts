@@ -17,18 +17,12 @@ import { TEST_PASSWORD, createTestAccount, loginAs } from '../helpers/accounts.j
 import type { TestSession } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
-import { siteFixture } from '../helpers/fixtures.js'
+import { siteFixture, FIVE_SITES } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
 /** Five sites of four kinds in three counties, so "who answered" has something to break down. */
-const SITES = [
-  { county_number: '03', municipality_number: '0301', kind: 'municipal_low_threshold', centrality: 1 },
-  { county_number: '03', municipality_number: '0301', kind: 'specialist_treatment', centrality: 1 },
-  { county_number: '46', municipality_number: '4601', kind: 'municipal_low_threshold', centrality: 2 },
-  { county_number: '46', municipality_number: '4627', kind: 'housing', centrality: 4 },
-  { county_number: '50', municipality_number: '5001', kind: 'street_outreach', centrality: 2 },
-] as const
+const SITES = FIVE_SITES
 /** The later wave's own tables: a crossing fine enough that some of its cells must be suppressed. */
 const LATER_TABLES = [
   { indicators: ['any_violence_12m', 'raped_12m'], by: ['gender', 'age_group'] },
