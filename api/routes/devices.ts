@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { recentEnrolmentFailures, recordEnrolmentFailure, redeemEnrolmentCode } from '../db/queries/enrolment-codes.js'
+import { recentEnrolmentFailures, recordEnrolmentFailure } from '../db/queries/enrolment-codes.js'
 import { AppError } from '../errors.js'
 import { ErrorReplySchema } from '../schemas/common.js'
 import { EnrolBodySchema, EnrolReplySchema } from '../schemas/devices.js'
+import { enrolTablet } from '../services/enrolment.js'
 
 /** Failed attempts allowed across the whole service per window before enrolment pauses (see the migration). */
 export const ENROLMENT_FAILURE_LIMIT = 30
@@ -28,7 +29,7 @@ const deviceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       reply.header('retry-after', String(ENROLMENT_FAILURE_WINDOW_MINUTES * 60))
       throw new AppError(429, 'rate_limited', `too many wrong enrolment codes were tried; wait ${ENROLMENT_FAILURE_WINDOW_MINUTES} minutes and try again`)
     }
-    const outcome = await redeemEnrolmentCode(fastify.db, request.body.code, request.body.label.trim())
+    const outcome = await enrolTablet(fastify.db, request.body.code, request.body.label.trim())
     if (outcome.kind !== 'enrolled') {
       await recordEnrolmentFailure(fastify.db)
       throw REFUSALS[outcome.kind]

@@ -144,6 +144,7 @@ export type ReleaseDetail = Static<typeof ReleaseDetailSchema>
 
 export const PublicLinkReplySchema = Type.Object({
   token: Type.String({ description: 'shown once: only its hash is stored' }),
-  path: Type.String({ description: 'e.g. /api/public/releases/<token>' }),
+  path: Type.String({ description: 'the release as data: /api/public/releases/<token>' }),
+  page: Type.String({ description: 'the page to give to readers: /results/?link=<token>' }),
 })
 export type PublicLinkReply = Static<typeof PublicLinkReplySchema>

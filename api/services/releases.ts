@@ -244,7 +244,7 @@ export async function createPublicLink (db: Kysely<Database>, releaseId: string,
     }
     await recordAudit(trx, { actor, action: 'release.public_link.create', objectType: 'release', objectId: releaseId })
   })
-  return { token, path: `/api/public/releases/${token}` }
+  return { token, path: `/api/public/releases/${token}`, page: `/results/?link=${token}` }
 }
 
 /**

@@ -317,6 +317,7 @@ describe('results releases', () => {
       const made = await app.inject({ method: 'POST', url: `/api/releases/${spring.release.id}/public-link`, headers: as('researcher') })
       expect(made.statusCode, made.body).toBe(201)
       const { token, path } = made.json<{ token: string, path: string }>()
+      expect(made.json<{ page: string }>().page).toBe(`/results/?link=${token}`)
       expect(token.length).toBeGreaterThanOrEqual(40)
       const stored = await database.db.selectFrom('results_releases').select('public_token_hash').where('id', '=', spring.release.id).executeTakeFirstOrThrow()
       expect(stored.public_token_hash).not.toContain(token)

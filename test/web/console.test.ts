@@ -416,8 +416,9 @@ describe('the researcher console in a browser', () => {
     await adminPage.getByRole('button', { name: 'Release Console wave' }).click()
     await adminPage.getByTestId('releases').getByRole('cell', { name: 'current' }).waitFor()
     await adminPage.getByRole('button', { name: 'Make public link' }).click()
-    const link = (await adminPage.getByTestId('public-link').textContent()) ?? ''
-    const shared = await fetch(link)
+    const link = new URL((await adminPage.getByTestId('public-link').textContent()) ?? '')
+    expect(link.pathname).toBe('/results/')
+    const shared = await fetch(new URL(`/api/public/releases/${link.searchParams.get('link') ?? ''}`, link))
     expect(shared.status).toBe(200)
     expect(((await shared.json()) as { release: { waveId: string } }).release.waveId).toBe(study.waveId)
     await scan('releases')

@@ -1,6 +1,6 @@
 import { createHash, randomInt } from 'node:crypto'
 import { sql } from 'kysely'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database, EnrolmentCodeRow } from '../database.js'
 import { enrolDevice } from './devices.js'
 
@@ -41,32 +41,30 @@ export async function createEnrolmentCode (db: Kysely<Database>, siteId: string,
 }
 
 export type RedeemOutcome =
-  | { kind: 'enrolled', token: string, siteName: string }
+  | { kind: 'enrolled', token: string, siteName: string, siteId: string, deviceId: string, label: string }
   | { kind: 'unknown' | 'expired' | 'used' }
 
 /**
- * Marks the code used and enrols a device at its site in one transaction. The row lock makes a code
- * single-use even when two tablets send it at the same moment: the second waits, then finds it used.
+ * Marks the code used and enrols a device at its site, inside the caller's transaction. The row lock makes a
+ * code single-use even when two tablets send it at the same moment: the second waits, then finds it used.
  */
-export async function redeemEnrolmentCode (db: Kysely<Database>, code: string, label: string): Promise<RedeemOutcome> {
+export async function redeemEnrolmentCode (trx: Transaction<Database>, code: string, label: string): Promise<RedeemOutcome> {
   const codeHash = hashEnrolmentCode(code)
-  return await db.transaction().execute(async (trx): Promise<RedeemOutcome> => {
-    const claimed = await trx.selectFrom('enrolment_codes')
-      .select(['id', 'site_id', 'label'])
-      .where('code_hash', '=', codeHash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', sql<Date>`now()`)
-      .forUpdate()
-      .executeTakeFirst()
-    if (claimed === undefined) {
-      const row = await trx.selectFrom('enrolment_codes').select(['used_at']).where('code_hash', '=', codeHash).executeTakeFirst()
-      return { kind: row === undefined ? 'unknown' : row.used_at !== null ? 'used' : 'expired' }
-    }
-    const { device, token } = await enrolDevice(trx, claimed.site_id, label === '' ? (claimed.label ?? 'Tablet') : label)
-    await trx.updateTable('enrolment_codes').set({ used_at: sql<Date>`now()`, device_id: device.id }).where('id', '=', claimed.id).execute()
-    const site = await trx.selectFrom('sites').select('name').where('id', '=', claimed.site_id).executeTakeFirstOrThrow()
-    return { kind: 'enrolled', token, siteName: site.name }
-  })
+  const claimed = await trx.selectFrom('enrolment_codes')
+    .select(['id', 'site_id', 'label'])
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .forUpdate()
+    .executeTakeFirst()
+  if (claimed === undefined) {
+    const row = await trx.selectFrom('enrolment_codes').select(['used_at']).where('code_hash', '=', codeHash).executeTakeFirst()
+    return { kind: row === undefined ? 'unknown' : row.used_at !== null ? 'used' : 'expired' }
+  }
+  const { device, token } = await enrolDevice(trx, claimed.site_id, label === '' ? (claimed.label ?? 'Tablet') : label)
+  await trx.updateTable('enrolment_codes').set({ used_at: sql<Date>`now()`, device_id: device.id }).where('id', '=', claimed.id).execute()
+  const site = await trx.selectFrom('sites').select('name').where('id', '=', claimed.site_id).executeTakeFirstOrThrow()
+  return { kind: 'enrolled', token, siteName: site.name, siteId: claimed.site_id, deviceId: device.id, label: device.label }
 }
 
 /** Failed attempts in the last `minutes`, across every API process (the count lives in the database). */

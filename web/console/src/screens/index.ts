@@ -1,0 +1,54 @@
+import type { Static } from '@sinclair/typebox'
+import type { AccountSchema } from '../../../../api/schemas/accounts.js'
+import { renderAccounts } from './accounts.js'
+import { renderAuditLog } from './audit-log.js'
+import { renderExports } from './exports.js'
+import { renderHelpResources } from './help-resources.js'
+import { renderHome } from './home.js'
+import { renderProgress } from './progress.js'
+import { renderReleases } from './releases.js'
+import { renderSites } from './sites.js'
+import { renderSurveyVersion, renderSurveyVersions } from './survey-versions.js'
+import { renderTablets } from './tablets.js'
+import { renderWave, renderWaves } from './waves.js'
+
+export type Account = Static<typeof AccountSchema>
+export type Role = Account['role']
+
+export interface Context {
+  account: Account
+  /** The screen's area: a render appends to it. */
+  main: HTMLElement
+  /** Draws the current address again (after a change). */
+  reload: () => void
+  /** Goes to another screen, e.g. go('waves/<id>'). */
+  go: (path: string) => void
+}
+
+export interface Screen {
+  path: string
+  label: string
+  /** Who sees it in the menu and may open it; the API enforces the same roles whatever the console shows. */
+  roles: readonly Role[]
+  nav: boolean
+  render: (context: Context, args: string[]) => Promise<void>
+}
+
+const RESEARCH: readonly Role[] = ['researcher', 'admin']
+const FIELD: readonly Role[] = ['researcher', 'admin', 'site_staff']
+
+export const SCREENS: readonly Screen[] = [
+  { path: '', label: 'Overview', roles: ['admin', 'researcher', 'site_staff', 'funder', 'auditor'], nav: true, render: renderHome },
+  { path: 'survey-versions', label: 'Survey versions', roles: RESEARCH, nav: true, render: async (context, [id]) => { await (id === undefined ? renderSurveyVersions(context) : renderSurveyVersion(context, id)) } },
+  { path: 'sites', label: 'Sites', roles: FIELD, nav: true, render: renderSites },
+  { path: 'waves', label: 'Waves', roles: FIELD, nav: true, render: async (context, [id]) => { await (id === undefined ? renderWaves(context) : renderWave(context, id)) } },
+  { path: 'tablets', label: 'Tablets', roles: FIELD, nav: true, render: renderTablets },
+  { path: 'progress', label: 'Progress', roles: FIELD, nav: true, render: renderProgress },
+  { path: 'help-resources', label: 'Help resources', roles: RESEARCH, nav: true, render: renderHelpResources },
+  { path: 'exports', label: 'Exports', roles: RESEARCH, nav: true, render: renderExports },
+  { path: 'releases', label: 'Results releases', roles: RESEARCH, nav: true, render: renderReleases },
+  { path: 'accounts', label: 'Accounts', roles: ['admin'], nav: true, render: renderAccounts },
+  { path: 'audit-log', label: 'Audit log', roles: ['admin', 'auditor'], nav: true, render: renderAuditLog },
+]
+
+export const findScreen = (path: string): Screen | undefined => SCREENS.find((screen) => screen.path === path)

@@ -1,0 +1,58 @@
+import type { SiteListReply } from '../../../../api/schemas/sites.js'
+import type { EnrolmentCodeReply, Tablet, TabletListReply } from '../../../../api/schemas/tablets.js'
+import { api, query } from '../api.js'
+import { h, table } from '../dom.js'
+import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select } from '../ui.js'
+import type { Context } from './index.js'
+
+/** Tablets by site: a one-time enrolment code to type at /kiosk/, and every tablet with its upload counts (never answers). */
+export async function renderTablets (context: Context, [siteFilter]: string[]): Promise<void> {
+  const [{ sites }, { tablets }] = await Promise.all([
+    api.get<SiteListReply>('/api/sites'),
+    api.get<TabletListReply>(`/api/tablets${query({ siteId: siteFilter })}`),
+  ])
+  const siteChoice = select(sites.map((site) => ({ value: site.id, label: site.name })), siteFilter ?? context.account.siteId ?? undefined, { name: 'site', 'data-testid': 'code-site' })
+  const label = input({ name: 'label', maxlength: 100 })
+  const codeView = h('div', { 'aria-live': 'polite' })
+  const outcome = new Outcome()
+  const filter = select([{ value: '', label: 'All sites' }, ...sites.map((site) => ({ value: site.id, label: site.name }))], siteFilter ?? '', { name: 'filter' })
+  filter.addEventListener('change', () => { location.hash = filter.value === '' ? '#/tablets' : `#/tablets/${filter.value}` })
+  context.main.append(
+    h('h1', {}, 'Tablets'),
+    section('Enrol a tablet',
+      h('p', {}, 'Make a one-time code, then open /kiosk/ on the tablet and type it there. The code works once and expires.'),
+      form({ 'data-testid': 'code-form' }, [
+        field('Site', siteChoice),
+        field('Tablet label (optional)', label, 'used when the tablet gives none, e.g. "Reception"'),
+      ], 'Make enrolment code', async () => {
+        const reply = await api.post<EnrolmentCodeReply>('/api/tablets/enrolment-codes', { siteId: siteChoice.value, ...(label.value === '' ? {} : { label: label.value }) })
+        codeView.replaceChildren(h('div', { class: 'code-card' },
+          h('p', {}, `One-time code for ${reply.siteName}:`),
+          h('p', { class: 'big-code', 'data-testid': 'enrolment-code' }, reply.code),
+          h('p', {}, 'Expires ', h('time', { datetime: reply.expiresAt, 'data-testid': 'code-expiry' }, formatDateTime(reply.expiresAt)), '. It is shown only now.')))
+      }, outcome),
+      codeView),
+    section('Enrolled tablets',
+      sites.length > 1 && field('Show', filter),
+      tabletTable(context, tablets)))
+}
+
+function tabletTable (context: Context, tablets: Tablet[]): HTMLElement {
+  if (tablets.length === 0) return h('p', {}, 'No tablets enrolled yet.')
+  const outcome = new Outcome()
+  const revoke = async (tablet: Tablet): Promise<void> => {
+    if (!await confirmAction(`Revoke ${tablet.label} at ${tablet.siteName}? It will not be able to upload any more; answers waiting on it are lost.`, 'Revoke tablet')) return
+    try {
+      await api.post<Tablet>(`/api/tablets/${tablet.id}/revoke`)
+      context.reload()
+      announce(`${tablet.label} is revoked.`)
+    } catch (error) { outcome.error(error) }
+  }
+  return h('div', {},
+    table('Tablets', ['Label', 'Site', 'Enrolled', 'Last upload', 'Uploads', 'Status', ''], tablets.map((tablet) => [
+      tablet.label, tablet.siteName, formatDateTime(tablet.enrolledAt), tablet.lastUploadOn ?? 'none yet', tablet.uploadCount,
+      tablet.revokedAt === null ? 'active' : `revoked ${formatDateTime(tablet.revokedAt)}`,
+      tablet.revokedAt === null ? button(`Revoke ${tablet.label}`, () => { revoke(tablet).catch(() => {}) }, { class: 'small danger' }) : '',
+    ]), { 'data-testid': 'tablets' }),
+    outcome.element)
+}

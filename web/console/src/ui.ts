@@ -1,0 +1,125 @@
+import { ApiError } from './api.js'
+import { h, nodes, uniqueId } from './dom.js'
+import type { Child, Props } from './dom.js'
+
+/** A labelled control with an optional hint; the hint is tied to the control with aria-describedby. */
+export function field (label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+  if (control.id === '') control.id = uniqueId('f')
+  const hintId = `${control.id}-hint`
+  if (hint !== undefined) control.setAttribute('aria-describedby', hintId)
+  return h('div', { class: 'field' },
+    h('label', { for: control.id }, label),
+    control,
+    hint !== undefined && h('p', { class: 'hint', id: hintId }, hint))
+}
+
+export function input (props: Props = {}): HTMLInputElement {
+  return h('input', { type: 'text', ...props })
+}
+
+export function select (options: Array<{ value: string, label: string }>, selected?: string, props: Props = {}): HTMLSelectElement {
+  const element = h('select', props, ...options.map((option) => h('option', { value: option.value }, option.label)))
+  if (selected !== undefined) element.value = selected
+  return element
+}
+
+export function button (label: Child, onClick: (event: Event) => void, props: Props = {}): HTMLButtonElement {
+  return h('button', { type: 'button', ...props, onclick: onClick }, label)
+}
+
+/**
+ * The place a form reports back: errors are announced (role="alert", and focused so the reader lands on them),
+ * successes are polite status messages. An API refusal shows its message and every problem it lists.
+ */
+export class Outcome {
+  readonly element = h('div', { class: 'outcome', tabindex: '-1' })
+
+  busy (text = 'Working …'): void {
+    this.element.className = 'outcome'
+    this.element.setAttribute('role', 'status')
+    this.element.replaceChildren(text)
+  }
+
+  ok (...content: Child[]): void {
+    this.element.className = 'outcome ok'
+    this.element.setAttribute('role', 'status')
+    this.element.replaceChildren(...nodes(...content))
+  }
+
+  error (error: unknown): void {
+    this.element.className = 'outcome error'
+    this.element.setAttribute('role', 'alert')
+    const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error)
+    const problems = error instanceof ApiError ? error.problems : []
+    this.element.replaceChildren(...nodes(
+      h('p', {}, h('strong', {}, 'Not done: '), message, error instanceof ApiError && error.code !== 'internal' ? h('span', { class: 'code' }, ` (${error.code})`) : null),
+      problems.length > 0 && h('ul', { 'data-testid': 'problems' }, ...problems.map((problem) =>
+        h('li', {}, [problem.file, problem.question].filter((part) => part !== undefined && part !== '').join(' › '), problem.file !== undefined || problem.question !== undefined ? ': ' : '', problem.problem)))))
+    this.element.focus()
+  }
+
+  clear (): void {
+    this.element.className = 'outcome'
+    this.element.replaceChildren()
+  }
+}
+
+/**
+ * A form whose submit runs `action` once at a time: the button is disabled meanwhile and the outcome reports
+ * what happened. Native validation (required, pattern) runs first, so the browser names the field.
+ */
+export function form (props: Props, children: Child[], submitLabel: string, action: () => Promise<void>, outcome = new Outcome()): HTMLFormElement {
+  const submit = h('button', { type: 'submit', class: 'primary' }, submitLabel)
+  const element = h('form', { class: 'form', ...props }, ...children, h('div', { class: 'actions' }, submit), outcome.element)
+  element.addEventListener('submit', (event) => {
+    event.preventDefault()
+    submit.disabled = true
+    outcome.busy()
+    action().then(() => { if (outcome.element.textContent === 'Working …') outcome.clear() }, (error: unknown) => { outcome.error(error) })
+      .finally(() => { submit.disabled = false })
+  })
+  return element
+}
+
+/** Asks before something that cannot be undone, in a modal dialog (keyboard: Escape cancels, focus starts on cancel). */
+export async function confirmAction (question: string, confirmLabel: string): Promise<boolean> {
+  return await new Promise((resolve) => {
+    const titleId = uniqueId('confirm')
+    const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': titleId })
+    const finish = (answer: boolean) => { dialog.close(); dialog.remove(); resolve(answer) }
+    const cancel = button('Cancel', () => { finish(false) })
+    dialog.append(
+      h('h2', { id: titleId }, question),
+      h('div', { class: 'actions' }, cancel, button(confirmLabel, () => { finish(true) }, { class: 'danger' })))
+    dialog.addEventListener('cancel', (event) => { event.preventDefault(); finish(false) })
+    document.body.append(dialog)
+    dialog.showModal()
+    cancel.focus()
+  })
+}
+
+export const formatDateTime = (iso: string): string => {
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`
+}
+
+/** A section with a heading at level 2. */
+export function section (title: string, ...children: Child[]): HTMLElement {
+  const id = uniqueId('s')
+  return h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...children)
+}
+
+/** What a screen shows while it loads, and instead of itself when the API refuses. */
+export function loading (): HTMLElement {
+  return h('p', { role: 'status' }, 'Loading …')
+}
+
+/**
+ * One polite live region that outlives redraws (it is moved, never recreated), so "Created …" after a change
+ * is read out even though the screen below it is drawn again.
+ */
+export const announcer = h('p', { role: 'status', class: 'announcer', 'data-testid': 'announce' })
+
+export function announce (text: string): void {
+  announcer.textContent = text
+}
