@@ -12,10 +12,9 @@ import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import { connectDatabase, PREPARED } from '../../api/db/connect.js'
 import type { Database } from '../../api/db/database.js'
-import { factLanes } from '../../api/db/fact-lanes.js'
 import { migrateToLatest } from '../../api/db/migrate.js'
 import { enrolDevice, hashDeviceToken } from '../../api/db/queries/devices.js'
-import { insertResponsesIfPermitted } from '../../api/db/queries/responses.js'
+import { RECORD_COLUMNS, insertResponsesIfPermitted, responseRecord } from '../../api/db/queries/responses.js'
 import type { PermittedUpload, ResponseToStore } from '../../api/db/queries/responses.js'
 import { randomAnswers } from '../../api/intake/random-answers.js'
 import { mulberry32 } from '../../api/intake/rng.js'
@@ -96,29 +95,12 @@ try {
 
 /** The batch statement as it was before the per-device limit: the same checks and inserts, no device row touched. */
 async function insertWithoutLimit (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<number> {
-  const input = uploads.map(({ permit, response }) => {
-    const lanes = factLanes(response.indicatorValues)
-    return {
-      id: response.id,
-      wave_id: response.waveId,
-      survey_version_id: response.surveyVersionId,
-      iso_week: response.isoWeek,
-      answers: response.answers,
-      gender: response.gender,
-      age_group: response.ageGroup,
-      indicator_values: response.indicatorValues,
-      yes_lanes: lanes.yes,
-      known_lanes: lanes.known,
-      token_hash: permit.tokenHash,
-      today: permit.today,
-    }
-  })
+  const input = uploads.map(({ permit, response }) => ({ ...responseRecord(response), token_hash: permit.tokenHash, today: permit.today }))
   const result = await sql<{ response_id: string }>`${sql.raw(PREPARED)}
     with target as (
       select distinct on (i.id) i.id, i.wave_id, d.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values,
              i.yes_lanes, i.known_lanes
-      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb,
-           gender text, age_group text, indicator_values boolean[], yes_lanes int8[], known_lanes int8[], token_hash text, today date)
+      from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, token_hash text, today date)
       join devices d on d.token_hash = i.token_hash and d.revoked_at is null
       join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
       join waves w on w.id = ws.wave_id

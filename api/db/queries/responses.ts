@@ -162,10 +162,12 @@ export async function insertResponsesAtSite (db: Kysely<Database>, siteId: strin
     order by i.id`)
 }
 
-const RECORD_COLUMNS = sql.raw('id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[], ' +
+/** The columns of one record of `responseRecord` in jsonb_to_recordset. */
+export const RECORD_COLUMNS = sql.raw('id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[], ' +
   'yes_lanes int8[], known_lanes int8[]')
 
-function responseRecord (response: ResponseToStore) {
+/** A response as one record of the batch statements' jsonb input (the bench's baseline statement uses it too). */
+export function responseRecord (response: ResponseToStore) {
   // The lanes are derived here, from the same values, so nothing that builds a ResponseToStore can get them wrong.
   const lanes = factLanes(response.indicatorValues)
   return {
