@@ -17,7 +17,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
@@ -46,6 +46,8 @@ interface Target {
   cpu: number[]
   /** The share of cpu spent in the kernel (socket writes to the client and to PostgreSQL, mostly). */
   system: number[]
+  /** PostgreSQL's CPU time per upload, all its processes. */
+  database: number[]
   rates: number[]
 }
 
@@ -86,7 +88,7 @@ try {
     `bench:intake-cpu — PostgreSQL, ${connections} tablets, ${rounds} interleaved rounds of ${uploads} valid distinct uploads (${compiled.survey.questionNames.length}-question instrument); server CPU (user + system, /proc) per 201`,
     ...targets.map((target) => {
       const cpu = medianOf(target.cpu)
-      return `${target.name.padEnd(22)} median ${cpu.toFixed(0).padStart(4)} µs/upload, system ${medianOf(target.system).toFixed(0).padStart(3)}  (rounds ${target.cpu.map((v) => v.toFixed(0)).join(' / ')})` +
+      return `${target.name.padEnd(22)} median ${cpu.toFixed(0).padStart(4)} µs/upload, system ${medianOf(target.system).toFixed(0).padStart(3)}, PostgreSQL ${medianOf(target.database).toFixed(0).padStart(3)} µs  (rounds ${target.cpu.map((v) => v.toFixed(0)).join(' / ')})` +
         `  ${medianOf(target.rates).toFixed(0).padStart(5)} req/s` +
         (target === targets.at(-1) ? '' : `  ×${(cpu / bare).toFixed(2)} bare`)
     }),
@@ -105,6 +107,7 @@ async function measure (target: Target, tokens: string[], body: () => string, am
   let accepted = 0
   const before = cpuMicros(target.child)
   const systemBefore = cpuMicros(target.child, 'system')
+  const pgBefore = postgresMicros()
   const result = await autocannon({
     url: target.url,
     connections,
@@ -119,16 +122,33 @@ async function measure (target: Target, tokens: string[], body: () => string, am
     }],
   })
   const used = cpuMicros(target.child) - before
+  const pgUsed = postgresMicros() - pgBefore
   const system = cpuMicros(target.child, 'system') - systemBefore
   if (accepted < amount) throw new Error(`${target.name}: only ${accepted} of ${amount} uploads got 201 (non-2xx ${result.non2xx}, errors ${result.errors})`)
   if (!record) return
   target.cpu.push(used / accepted)
   target.system.push(system / accepted)
+  target.database.push(pgUsed / accepted)
   target.rates.push(accepted / (result.duration || 1))
 }
 
-function cpuMicros (child: ChildProcess, part: 'total' | 'system' = 'total'): number {
-  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+/** The CPU time of every PostgreSQL process on this machine (the backends serving both servers, the WAL writer…). */
+function postgresMicros (): number {
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuMicros(Number(entry))
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return total
+}
+
+function cpuMicros (process: ChildProcess | number, part: 'total' | 'system' = 'total'): number {
+  const pid = typeof process === 'number' ? process : process.pid
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   const ticks = part === 'system' ? Number(fields[12]) : Number(fields[11]) + Number(fields[12])
@@ -154,7 +174,7 @@ function startServer (name: string, cwd: string, script: string, env: Record<str
     child.stdout?.on('data', (chunk: Buffer) => {
       if (ready.test(chunk.toString())) {
         clearTimeout(timer)
-        resolve({ name, url: target, child, cpu: [], system: [], rates: [] })
+        resolve({ name, url: target, child, cpu: [], system: [], database: [], rates: [] })
       }
     })
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)))
