@@ -80,17 +80,21 @@ export class IntakeBatcher {
   }
 
   /**
-   * The oldest waiting uploads, one per response id: a retry racing its original (or a clash) waits for the
-   * next batch, so that "stored" always means this upload's content was stored.
+   * The oldest waiting uploads, one per response id and one per device: a retry racing its original (or a
+   * clash) waits for the next batch, so that "stored" always means this upload's content was stored, and a
+   * tablet with several uploads in flight (only a flood does that) has them counted one batch at a time.
    */
   #takeBatch (): Waiting[] {
     const ids = new Set<string>()
+    const devices = new Set<string>()
     const batch: Waiting[] = []
     const later: Waiting[] = []
     for (const item of this.#waiting) {
       const id = item.upload.response.id
-      if (batch.length < this.#maxBatch && !ids.has(id)) {
+      const device = item.upload.permit.tokenHash
+      if (batch.length < this.#maxBatch && !ids.has(id) && !devices.has(device)) {
         ids.add(id)
+        devices.add(device)
         batch.push(item)
       } else {
         later.push(item)

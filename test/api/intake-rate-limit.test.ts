@@ -11,17 +11,12 @@ import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
+import { awaitFreshMinute } from '../helpers/clock.js'
 
 const LIMIT = 5
 const ANSWERS = { gender: 'woman', age_group: '25_34', pushed_ever: 'several', pushed_12m: 'once', pushed_1m: 'no' }
 
 /** The window is the database's clock minute: start a burst early in a minute, so it cannot straddle two. */
-async function awaitFreshMinute (): Promise<void> {
-  const second = new Date().getUTCSeconds()
-  if (second < 45) return
-  await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000))
-}
-
 describe('intake rate limit per device, kept in the database', () => {
   let database: TestDatabase
   // Two app instances on one database stand for two API processes: each has its own batcher.

@@ -94,10 +94,15 @@ export interface BatchOutcome {
  * accepted one) and never on a response. An id in neither set of the outcome was refused for another reason
  * or was there already, and the caller finds out which.
  *
- * The batch's device rows are locked in id order before anything is written, so the count is exact across
- * batches and API processes, and two batches sharing tablets queue rather than deadlock.
+ * A batch holds each response id and each device at most once (IntakeBatcher sees to it: a tablet sends one
+ * upload at a time, and a flooding one waits for the next batch). Each device's window is then simply its
+ * count so far plus one, with no ranking inside the batch; the rows are locked in id order before anything is
+ * written, so the count is exact across batches and API processes, and two batches sharing tablets queue
+ * rather than deadlock. (The ranking within a batch that this replaced cost PostgreSQL about 8 % of its CPU per
+ * response at 5 uploads a batch.)
  */
 export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<BatchOutcome> {
+  assertOnePerIdAndDevice(uploads)
   const input = uploads.map(({ permit, response }) => ({
     ...responseRecord(response), token_hash: permit.tokenHash, today: permit.today, per_minute: permit.uploadsPerMinute,
   }))
@@ -111,27 +116,30 @@ export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads:
   return outcome
 }
 
+function assertOnePerIdAndDevice (uploads: readonly PermittedUpload[]): void {
+  const ids = new Set(uploads.map((upload) => upload.response.id))
+  const devices = new Set(uploads.map((upload) => upload.permit.tokenHash))
+  if (ids.size !== uploads.length || devices.size !== uploads.length) {
+    throw new Error('a batch of uploads must hold each response id and each device token once')
+  }
+}
+
 // Written out once rather than built by Kysely's sql template at every batch: under load, building and
 // compiling this statement was a fixed cost of every batch in the API process.
 const INSERT_IF_PERMITTED = `${PREPARED}
     with permitted as (
-      select distinct on (i.id) i.*, d.id as device_id, d.site_id
+      select i.*, d.id as device_id, d.site_id,
+             case when d.rate_window_start = date_trunc('minute', now()) then d.rate_window_uploads else 0 end + 1 as nth
       from jsonb_to_recordset($1::jsonb) as i(${RECORD_COLUMN_LIST}, token_hash text, today date, per_minute integer)
       join devices d on d.token_hash = i.token_hash and d.revoked_at is null
       join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
       join waves w on w.id = ws.wave_id
       where w.status <> 'planned' and w.survey_version_id = i.survey_version_id
         and w.opens_on <= i.today and w.closes_on + w.grace_days >= i.today
-      order by i.id
-    ), device_window as (
-      select d.id, case when d.rate_window_start = date_trunc('minute', now()) then d.rate_window_uploads else 0 end as used
-      from devices d where d.id in (select device_id from permitted)
-      order by d.id for update
-    ), ranked as (
-      select p.*, dw.used + row_number() over (partition by p.device_id order by p.id) as nth
-      from permitted p join device_window dw on dw.id = p.device_id
+      order by d.id
+      for update of d
     ), target as (
-      select * from ranked where nth <= per_minute
+      select * from permitted where nth <= per_minute
     ), inserted as (
       insert into responses (id, wave_id, site_id, survey_version_id, iso_week, answers)
       select id, wave_id, site_id, survey_version_id, iso_week, answers from target
@@ -144,23 +152,18 @@ const INSERT_IF_PERMITTED = `${PREPARED}
              t.yes_lanes, t.known_lanes
       from target t join inserted using (id)
       returning response_id
-    ), per_device as (
-      select t.device_id, max(t.nth) as used, count(f.response_id)::int as stored,
-             max(t.today) filter (where f.response_id is not null) as last_day
-      from target t left join facts f on f.response_id = t.id
-      group by t.device_id
     ), counted as (
       update devices d
       set rate_window_start = date_trunc('minute', now()),
-          rate_window_uploads = pd.used,
-          upload_count = d.upload_count + pd.stored,
-          last_upload_on = greatest(d.last_upload_on, pd.last_day)
-      from per_device pd
-      where d.id = pd.device_id
+          rate_window_uploads = t.nth,
+          upload_count = d.upload_count + (f.response_id is not null)::int,
+          last_upload_on = case when f.response_id is null then d.last_upload_on else greatest(d.last_upload_on, t.today) end
+      from target t left join facts f on f.response_id = t.id
+      where d.id = t.device_id
     )
     select response_id as id, true as stored, null::int as retry_after from facts
     union all
-    select id, false, 60 - floor(extract(second from now()))::int from ranked where nth > per_minute`
+    select id, false, 60 - floor(extract(second from now()))::int from permitted where nth > per_minute`
 
 /** Stores responses at a known site without a device check (the synthetic seeder); returns the ids stored. */
 export async function insertResponsesAtSite (db: Kysely<Database>, siteId: string, responses: readonly ResponseToStore[]): Promise<Set<string>> {
