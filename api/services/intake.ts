@@ -99,19 +99,20 @@ function tokenHashOf (token: string): string {
 export async function acceptResponseAtSite (ctx: SiteIntakeContext, siteId: string, submission: ResponseSubmission): Promise<IntakeOutcome> {
   const version = await ctx.surveys.forWave(submission.waveId)
   if (version === undefined) throw new AppError(404, 'wave_not_found', `wave ${submission.waveId} does not exist`)
-  const response = await checkedResponse(version, submission, studyToday(ctx.timeZone, ctx.now?.() ?? new Date()), async () => {})
+  const response = responseToStore(version, submission, studyToday(ctx.timeZone, ctx.now?.() ?? new Date()))
   if ((await insertResponsesAtSite(ctx.db, siteId, [response])).has(response.id)) return 'stored'
   const outcome = await duplicateOrConflict(ctx.db, submission)
   if (outcome === 'absent') throw new Error(`response ${submission.id} was neither stored nor found`)
   return outcome
 }
 
-async function checkedResponse (version: CompiledVersion, submission: ResponseSubmission, today: string, beforeRefusing: () => Promise<unknown>): Promise<ResponseToStore> {
+/**
+ * The row intake stores for a submission, with its facts, when the answers are valid for the version; a 422
+ * naming the problem otherwise. The benches and tests build their rows with it too, so they store what intake does.
+ */
+export function responseToStore (version: CompiledVersion, submission: ResponseSubmission, today: string): ResponseToStore {
   const { problem, facts } = version.survey.validateAndDerive(submission.answers)
-  if (problem !== null) {
-    await beforeRefusing()
-    throw new AppError(422, 'invalid_answers', problem.message, problem.question)
-  }
+  if (problem !== null) throw new AppError(422, 'invalid_answers', problem.message, problem.question)
   return {
     id: submission.id,
     waveId: submission.waveId,
@@ -121,6 +122,16 @@ async function checkedResponse (version: CompiledVersion, submission: ResponseSu
     gender: facts.dimensions.gender ?? null,
     ageGroup: facts.dimensions.age_group ?? null,
     indicatorValues: indicatorValueArray(version, facts.indicators),
+  }
+}
+
+/** responseToStore, with `beforeRefusing` run before invalid answers are refused (its own refusal comes first). */
+async function checkedResponse (version: CompiledVersion, submission: ResponseSubmission, today: string, beforeRefusing: () => Promise<unknown>): Promise<ResponseToStore> {
+  try {
+    return responseToStore(version, submission, today)
+  } catch (error) {
+    await beforeRefusing()
+    throw error
   }
 }
 

@@ -37,11 +37,12 @@ import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
 import { createWave } from '../../api/db/queries/waves.js'
 import { mulberry32 } from '../../api/intake/rng.js'
-import { CompiledSurveyCache, indicatorValueArray } from '../../api/services/compiled-surveys.js'
+import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
+import { responseToStore } from '../../api/services/intake.js'
 import { publishDefinitions } from '../../api/services/publish-definitions.js'
 import { computeResults } from '../../api/services/results.js'
 import { siteExposureFactor, syntheticAnswers } from '../../api/services/synthetic-responses.js'
-import { addDays, isoWeek, studyToday } from '../../api/study-calendar.js'
+import { addDays, studyToday } from '../../api/study-calendar.js'
 import { adminQuery, databaseUrlFor } from '../helpers/pg-admin.js'
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -130,7 +131,7 @@ async function createBenchStudy (db: Kysely<Database>): Promise<Study> {
 async function storeTemplates (db: Kysely<Database>, study: Study): Promise<number> {
   const compiled = await new CompiledSurveyCache(db).get(study.surveyVersionId)
   const rng = mulberry32(20261126)
-  const week = isoWeek(studyToday('Europe/Oslo'))
+  const today = studyToday('Europe/Oslo')
   const totalWeight = SITES.reduce((sum, site) => sum + site.weight, 0)
   let stored = 0
   for (const [i, site] of study.sites.entries()) {
@@ -139,18 +140,7 @@ async function storeTemplates (db: Kysely<Database>, study: Study): Promise<numb
     const responses: ResponseToStore[] = []
     for (let k = 0; k < count; k += 1) {
       const answers = syntheticAnswers(compiled.survey, rng, factor)
-      const derived = compiled.survey.validateAndDerive(answers)
-      if (derived.problem !== null) throw new Error(`a synthetic response was refused: ${derived.problem.message}`)
-      responses.push({
-        id: randomUUID(),
-        waveId: study.waveId,
-        surveyVersionId: study.surveyVersionId,
-        isoWeek: week,
-        answers,
-        gender: derived.facts.dimensions.gender ?? null,
-        ageGroup: derived.facts.dimensions.age_group ?? null,
-        indicatorValues: indicatorValueArray(compiled, derived.facts.indicators),
-      })
+      responses.push(responseToStore(compiled, { id: randomUUID(), waveId: study.waveId, answers }, today))
     }
     for (let start = 0; start < responses.length; start += 250) {
       stored += (await insertResponsesAtSite(db, site.id, responses.slice(start, start + 250))).size

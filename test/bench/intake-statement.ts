@@ -18,8 +18,9 @@ import { RECORD_COLUMNS, insertResponsesIfPermitted, responseRecord } from '../.
 import type { PermittedUpload, ResponseToStore } from '../../api/db/queries/responses.js'
 import { randomAnswers } from '../../api/intake/random-answers.js'
 import { mulberry32 } from '../../api/intake/rng.js'
-import { CompiledSurveyCache, indicatorValueArray } from '../../api/services/compiled-surveys.js'
-import { isoWeek, studyToday } from '../../api/study-calendar.js'
+import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
+import { responseToStore } from '../../api/services/intake.js'
+import { studyToday } from '../../api/study-calendar.js'
 import { createStudy } from '../helpers/fixtures.js'
 import { adminQuery, databaseUrlFor } from '../helpers/pg-admin.js'
 
@@ -40,21 +41,8 @@ try {
   const compiled = await new CompiledSurveyCache(db).get(study.wave.survey_version_id)
   const rng = mulberry32(3)
   const today = studyToday('Europe/Oslo')
-  const responses: ResponseToStore[] = Array.from({ length: 2000 }, () => {
-    const answers = randomAnswers(compiled.survey, rng)
-    const { facts } = compiled.survey.validateAndDerive(answers)
-    if (facts === undefined) throw new Error('a generated response did not validate')
-    return {
-      id: '',
-      waveId: study.wave.id,
-      surveyVersionId: compiled.surveyVersionId,
-      isoWeek: isoWeek(today),
-      answers,
-      gender: facts.dimensions.gender ?? null,
-      ageGroup: facts.dimensions.age_group ?? null,
-      indicatorValues: indicatorValueArray(compiled, facts.indicators),
-    }
-  })
+  const responses: ResponseToStore[] = Array.from({ length: 2000 }, () =>
+    responseToStore(compiled, { id: '', waveId: study.wave.id, answers: randomAnswers(compiled.survey, rng) }, today))
   let next = 0
   const batch = (writer: number, shared: boolean): PermittedUpload[] => Array.from({ length: batchSize }, (_, i) => ({
     permit: { tokenHash: tokenHashes[shared ? i : writer * batchSize + i]!, today, uploadsPerMinute: 100_000 },

@@ -5,10 +5,11 @@ import { insertResponsesIfPermitted } from '../../api/db/queries/responses.js'
 import type { PermittedUpload } from '../../api/db/queries/responses.js'
 import { randomAnswers } from '../../api/intake/random-answers.js'
 import { mulberry32 } from '../../api/intake/rng.js'
-import { CompiledSurveyCache, indicatorValueArray } from '../../api/services/compiled-surveys.js'
+import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import type { CompiledVersion } from '../../api/services/compiled-surveys.js'
 import { IntakeBatcher } from '../../api/services/intake-batcher.js'
-import { isoWeek, studyToday } from '../../api/study-calendar.js'
+import { responseToStore } from '../../api/services/intake.js'
+import { studyToday } from '../../api/study-calendar.js'
 import { awaitFreshMinute } from '../helpers/clock.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
@@ -32,22 +33,8 @@ describe('intake batches', () => {
   afterAll(async () => { await database.close() })
 
   function upload (token: string): PermittedUpload {
-    const answers = randomAnswers(compiled.survey, rng)
-    const { facts } = compiled.survey.validateAndDerive(answers)
-    if (facts === undefined) throw new Error('a generated response did not validate')
-    return {
-      permit: { tokenHash: hashDeviceToken(token), today, uploadsPerMinute: 1000 },
-      response: {
-        id: randomUUID(),
-        waveId: study.wave.id,
-        surveyVersionId: compiled.surveyVersionId,
-        isoWeek: isoWeek(today),
-        answers,
-        gender: facts.dimensions.gender ?? null,
-        ageGroup: facts.dimensions.age_group ?? null,
-        indicatorValues: indicatorValueArray(compiled, facts.indicators),
-      },
-    }
+    const submission = { id: randomUUID(), waveId: study.wave.id, answers: randomAnswers(compiled.survey, rng) }
+    return { permit: { tokenHash: hashDeviceToken(token), today, uploadsPerMinute: 1000 }, response: responseToStore(compiled, submission, today) }
   }
 
   async function counters (deviceId: string) {
