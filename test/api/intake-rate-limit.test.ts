@@ -16,7 +16,6 @@ import { awaitFreshMinute } from '../helpers/clock.js'
 const LIMIT = 5
 const ANSWERS = { gender: 'woman', age_group: '25_34', pushed_ever: 'several', pushed_12m: 'once', pushed_1m: 'no' }
 
-/** The window is the database's clock minute: start a burst early in a minute, so it cannot straddle two. */
 describe('intake rate limit per device, kept in the database', () => {
   let database: TestDatabase
   // Two app instances on one database stand for two API processes: each has its own batcher.

@@ -146,8 +146,8 @@ function postgresMicros (): number {
   return total
 }
 
-function cpuMicros (process: ChildProcess | number, part: 'total' | 'system' = 'total'): number {
-  const pid = typeof process === 'number' ? process : process.pid
+function cpuMicros (of: ChildProcess | number, part: 'total' | 'system' = 'total'): number {
+  const pid = typeof of === 'number' ? of : of.pid
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // The fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')

@@ -17,7 +17,7 @@ import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
 // The batch statement counts each device's uploads as "its count so far plus one": it relies on a batch holding
-// a device (and a response id) once, which the batcher guarantees and the statement's caller checks.
+// a device (and a response id) once, which the batcher guarantees and insertResponsesIfPermitted checks.
 describe('intake batches', () => {
   let database: TestDatabase
   let study: StudyFixture
