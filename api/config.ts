@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
@@ -8,6 +9,11 @@ const ConfigSchema = Type.Object({
   /** Set: Kysely over a pg Pool. Unset: the embedded PGlite in DATA_DIR. */
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  /**
+   * The key file that seals responses while they are held until the week's mix; unset: holding-key.json in
+   * DATA_DIR. Outside the database on purpose: every API process reads the same file (README, "Threat model").
+   */
+  HOLDING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   PG_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 10 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
   /** The zone in which a wave's open and close dates and a response's ISO week are reckoned. */
@@ -24,6 +30,11 @@ const ConfigSchema = Type.Object({
 })
 
 export type Config = Static<typeof ConfigSchema>
+
+/** Where the holding key file is: HOLDING_KEY_FILE, or holding-key.json in DATA_DIR. */
+export function holdingKeyFile (config: Pick<Config, 'DATA_DIR' | 'HOLDING_KEY_FILE'>): string {
+  return resolve(config.HOLDING_KEY_FILE ?? join(config.DATA_DIR, 'holding-key.json'))
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

@@ -10,6 +10,7 @@ import { migrateToLatest } from './db/migrate.js'
 import { demoEnrolmentCode, isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
 import type { DemoData } from './db/seed-demo.js'
 import { describeDemoAccounts, ensureDemoAccounts } from './services/demo-accounts.js'
+import { startMixSchedule } from './services/mix.js'
 
 async function start (): Promise<void> {
   const config = loadConfig()
@@ -25,6 +26,10 @@ async function start (): Promise<void> {
     await database.db.destroy()
   })
   await fastify.listen({ port: config.PORT, host: config.HOST })
+  const stopMixing = startMixSchedule(fastify.mixContext, (error) => {
+    fastify.log.error({ errMessage: error instanceof Error ? error.message : String(error) }, 'the week\'s mix failed; the responses stay held and it is tried again in a minute')
+  })
+  fastify.addHook('onClose', async () => { stopMixing() })
   printWelcome(fastify.listeningOrigin, config, database, demo)
   if (demo !== undefined) {
     await printDemoAccounts(fastify.listeningOrigin, database)

@@ -227,6 +227,30 @@ export interface ResponseFactTable {
   known_lanes: ColumnType<Array<string | number>, number[], number[]>
 }
 
+/**
+ * An accepted upload waiting for its wave's mix, sealed under the holding key (api/intake/holding-key.ts), which
+ * is not in the database; keyed by an HMAC of the response id, never the id. See the migration.
+ */
+export interface HeldResponseTable {
+  id_digest: string
+  wave_id: string
+  site_id: string
+  iso_week: string
+  key_id: string
+  sealed: Buffer
+}
+
+/** Per wave, site, gender and age group: respondents and, indexed by indicators.id, the yes and known counts. */
+export interface ResponseTotalTable {
+  wave_id: string
+  site_id: string
+  gender: string | null
+  age_group: string | null
+  responses: number
+  yes_counts: number[]
+  known_counts: number[]
+}
+
 // --- intake keys (engineer A, migration 2026-11-26T0400) ---
 /** The RSA-OAEP key pairs tablets seal responses with; base64 DER (SPKI / PKCS#8). One row is current. */
 export interface IntakeKeyTable {
@@ -254,6 +278,8 @@ export interface Database {
   audit_log: AuditLogTable
   responses: ResponseTable
   response_facts: ResponseFactTable
+  held_responses: HeldResponseTable
+  response_totals: ResponseTotalTable
   help_resources_meta: HelpResourcesMetaTable
   help_lines: HelpLineTable
   crisis_centres: CrisisCentreTable

@@ -17,6 +17,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     db: fastify.db,
     surveys: fastify.surveys,
     batcher: fastify.intakeBatcher,
+    keys: fastify.mixContext.keys,
     timeZone: fastify.config.STUDY_TIME_ZONE,
     uploadsPerMinute: fastify.config.INTAKE_UPLOADS_PER_MINUTE,
   }

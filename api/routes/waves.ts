@@ -11,6 +11,7 @@ import { WaveCreateBodySchema, WaveListReplySchema, WaveParamsSchema, WaveSchema
 import type { Wave, WaveSiteInput, WaveUpdateBody } from '../schemas/waves.js'
 import { recordAudit } from '../services/audit-log.js'
 import { assertHelpFresh } from '../services/help-freshness.js'
+import { mixWave } from '../services/mix.js'
 import { ownSiteOf } from '../services/site-scope.js'
 import { studyToday } from '../study-calendar.js'
 
@@ -115,6 +116,8 @@ const waveRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       await setWaveStatus(trx, id, 'closed')
       await recordAudit(trx, { actor: request.account, action: 'wave.close', objectType: 'wave', objectId: id, detail: waveDetail(wave) })
     })
+    // A closed wave's held responses are mixed now, in a transaction of their own (nothing else may share it).
+    await mixWave(fastify.mixContext, id)
     return await waveById(fastify.db, id)
   })
 }

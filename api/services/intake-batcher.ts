@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
-import { insertResponsesIfPermitted } from '../db/queries/responses.js'
+import { holdResponsesIfPermitted } from '../db/queries/responses.js'
 import type { PermittedUpload } from '../db/queries/responses.js'
 import { isDatabaseUnavailable } from '../errors.js'
 
@@ -90,7 +90,7 @@ export class IntakeBatcher {
     const batch: Waiting[] = []
     const later: Waiting[] = []
     for (const item of this.#waiting) {
-      const id = item.upload.response.id
+      const id = item.upload.held.id
       const device = item.upload.permit.tokenHash
       if (batch.length < this.#maxBatch && !ids.has(id) && !devices.has(device)) {
         ids.add(id)
@@ -106,9 +106,9 @@ export class IntakeBatcher {
 
   async #write (batch: Waiting[]): Promise<void> {
     try {
-      const { stored, limited } = await insertResponsesIfPermitted(this.db, batch.map((item) => item.upload))
+      const { stored, limited } = await holdResponsesIfPermitted(this.db, batch.map((item) => item.upload))
       for (const item of batch) {
-        const id = item.upload.response.id
+        const id = item.upload.held.id
         const retryAfterSeconds = limited.get(id)
         item.resolve(stored.has(id) ? STORED : retryAfterSeconds !== undefined ? { kind: 'limited', retryAfterSeconds } : NOT_STORED)
       }

@@ -1,9 +1,12 @@
+import { isDeepStrictEqual } from 'node:util'
 import type { Kysely } from 'kysely'
 import type { Database, SurveyAnswers } from '../db/database.js'
 import { hashDeviceToken } from '../db/queries/devices.js'
-import { compareStoredResponse, findDeviceWaveAccess, insertResponsesAtSite } from '../db/queries/responses.js'
-import type { DeviceWaveAccess, ResponseToStore } from '../db/queries/responses.js'
+import { findHeldResponse } from '../db/queries/held-responses.js'
+import { compareStoredResponse, findDeviceWaveAccess, insertAnalysisRows } from '../db/queries/responses.js'
+import type { DeviceWaveAccess, HeldUpload, ResponseToStore } from '../db/queries/responses.js'
 import { AppError } from '../errors.js'
+import type { HoldingKeyring } from '../intake/holding-key.js'
 import { addDays, isoWeek, studyToday } from '../study-calendar.js'
 import { indicatorValueArray } from './compiled-surveys.js'
 import type { CompiledSurveyCache, CompiledVersion } from './compiled-surveys.js'
@@ -13,14 +16,16 @@ export interface IntakeContext {
   db: Kysely<Database>
   surveys: CompiledSurveyCache
   batcher: IntakeBatcher
+  /** Seals what intake holds until the week's mix (api/intake/holding-key.ts). */
+  keys: HoldingKeyring
   timeZone: string
   /** Uploads one device may send per minute (INTAKE_UPLOADS_PER_MINUTE). */
   uploadsPerMinute: number
   now?: () => Date
 }
 
-/** What the seeder needs: no device, so no batcher and no rate limit. */
-export type SiteIntakeContext = Omit<IntakeContext, 'batcher' | 'uploadsPerMinute'>
+/** What the seeder needs: no device, so no batcher, no rate limit and no holding area. */
+export type SiteIntakeContext = Omit<IntakeContext, 'batcher' | 'uploadsPerMinute' | 'keys'>
 
 /** A 429 whose Retry-After the route sends: the seconds until the device's minute is over. */
 export class UploadRateLimitedError extends AppError {
@@ -38,12 +43,13 @@ export interface ResponseSubmission {
 export type IntakeOutcome = 'stored' | 'duplicate'
 
 /**
- * Checks the device, the wave and the answers, then stores the response with its facts. Every refusal is
- * an AppError naming the problem, and nothing is written for it.
+ * Checks the device, the wave and the answers, then holds the response, sealed, until the week's mix moves it
+ * into the analysis tables (services/mix.ts). Every refusal is an AppError naming the problem, and nothing is
+ * written for it; 'stored' means held durably (committed), so nothing acknowledged is lost.
  *
  * The usual case costs a share of one round trip: the answers are checked against the wave's (cached,
- * immutable) survey version, then one batched statement inserts them only if the device may upload to that
- * wave today. Only when that stores nothing does a second query find out why.
+ * immutable) survey version and their facts derived, the lot sealed, then one batched statement holds it only
+ * if the device may upload to that wave today. Only when that holds nothing does a second query find out why.
  */
 export async function submitResponse (ctx: IntakeContext, deviceToken: string | undefined, submission: ResponseSubmission): Promise<IntakeOutcome> {
   if (deviceToken === undefined) throw new AppError(401, 'unauthorized', 'a device token is required (Authorization: Bearer <token>)')
@@ -63,12 +69,12 @@ export async function submitResponse (ctx: IntakeContext, deviceToken: string | 
     }
     // Refusals of the device or the wave come before complaints about the answers.
     const response = await checkedResponse(version, submission, permit.today, explainRefusal)
-    const result = await ctx.batcher.store({ permit, response })
+    const result = await ctx.batcher.store({ permit, held: heldUpload(ctx.keys, response) })
     if (result.kind === 'stored') return 'stored'
     if (result.kind === 'limited') throw new UploadRateLimitedError(result.retryAfterSeconds, ctx.uploadsPerMinute)
 
     const access = await explainRefusal()
-    const outcome = await duplicateOrConflict(ctx.db, submission)
+    const outcome = await duplicateOrConflict(ctx.db, submission, ctx.keys)
     if (outcome !== 'absent') return outcome
     // Permitted now, yet nothing stored: the wave changed between the two queries (say it was moved to
     // another survey version since it was cached). Check and try once more rather than refuse for good.
@@ -93,14 +99,15 @@ function tokenHashOf (token: string): string {
 }
 
 /**
- * Validates and stores a response at a given site, skipping the device check. The synthetic seeder uses it,
- * so that seeded data passes exactly the validation and fact derivation that intake does.
+ * Validates and stores a response at a given site straight into the analysis tables, skipping the device check
+ * and the holding area. The synthetic seeder uses it, so that seeded data passes exactly the validation and fact
+ * derivation that intake does; synthetic responses have no respondent whose arrival could be dated.
  */
 export async function acceptResponseAtSite (ctx: SiteIntakeContext, siteId: string, submission: ResponseSubmission): Promise<IntakeOutcome> {
   const version = await ctx.surveys.forWave(submission.waveId)
   if (version === undefined) throw new AppError(404, 'wave_not_found', `wave ${submission.waveId} does not exist`)
   const response = responseToStore(version, submission, studyToday(ctx.timeZone, ctx.now?.() ?? new Date()))
-  if ((await insertResponsesAtSite(ctx.db, siteId, [response])).has(response.id)) return 'stored'
+  if ((await insertAnalysisRows(ctx.db, [{ siteId, response }])).has(response.id)) return 'stored'
   const outcome = await duplicateOrConflict(ctx.db, submission)
   if (outcome === 'absent') throw new Error(`response ${submission.id} was neither stored nor found`)
   return outcome
@@ -135,13 +142,39 @@ async function checkedResponse (version: CompiledVersion, submission: ResponseSu
   }
 }
 
-/** 'duplicate' for a retried upload, a 409 for the same id with other content, 'absent' when nothing is stored under the id. */
-async function duplicateOrConflict (db: Kysely<Database>, submission: ResponseSubmission): Promise<'duplicate' | 'absent'> {
-  const stored = await compareStoredResponse(db, submission.id, submission.waveId, submission.answers)
+/** The response sealed as the holding area keeps it. */
+export function heldUpload (keys: HoldingKeyring, response: ResponseToStore): HeldUpload {
+  const { keyId, sealed } = keys.seal(Buffer.from(JSON.stringify(response)))
+  return {
+    id: response.id,
+    waveId: response.waveId,
+    surveyVersionId: response.surveyVersionId,
+    isoWeek: response.isoWeek,
+    idDigest: keys.idDigest(response.id),
+    keyId,
+    sealed,
+  }
+}
+
+/**
+ * 'duplicate' for a retried upload, a 409 for the same id with other content, 'absent' when nothing is stored
+ * under the id: looked up in the holding area (by the id's digest, then opened) and in the analysis tables.
+ */
+async function duplicateOrConflict (db: Kysely<Database>, submission: ResponseSubmission, keys?: HoldingKeyring): Promise<'duplicate' | 'absent'> {
+  const stored = await compareHeldResponse(db, submission, keys) ?? await compareStoredResponse(db, submission.id, submission.waveId, submission.answers)
   if (stored === 'different') {
     throw new AppError(409, 'response_conflict', `response ${submission.id} was already received with different content; a new response needs a new id`)
   }
   return stored === 'same' ? 'duplicate' : 'absent'
+}
+
+async function compareHeldResponse (db: Kysely<Database>, submission: ResponseSubmission, keys: HoldingKeyring | undefined): Promise<'same' | 'different' | undefined> {
+  if (keys === undefined) return undefined
+  const held = await findHeldResponse(db, keys.idDigests(submission.id))
+  if (held === undefined) return undefined
+  const response = JSON.parse(keys.open(held).toString('utf8')) as ResponseToStore
+  // isDeepStrictEqual ignores the order of an object's keys, as jsonb equality does for a mixed response.
+  return response.waveId === submission.waveId && isDeepStrictEqual(response.answers, submission.answers) ? 'same' : 'different'
 }
 
 function assertMayUpload (access: DeviceWaveAccess | undefined, waveId: string, today: string) {

@@ -2,9 +2,11 @@
  * bench:analysis — the full results table (every indicator of the instrument × gender × county,
  * design-based with sites as clusters and counties as strata, disclosure control included) through
  * the code GET /api/results runs (computeResults), beside a naive version that loads every fact row
- * into Node and counts there, in the same run, on PostgreSQL (1,000,000 responses) and on PGlite
- * (100,000). Prints the times of each round, medians, the ratio and peak memory; asserts nothing about
- * time, only that both ways give the same table.
+ * into Node and counts there, in the same run, on PostgreSQL (100,000 and 1,000,000 responses) and on
+ * PGlite (100,000). The results read the per-site totals the mix keeps (response_totals); the grouped
+ * query over every response's facts (countCellsBySiteFiltered) is timed beside them. Prints the times of
+ * each round, medians, the ratio and peak memory; asserts nothing about time, only that every way gives
+ * the same table.
  *
  * Facts are real derivations, made in bulk: a few thousand synthetic respondents (the seeder's
  * weighting by gender, site and person) are validated and derived by the compiled survey and stored
@@ -29,9 +31,10 @@ import { connectDatabase, openPGlite } from '../../api/db/connect.js'
 import type { DatabaseHandle, Engine } from '../../api/db/connect.js'
 import type { Database, SiteKind, SiteRow } from '../../api/db/database.js'
 import { migrateToLatest } from '../../api/db/migrate.js'
-import { insertResponsesAtSite } from '../../api/db/queries/responses.js'
+import { rebuildResponseTotals } from '../../api/db/queries/response-totals.js'
+import { insertAnalysisRows } from '../../api/db/queries/responses.js'
 import type { ResponseToStore } from '../../api/db/queries/responses.js'
-import { countCellsBySite, indicatorsOfSurveyVersions } from '../../api/db/queries/results.js'
+import { countCellsBySite, countCellsBySiteFiltered, indicatorsOfSurveyVersions } from '../../api/db/queries/results.js'
 import type { IndicatorRef } from '../../api/db/queries/results.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
@@ -47,9 +50,12 @@ import { adminQuery, databaseUrlFor } from '../helpers/pg-admin.js'
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const engines = (process.env.BENCH_ENGINES ?? 'postgresql,pglite').split(',').map((name) => name.trim()).filter((name) => name !== '')
-const responsesOn: Record<Engine, number> = {
-  postgresql: Number(process.env.BENCH_PG_RESPONSES ?? 1_000_000),
-  pglite: Number(process.env.BENCH_PGLITE_RESPONSES ?? 100_000),
+/** Sizes measured one after the other on one growing wave, so the time can be seen to follow cells, not responses. */
+const sizes = (value: string | undefined, fallback: string): number[] =>
+  (value ?? fallback).split(',').map(Number).filter((n) => Number.isSafeInteger(n) && n > 0).sort((a, b) => a - b)
+const responsesOn: Record<Engine, number[]> = {
+  postgresql: sizes(process.env.BENCH_PG_RESPONSES, '100000,1000000'),
+  pglite: sizes(process.env.BENCH_PGLITE_RESPONSES, '100000'),
 }
 const templateCount = Number(process.env.BENCH_TEMPLATES ?? 4000)
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3))
@@ -143,14 +149,14 @@ async function storeTemplates (db: Kysely<Database>, study: Study): Promise<numb
       responses.push(responseToStore(compiled, { id: randomUUID(), waveId: study.waveId, answers }, today))
     }
     for (let start = 0; start < responses.length; start += 250) {
-      stored += (await insertResponsesAtSite(db, site.id, responses.slice(start, start + 250))).size
+      stored += (await insertAnalysisRows(db, responses.slice(start, start + 250).map((response) => ({ siteId: site.id, response })))).size
     }
   }
   return stored
 }
 
 /** Clones the stored respondents (answers and facts together) under random ids at their own sites until the wave holds `total`. */
-async function cloneTemplates (db: Kysely<Database>, templates: number, total: number, chunk: number): Promise<void> {
+async function cloneTemplates (db: Kysely<Database>, from: number, templates: number, total: number, chunk: number): Promise<void> {
   await sql`
     create table bench_templates as
     select row_number() over (order by r.id)::int as t, r.wave_id, r.site_id, r.survey_version_id, r.iso_week, r.answers,
@@ -158,7 +164,7 @@ async function cloneTemplates (db: Kysely<Database>, templates: number, total: n
     from responses r join response_facts f on f.response_id = r.id`.execute(db)
   await sql`create unique index on bench_templates (t)`.execute(db)
   try {
-    for (let done = templates; done < total; done += chunk) {
+    for (let done = from; done < total; done += chunk) {
       const size = Math.min(chunk, total - done)
       await sql`
         with pick as materialized (
@@ -227,7 +233,6 @@ const canonical = (rows: readonly ResultRow[]): ResultRow[] =>
   [...rows].sort((a, b) => JSON.stringify([a.indicator, a.group]).localeCompare(JSON.stringify([b.indicator, b.group])))
 
 async function benchEngine (engine: Engine): Promise<void> {
-  const total = responsesOn[engine]
   const dbName = `prevalens_bench_analysis_${Date.now()}`
   let handle: DatabaseHandle
   if (engine === 'postgresql') {
@@ -238,64 +243,83 @@ async function benchEngine (engine: Engine): Promise<void> {
   }
   const { db } = handle
   try {
-    say('')
-    say(`bench:analysis — ${engine === 'postgresql' ? 'PostgreSQL' : 'PGlite (in memory, on this thread)'}, ${total.toLocaleString('en')} responses`)
-    const seeding = await timed(async () => {
-      await migrateToLatest(db)
-      const study = await createBenchStudy(db)
-      const templates = await storeTemplates(db, study)
-      await cloneTemplates(db, templates, total, engine === 'postgresql' ? 100_000 : 20_000)
-      await sql`vacuum analyze responses`.execute(db)
-      await sql`vacuum analyze response_facts`.execute(db)
-      return { study, templates }
-    })
-    const { study, templates } = seeding.value
-    const indicators = await indicatorsOfSurveyVersions(db, [study.surveyVersionId])
-    const facts = await sql<{ n: number, sites: number, counties: number, size: string }>`
-      select count(*)::int as n, count(distinct f.site_id)::int as sites, count(distinct s.county_number)::int as counties,
-             pg_size_pretty(pg_total_relation_size('response_facts')) as size
-      from response_facts f join sites s on s.id = f.site_id`.execute(db)
-    const info = facts.rows[0]
-    say(`  seeded in ${seeding.seconds.toFixed(1)} s: ${info?.n.toLocaleString('en')} facts (clones of ${templates.toLocaleString('en')} derived respondents) ` +
-      `at ${info?.sites} sites in ${info?.counties} counties; response_facts ${info?.size}; ${indicators.length} indicators`)
-
-    const request = { waves: study.waveId, by: [BY], method: 'cluster', strata: STRATA }
-    const query = { waveIds: [study.waveId], indicators, dimensions: ['gender', 'county'] as const, stratum: 'county' as const }
-    await computeResults(db, request) // warm-up: caches, plans, the compiled survey
-    const full: Array<Timed<ResultRow[]>> = []
-    const grouped: number[] = []
-    for (let round = 0; round < rounds; round += 1) {
-      grouped.push((await timed(async () => await countCellsBySite(db, { ...query, dimensions: [...query.dimensions] }))).seconds)
-      full.push(await timed(async () => await computeResults(db, request)))
+    await migrateToLatest(db)
+    const study = await createBenchStudy(db)
+    const templates = await storeTemplates(db, study)
+    let stored = templates
+    for (const total of responsesOn[engine]) {
+      say('')
+      say(`bench:analysis — ${engine === 'postgresql' ? 'PostgreSQL' : 'PGlite (in memory, on this thread)'}, ${total.toLocaleString('en')} responses`)
+      const seeding = await timed(async () => {
+        await cloneTemplates(db, stored, templates, total, engine === 'postgresql' ? 100_000 : 20_000)
+        await rebuildResponseTotals(db, study.waveId)
+        await sql`vacuum analyze responses`.execute(db)
+        await sql`vacuum analyze response_facts`.execute(db)
+        await sql`vacuum analyze response_totals`.execute(db)
+      })
+      stored = Math.max(stored, total)
+      await measure(db, study, templates, seeding.seconds)
     }
-    const naive: Array<Timed<ResultRow[]>> = []
-    for (let round = 0; round < naiveRounds; round += 1) naive.push(await timed(async () => await naiveResults(db, study, indicators)))
-
-    const table = full[0]?.value ?? []
-    const same = naive.every((run) => isDeepStrictEqual(canonical(run.value), canonical(table)))
-    const fullMedian = median(full.map((run) => run.seconds))
-    const naiveMedian = median(naive.map((run) => run.seconds))
-    const peak = (runs: ReadonlyArray<Timed<unknown>>) => {
-      const top = runs.reduce((best, run) => run.peakRssMb > best.peakRssMb ? run : best)
-      return `peak RSS ${top.peakRssMb.toFixed(0)} MB (+${(top.peakRssMb - top.startRssMb).toFixed(0)} MB over the phase's start)`
-    }
-    const suppressed = table.filter((row) => row.suppressed).length
-    say(`  table: ${indicators.length} indicators × ${BY}, method cluster, strata ${STRATA}, disclosure control (k 5): ` +
-      `${table.length} cells, ${suppressed} suppressed, ${table.filter((row) => row.method === 'design-logit' && row.ci_low !== undefined).length} design-based intervals`)
-    say(`  results table (computeResults, as GET /api/results)  rounds ${full.map((run) => run.seconds.toFixed(2)).join(' / ')} s  median ${fullMedian.toFixed(2)} s  ${peak(full)}`)
-    say(`    of it the grouped query (countCellsBySite)         rounds ${grouped.map((s) => s.toFixed(2)).join(' / ')} s  median ${median(grouped).toFixed(2)} s`)
-    say(`  naive: every fact row into Node, counted there        rounds ${naive.map((run) => run.seconds.toFixed(2)).join(' / ')} s  median ${naiveMedian.toFixed(2)} s  ${peak(naive)}`)
-    say(`  ratio naive / results table  ${(naiveMedian / fullMedian).toFixed(1)} ×` +
-      (engine === 'postgresql' && total >= 1_000_000 ? `   (goal for 1,000,000 responses on PostgreSQL: results table ≤ 1 s; median ${fullMedian.toFixed(2)} s)` : ''))
-    say(same
-      ? '  same table both ways: every cell, count, interval and suppression equal'
-      : '  MISMATCH: the naive table differs from the results table')
-    if (!same) process.exitCode = 1
   } finally {
     await db.destroy()
     if (engine === 'postgresql') await adminQuery(adminUrl, `drop database if exists ${dbName} with (force)`)
   }
 }
+
+async function measure (db: Kysely<Database>, study: Study, templates: number, seedingSeconds: number): Promise<void> {
+  const indicators = await indicatorsOfSurveyVersions(db, [study.surveyVersionId])
+  const facts = await sql<{ n: number, sites: number, counties: number, size: string, totals: number }>`
+    select count(*)::int as n, count(distinct f.site_id)::int as sites, count(distinct s.county_number)::int as counties,
+           pg_size_pretty(pg_total_relation_size('response_facts')) as size,
+           (select count(*)::int from response_totals) as totals
+    from response_facts f join sites s on s.id = f.site_id`.execute(db)
+  const info = facts.rows[0]
+  say(`  seeded in ${seedingSeconds.toFixed(1)} s: ${info?.n.toLocaleString('en')} facts (clones of ${templates.toLocaleString('en')} derived respondents) ` +
+    `at ${info?.sites} sites in ${info?.counties} counties; response_facts ${info?.size}; ${info?.totals} rows of response_totals; ${indicators.length} indicators`)
+
+  const request = { waves: study.waveId, by: [BY], method: 'cluster', strata: STRATA }
+  const query = { waveIds: [study.waveId], indicators, dimensions: ['gender', 'county'] as const, stratum: 'county' as const }
+  await computeResults(db, request) // warm-up: caches, plans, the compiled survey
+  const full: Array<Timed<ResultRow[]>> = []
+  const grouped: number[] = []
+  const rowLevel: number[] = []
+  let sameCounts = true
+  for (let round = 0; round < rounds; round += 1) {
+    const fromTotals = await timed(async () => await countCellsBySite(db, { ...query, dimensions: [...query.dimensions] }))
+    const fromFacts = await timed(async () => await countCellsBySiteFiltered(db, { ...query, dimensions: [...query.dimensions] }))
+    grouped.push(fromTotals.seconds)
+    rowLevel.push(fromFacts.seconds)
+    sameCounts &&= isDeepStrictEqual(canonicalCounts(fromTotals.value), canonicalCounts(fromFacts.value))
+    full.push(await timed(async () => await computeResults(db, request)))
+  }
+  const naive: Array<Timed<ResultRow[]>> = []
+  for (let round = 0; round < naiveRounds; round += 1) naive.push(await timed(async () => await naiveResults(db, study, indicators)))
+
+  const table = full[0]?.value ?? []
+  const same = sameCounts && naive.every((run) => isDeepStrictEqual(canonical(run.value), canonical(table)))
+  const fullMedian = median(full.map((run) => run.seconds))
+  const naiveMedian = median(naive.map((run) => run.seconds))
+  const peak = (runs: ReadonlyArray<Timed<unknown>>) => {
+    const top = runs.reduce((best, run) => run.peakRssMb > best.peakRssMb ? run : best)
+    return `peak RSS ${top.peakRssMb.toFixed(0)} MB (+${(top.peakRssMb - top.startRssMb).toFixed(0)} MB over the phase's start)`
+  }
+  const suppressed = table.filter((row) => row.suppressed).length
+  say(`  table: ${indicators.length} indicators × ${BY}, method cluster, strata ${STRATA}, disclosure control (k 5): ` +
+    `${table.length} cells, ${suppressed} suppressed, ${table.filter((row) => row.method === 'design-logit' && row.ci_low !== undefined).length} design-based intervals`)
+  say(`  results table (computeResults, as GET /api/results)  rounds ${full.map((run) => run.seconds.toFixed(2)).join(' / ')} s  median ${fullMedian.toFixed(2)} s  ${peak(full)}`)
+  say(`    of it the counts from the totals (countCellsBySite)  rounds ${grouped.map((s) => s.toFixed(3)).join(' / ')} s  median ${median(grouped).toFixed(3)} s`)
+  say(`  the same counts from every response's facts           rounds ${rowLevel.map((s) => s.toFixed(2)).join(' / ')} s  median ${median(rowLevel).toFixed(2)} s`)
+  say(`  naive: every fact row into Node, counted there        rounds ${naive.map((run) => run.seconds.toFixed(2)).join(' / ')} s  median ${naiveMedian.toFixed(2)} s  ${peak(naive)}`)
+  say(`  ratio naive / results table  ${(naiveMedian / fullMedian).toFixed(1)} ×   (goal: results table ≤ 0.5 s at 1,000,000 responses on PostgreSQL)`)
+  say(same
+    ? '  same table every way: the counts from the totals equal the row-level counts, and every cell, count, interval and suppression equals the naive table'
+    : '  MISMATCH: the totals, the row-level counts and the naive table do not all agree')
+  if (!same) process.exitCode = 1
+}
+
+/** Cell counts in a canonical order. */
+const canonicalCounts = (rows: ReadonlyArray<{ site: string, group: Record<string, string | null> }>): unknown[] =>
+  [...rows].sort((a, b) => JSON.stringify([a.site, a.group]).localeCompare(JSON.stringify([b.site, b.group])))
 
 for (const engine of engines) {
   if (engine !== 'postgresql' && engine !== 'pglite') throw new Error(`BENCH_ENGINES: unknown engine ${engine} (postgresql, pglite)`)

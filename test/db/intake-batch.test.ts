@@ -1,29 +1,31 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { enrolDevice, hashDeviceToken } from '../../api/db/queries/devices.js'
-import { insertResponsesIfPermitted } from '../../api/db/queries/responses.js'
+import { holdResponsesIfPermitted } from '../../api/db/queries/responses.js'
 import type { PermittedUpload } from '../../api/db/queries/responses.js'
 import { randomAnswers } from '../../api/intake/random-answers.js'
 import { mulberry32 } from '../../api/intake/rng.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import type { CompiledVersion } from '../../api/services/compiled-surveys.js'
 import { IntakeBatcher } from '../../api/services/intake-batcher.js'
-import { responseToStore } from '../../api/services/intake.js'
+import { heldUpload, responseToStore } from '../../api/services/intake.js'
 import { studyToday } from '../../api/study-calendar.js'
 import { awaitFreshMinute } from '../helpers/clock.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
+import { testHoldingKeys } from '../helpers/holding.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
 // The batch statement counts each device's uploads as "its count so far plus one": it relies on a batch holding
-// a device (and a response id) once, which the batcher guarantees and insertResponsesIfPermitted checks.
+// a device (and a response id) once, which the batcher guarantees and holdResponsesIfPermitted checks.
 describe('intake batches', () => {
   let database: TestDatabase
   let study: StudyFixture
   let compiled: CompiledVersion
   const rng = mulberry32(11)
   const today = studyToday('Europe/Oslo')
+  const keys = testHoldingKeys()
 
   beforeAll(async () => {
     database = await openTestDatabase()
@@ -34,7 +36,7 @@ describe('intake batches', () => {
 
   function upload (token: string): PermittedUpload {
     const submission = { id: randomUUID(), waveId: study.wave.id, answers: randomAnswers(compiled.survey, rng) }
-    return { permit: { tokenHash: hashDeviceToken(token), today, uploadsPerMinute: 1000 }, response: responseToStore(compiled, submission, today) }
+    return { permit: { tokenHash: hashDeviceToken(token), today, uploadsPerMinute: 1000 }, held: heldUpload(keys, responseToStore(compiled, submission, today)) }
   }
 
   async function counters (deviceId: string) {
@@ -44,7 +46,7 @@ describe('intake batches', () => {
   it('the statement refuses a batch that names one device twice, and writes nothing', async () => {
     const { device, token } = await enrolDevice(database.db, study.site.id, 'Twice')
     const before = await responseTableCounts(database.db)
-    await expect(insertResponsesIfPermitted(database.db, [upload(token), upload(token)])).rejects.toThrow(/each device token once/)
+    await expect(holdResponsesIfPermitted(database.db, [upload(token), upload(token)])).rejects.toThrow(/each device token once/)
     expect(await responseTableCounts(database.db)).toEqual(before)
     expect(await counters(device.id)).toEqual({ upload_count: 0, rate_window_uploads: 0 })
   })
@@ -61,7 +63,7 @@ describe('intake batches', () => {
     ]
     const results = await Promise.all(uploads.map(async (item) => await batcher.store(item)))
     expect(results.every((result) => result.kind === 'stored')).toBe(true)
-    expect(await responseTableCounts(database.db)).toEqual({ responses: before.responses + 15, facts: before.facts + 15 })
+    expect(await responseTableCounts(database.db)).toEqual({ ...before, held: before.held + 15 })
     expect(await counters(flooding.device.id)).toEqual({ upload_count: 12, rate_window_uploads: 12 })
     for (const other of others) expect(await counters(other.device.id)).toEqual({ upload_count: 1, rate_window_uploads: 1 })
   })

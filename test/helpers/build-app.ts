@@ -5,6 +5,7 @@ import app, { serverOptions } from '../../api/app.js'
 import { loadConfig } from '../../api/config.js'
 import type { Config } from '../../api/config.js'
 import type { DatabaseHandle } from '../../api/db/connect.js'
+import { TEST_HOLDING_KEY_FILE } from './holding.js'
 
 export interface TestApp {
   app: FastifyInstance
@@ -21,7 +22,7 @@ export async function buildTestApp (database: DatabaseHandle, overrides: Partial
       done()
     },
   })
-  const config: Config = { ...loadConfig({}), LOG_LEVEL: 'trace', ...overrides }
+  const config: Config = { ...loadConfig({}), LOG_LEVEL: 'trace', HOLDING_KEY_FILE: TEST_HOLDING_KEY_FILE, ...overrides }
   const fastify = Fastify(serverOptions(config, stream))
   await fastify.register(app, { config, database })
   await fastify.ready()

@@ -56,10 +56,12 @@ export async function createStudy (db: Kysely<Database>, wave: Partial<NewWave> 
 }
 
 /** Row counts of every table a response could touch, to show that a refused request wrote nothing. */
-export async function responseTableCounts (db: Kysely<Database>): Promise<{ responses: number, facts: number }> {
-  const [responses, facts] = await Promise.all([
+/** Rows in the holding area and in the analysis tables. */
+export async function responseTableCounts (db: Kysely<Database>): Promise<{ held: number, responses: number, facts: number }> {
+  const [held, responses, facts] = await Promise.all([
+    db.selectFrom('held_responses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     db.selectFrom('responses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     db.selectFrom('response_facts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ])
-  return { responses: Number(responses.n), facts: Number(facts.n) }
+  return { held: Number(held.n), responses: Number(responses.n), facts: Number(facts.n) }
 }

@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { sql } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
 import { inject } from 'vitest'
 import { PGLITE_PARSERS, connectDatabase } from '../../api/db/connect.js'
@@ -9,6 +14,8 @@ import { adminQuery, databaseUrlFor, quoteIdent } from './pg-admin.js'
 export interface TestDatabase extends DatabaseHandle {
   /** Set on PostgreSQL: the URL of this file's own database (for CLIs run as child processes). */
   url?: string
+  /** Set on a PGlite kept in a folder (openTestDatabaseOnDisk): the folder PGlite writes. */
+  pgliteDir?: string
   close: () => Promise<void>
 }
 
@@ -21,6 +28,37 @@ export const engineUnderTest = adminUrl === undefined ? 'pglite' : 'postgresql'
 export async function openTestDatabase (): Promise<TestDatabase> {
   if (adminUrl !== undefined) return await createPgDatabase(adminUrl, 'prevalens_t_', inject('pgTemplate'))
   return await wrapPGlite(new PGlite({ loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]), parsers: PGLITE_PARSERS }))
+}
+
+/** As openTestDatabase, but a PGlite keeps its files in a folder of its own (removed at close), as the server's does. */
+export async function openTestDatabaseOnDisk (): Promise<TestDatabase> {
+  if (adminUrl !== undefined) return await openTestDatabase()
+  const parent = mkdtempSync(join(tmpdir(), 'prevalens-disk-'))
+  const pgliteDir = join(parent, 'pglite')
+  const database = await wrapPGlite(new PGlite({ dataDir: pgliteDir, loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]), parsers: PGLITE_PARSERS }))
+  return {
+    ...database,
+    pgliteDir,
+    close: async () => {
+      await database.close()
+      rmSync(parent, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * Everything the database keeps at rest, as one string to search: on PostgreSQL the whole `pg_dump` of the
+ * database (what a backup holds); on PGlite every byte of its folder after a checkpoint (tables, WAL, all).
+ */
+export async function bytesAtRest (database: TestDatabase): Promise<string> {
+  if (database.url !== undefined) {
+    const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', database.url], { maxBuffer: 512 * 1024 * 1024 })
+    return stdout
+  }
+  if (database.pgliteDir === undefined) throw new Error('bytesAtRest needs a database from openTestDatabaseOnDisk')
+  await sql`checkpoint`.execute(database.db)
+  const files = readdirSync(database.pgliteDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+  return files.map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1')).join('\n')
 }
 
 /** An empty database with no migrations run, for the migration tests. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import type { Database } from '../database.js'
 
@@ -7,13 +8,19 @@ export interface WeeklyCount {
   responses: number
 }
 
-/** Responses per site and ISO week of a wave (only `siteId`'s when given): counts from the facts, never an answer. */
+/**
+ * Responses per site and ISO week of a wave (only `siteId`'s when given), held and mixed together: counts, never
+ * an answer. A held response's site and week are stored in clear for this (README, "Threat model"): they are what
+ * its analysis row says after the mix, and progress toward a site's target should not wait for the week's end.
+ */
 export async function weeklyResponseCounts (db: Kysely<Database>, waveId: string, siteId?: string): Promise<WeeklyCount[]> {
-  let query = db.selectFrom('response_facts')
-    .select(['site_id', 'iso_week', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('wave_id', '=', waveId)
-    .groupBy(['site_id', 'iso_week'])
-  if (siteId !== undefined) query = query.where('site_id', '=', siteId)
-  const rows = await query.execute()
+  const site = siteId === undefined ? sql`true` : sql`site_id = ${siteId}`
+  const { rows } = await sql<{ site_id: string, iso_week: string, n: number | string }>`
+    select site_id, iso_week, sum(n)::int as n from (
+      select site_id, iso_week, count(*) as n from response_facts where wave_id = ${waveId} and ${site} group by site_id, iso_week
+      union all
+      select site_id, iso_week, count(*) as n from held_responses where wave_id = ${waveId} and ${site} group by site_id, iso_week
+    ) c
+    group by site_id, iso_week`.execute(db)
   return rows.map((row) => ({ siteId: row.site_id, isoWeek: row.iso_week, responses: Number(row.n) }))
 }

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql } from 'kysely'
-import type { Kysely, RawBuilder } from 'kysely'
+import type { Kysely } from 'kysely'
 import { PREPARED } from '../connect.js'
 import type { Database, SurveyAnswers, WaveStatus } from '../database.js'
 import { factLanes } from '../fact-lanes.js'
@@ -73,41 +73,62 @@ export interface UploadPermit {
   uploadsPerMinute: number
 }
 
+/** A checked response as the holding area keeps it: sealed, keyed by a digest of its id (api/intake/holding-key.ts). */
+export interface HeldUpload {
+  /** The response id: only compared with `responses`, never written to the holding area. */
+  id: string
+  waveId: string
+  surveyVersionId: number
+  isoWeek: string
+  idDigest: string
+  keyId: string
+  sealed: Buffer
+}
+
 export interface PermittedUpload {
   permit: UploadPermit
-  response: ResponseToStore
+  held: HeldUpload
 }
 
 export interface BatchOutcome {
-  /** The ids stored by this statement. */
+  /** The ids held by this statement. */
   stored: Set<string>
   /** Ids refused because their device reached its uploads per minute, with the seconds until the next minute. */
   limited: Map<string, number>
 }
 
 /**
- * Stores responses with their facts in one statement (one transaction, one round trip for the whole
- * batch), each one if, and only if, its device may upload to its wave that day: known, not revoked, at one
- * of the wave's sites, the wave opened and not past its close date plus grace days, still on the survey
- * version the answers were checked against, and the device under its uploads per minute. The same statement
- * counts the uploads on each device row (the rate limit's window, the accepted total, the date of the last
- * accepted one) and never on a response. An id in neither set of the outcome was refused for another reason
- * or was there already, and the caller finds out which.
+ * Holds sealed responses in one statement (one transaction, one round trip for the whole batch), each one if,
+ * and only if, its device may upload to its wave that day: known, not revoked, at one of the wave's sites, the
+ * wave opened and not past its close date plus grace days, still on the survey version the answers were checked
+ * against, and the device under its uploads per minute. The same statement counts the uploads on each device
+ * row (the rate limit's window, the accepted total, the date of the last accepted one): it may, because it
+ * writes nothing readable beside them — the answers enter `responses` only at the week's mix (services/mix.ts).
+ * A response already mixed is not held again. An id in neither set of the outcome was refused for another
+ * reason or was there already, and the caller finds out which.
  *
  * A batch holds each response id and each device at most once (IntakeBatcher sees to it: a tablet sends one
  * upload at a time, and a flooding one waits for the next batch). Each device's window is then simply its
  * count so far plus one, with no ranking inside the batch; the rows are locked in id order before anything is
  * written, so the count is exact across batches and API processes, and two batches sharing tablets queue
- * rather than deadlock. (The ranking within a batch that this replaced cost PostgreSQL about 8 % of its CPU per
- * response at 5 uploads a batch.)
+ * rather than deadlock.
  */
-export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<BatchOutcome> {
+export async function holdResponsesIfPermitted (db: Kysely<Database>, uploads: readonly PermittedUpload[]): Promise<BatchOutcome> {
   assertOnePerIdAndDevice(uploads)
-  const input = uploads.map(({ permit, response }) => ({
-    ...responseRecord(response), token_hash: permit.tokenHash, today: permit.today, per_minute: permit.uploadsPerMinute,
+  const input = uploads.map(({ permit, held }) => ({
+    id: held.id,
+    wave_id: held.waveId,
+    survey_version_id: held.surveyVersionId,
+    iso_week: held.isoWeek,
+    id_digest: held.idDigest,
+    key_id: held.keyId,
+    sealed: held.sealed.toString('base64'),
+    token_hash: permit.tokenHash,
+    today: permit.today,
+    per_minute: permit.uploadsPerMinute,
   }))
   const result = await db.executeQuery<{ id: string, stored: boolean, retry_after: number | null }>(
-    CompiledQuery.raw(INSERT_IF_PERMITTED, [JSON.stringify(input)]))
+    CompiledQuery.raw(HOLD_IF_PERMITTED, [JSON.stringify(input)]))
   const outcome: BatchOutcome = { stored: new Set(), limited: new Map() }
   for (const row of result.rows) {
     if (row.stored) outcome.stored.add(row.id)
@@ -117,7 +138,7 @@ export async function insertResponsesIfPermitted (db: Kysely<Database>, uploads:
 }
 
 function assertOnePerIdAndDevice (uploads: readonly PermittedUpload[]): void {
-  const ids = new Set(uploads.map((upload) => upload.response.id))
+  const ids = new Set(uploads.map((upload) => upload.held.id))
   const devices = new Set(uploads.map((upload) => upload.permit.tokenHash))
   if (ids.size !== uploads.length || devices.size !== uploads.length) {
     throw new Error('a batch of uploads must hold each response id and each device token once')
@@ -126,11 +147,12 @@ function assertOnePerIdAndDevice (uploads: readonly PermittedUpload[]): void {
 
 // Written out once rather than built by Kysely's sql template at every batch: under load, building and
 // compiling this statement was a fixed cost of every batch in the API process.
-const INSERT_IF_PERMITTED = `${PREPARED}
+const HOLD_IF_PERMITTED = `${PREPARED}
     with permitted as (
       select i.*, d.id as device_id, d.site_id,
              case when d.rate_window_start = date_trunc('minute', now()) then d.rate_window_uploads else 0 end + 1 as nth
-      from jsonb_to_recordset($1::jsonb) as i(${RECORD_COLUMN_LIST}, token_hash text, today date, per_minute integer)
+      from jsonb_to_recordset($1::jsonb) as i(id uuid, wave_id uuid, survey_version_id integer, iso_week text, id_digest text,
+                                               key_id text, sealed text, token_hash text, today date, per_minute integer)
       join devices d on d.token_hash = i.token_hash and d.revoked_at is null
       join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
       join waves w on w.id = ws.wave_id
@@ -140,9 +162,46 @@ const INSERT_IF_PERMITTED = `${PREPARED}
       for update of d
     ), target as (
       select * from permitted where nth <= per_minute
+    ), held as (
+      insert into held_responses (id_digest, wave_id, site_id, iso_week, key_id, sealed)
+      select id_digest, wave_id, site_id, iso_week, key_id, decode(sealed, 'base64') from target t
+      where not exists (select 1 from responses r where r.id = t.id)
+      on conflict (id_digest) do nothing
+      returning id_digest
+    ), counted as (
+      update devices d
+      set rate_window_start = date_trunc('minute', now()),
+          rate_window_uploads = t.nth,
+          upload_count = d.upload_count + (h.id_digest is not null)::int,
+          last_upload_on = case when h.id_digest is null then d.last_upload_on else greatest(d.last_upload_on, t.today) end
+      from target t left join held h on h.id_digest = t.id_digest
+      where d.id = t.device_id
+    )
+    select t.id, true as stored, null::int as retry_after from target t join held h on h.id_digest = t.id_digest
+    union all
+    select id, false, 60 - floor(extract(second from now()))::int from permitted where nth > per_minute`
+
+/** A response with the site it was given at: what the analysis tables store. */
+export interface ResponseAtSite {
+  siteId: string
+  response: ResponseToStore
+}
+
+/**
+ * Writes responses, their facts and their share of the per-site totals into the analysis tables, in the order
+ * given, skipping ids already stored; returns the ids stored. The week's mix calls it with a wave's held
+ * responses, shuffled, inside its transaction; the synthetic seeder with responses that never had a device.
+ */
+export async function insertAnalysisRows (db: Kysely<Database>, rows: readonly ResponseAtSite[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set()
+  const input = rows.map(({ siteId, response }, n) => ({ ...responseRecord(response), site_id: siteId, n }))
+  // The statement text is the same for every call, so it is prepared once per connection.
+  const result = await sql<{ response_id: string }>`${sql.raw(PREPARED)}
+    with target as (
+      select i.* from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, site_id uuid, n integer)
     ), inserted as (
       insert into responses (id, wave_id, site_id, survey_version_id, iso_week, answers)
-      select id, wave_id, site_id, survey_version_id, iso_week, answers from target
+      select id, wave_id, site_id, survey_version_id, iso_week, answers from target order by n
       on conflict (id) do nothing
       returning id
     ), facts as (
@@ -151,29 +210,42 @@ const INSERT_IF_PERMITTED = `${PREPARED}
       select t.id, t.wave_id, t.site_id, t.survey_version_id, t.iso_week, t.gender, t.age_group, t.indicator_values,
              t.yes_lanes, t.known_lanes
       from target t join inserted using (id)
-      returning response_id
-    ), counted as (
-      update devices d
-      set rate_window_start = date_trunc('minute', now()),
-          rate_window_uploads = t.nth,
-          upload_count = d.upload_count + (f.response_id is not null)::int,
-          last_upload_on = case when f.response_id is null then d.last_upload_on else greatest(d.last_upload_on, t.today) end
-      from target t left join facts f on f.response_id = t.id
-      where d.id = t.device_id
-    )
-    select response_id as id, true as stored, null::int as retry_after from facts
-    union all
-    select id, false, 60 - floor(extract(second from now()))::int from permitted where nth > per_minute`
-
-/** Stores responses at a known site without a device check (the synthetic seeder); returns the ids stored. */
-export async function insertResponsesAtSite (db: Kysely<Database>, siteId: string, responses: readonly ResponseToStore[]): Promise<Set<string>> {
-  const input = responses.map((response) => ({ ...responseRecord(response), site_id: siteId }))
-  return await insertFrom(db, sql`
-    select distinct on (i.id) i.id, i.wave_id, i.site_id, i.survey_version_id, i.iso_week, i.answers, i.gender, i.age_group, i.indicator_values,
-           i.yes_lanes, i.known_lanes
-    from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as i(${RECORD_COLUMNS}, site_id uuid)
-    order by i.id`)
+      order by t.n
+      returning response_id, wave_id, site_id, gender, age_group, indicator_values
+    ), ${sql.raw(ADD_FACTS_TO_TOTALS)}
+    select response_id from facts`.execute(db)
+  return new Set(result.rows.map((row) => row.response_id))
 }
+
+/**
+ * The CTEs that add the rows of a `facts` CTE (wave_id, site_id, gender, age_group, indicator_values) to
+ * response_totals: respondents per cell, and per indicator index its yes and known counts, added element by
+ * element to what the cell held. Cells are written in key order, so two statements never wait on each other
+ * in a circle.
+ */
+const ADD_FACTS_TO_TOTALS = `
+    cell_counts as (
+      select wave_id, site_id, gender, age_group, count(*)::int as responses
+      from facts group by wave_id, site_id, gender, age_group
+    ), indicator_counts as (
+      select f.wave_id, f.site_id, f.gender, f.age_group, u.i, count(*) filter (where u.v)::int as yes, count(u.v)::int as known
+      from facts f cross join lateral unnest(f.indicator_values) with ordinality as u(v, i)
+      group by f.wave_id, f.site_id, f.gender, f.age_group, u.i
+    ), totals as (
+      insert into response_totals as t (wave_id, site_id, gender, age_group, responses, yes_counts, known_counts)
+      select c.wave_id, c.site_id, c.gender, c.age_group, c.responses,
+             coalesce(array_agg(p.yes order by p.i) filter (where p.i is not null), '{}'),
+             coalesce(array_agg(p.known order by p.i) filter (where p.i is not null), '{}')
+      from cell_counts c
+      left join indicator_counts p on p.wave_id = c.wave_id and p.site_id = c.site_id
+        and p.gender is not distinct from c.gender and p.age_group is not distinct from c.age_group
+      group by c.wave_id, c.site_id, c.gender, c.age_group, c.responses
+      order by c.wave_id, c.site_id, c.gender, c.age_group
+      on conflict (wave_id, site_id, gender, age_group) do update set
+        responses = t.responses + excluded.responses,
+        yes_counts = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(t.yes_counts, excluded.yes_counts) with ordinality as x(a, b, i) order by i),
+        known_counts = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(t.known_counts, excluded.known_counts) with ordinality as x(a, b, i) order by i)
+    )`
 
 /** A response as one record of the batch statements' jsonb input (the bench's baseline statement uses it too). */
 export function responseRecord (response: ResponseToStore) {
@@ -191,25 +263,6 @@ export function responseRecord (response: ResponseToStore) {
     yes_lanes: lanes.yes,
     known_lanes: lanes.known,
   }
-}
-
-/** Inserts the rows `rows` yields into responses and response_facts, skipping ids already stored. */
-async function insertFrom (db: Kysely<Database>, rows: RawBuilder<unknown>): Promise<Set<string>> {
-  // The statement text depends only on which of the two callers built `rows`, so it is prepared once.
-  const result = await sql<{ response_id: string }>`${sql.raw(PREPARED)}
-    with target as (${rows}), inserted as (
-      insert into responses (id, wave_id, site_id, survey_version_id, iso_week, answers)
-      select id, wave_id, site_id, survey_version_id, iso_week, answers from target
-      on conflict (id) do nothing
-      returning id
-    )
-    insert into response_facts (response_id, wave_id, site_id, survey_version_id, iso_week, gender, age_group, indicator_values,
-                                yes_lanes, known_lanes)
-    select t.id, t.wave_id, t.site_id, t.survey_version_id, t.iso_week, t.gender, t.age_group, t.indicator_values,
-           t.yes_lanes, t.known_lanes
-    from target t join inserted using (id)
-    returning response_id`.execute(db)
-  return new Set(result.rows.map((row) => row.response_id))
 }
 
 /**

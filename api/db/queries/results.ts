@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely, RawBuilder } from 'kysely'
 import type { Database } from '../database.js'
-import { LANE_FIELD_CAPACITY, lanePosition, laneField } from '../fact-lanes.js'
 
 /** The breakdown dimensions of results (DESIGN.md, "Indicators and the analysis"). */
 export const RESULT_DIMENSIONS = ['wave', 'gender', 'age_group', 'site_kind', 'county', 'municipality', 'centrality'] as const
@@ -49,21 +48,13 @@ export interface SiteCellCounts {
 }
 
 /**
- * One grouped query over response_facts: for the waves, per cell of the requested dimensions and per
- * site, the denominator (respondents with a known value) and the yes count of every indicator at
- * once. Facts are aggregated first (by site and the response-level dimensions), and the few
- * aggregated rows are joined to sites for the site-level dimensions and the stratum. Every site with
- * a response in the waves gets rows, even where all its counts are 0, so the rows give the whole
- * design of a cluster-based estimate.
- *
- * The counts come from the bit-packed lanes (api/db/fact-lanes.ts): `sum(yes_lanes[i])` and
- * `sum(known_lanes[i])` of only the lanes that hold a requested indicator, three indicators per sum,
- * returned as text (numeric, which PGlite would parse as a float) and split into counts here.
- * Measured on PostgreSQL 15 (1,000,000 facts, 65 indicators, by site and gender, this 2-core machine
- * under other load): 0.8–1.3 s, against 5.3 s for a pair of `count(*) filter (where
- * indicator_values[k] …)` per indicator on the same table; `npm run bench:analysis` times the whole
- * results table. A group of LANE_FIELD_CAPACITY (2,097,152) respondents or more could overflow a
- * 21-bit field; the counts are then taken again by the filtered counts (countCellsBySiteFiltered).
+ * The counts results are made of: for the waves, per cell of the requested dimensions and per site, the
+ * denominator (respondents with a known value) and the yes count of every indicator at once. They are read from
+ * response_totals, which the mix keeps per wave, site, gender and age group (a few hundred rows a wave), so the
+ * cost grows with the number of cells and sites, not of responses; the few grouped rows are joined to sites for
+ * the site-level dimensions and the stratum. Every site with a response in the waves gets rows, even where all
+ * its counts are 0, so the rows give the whole design of a cluster-based estimate. `npm run bench:analysis`
+ * times it beside the row-level count (countCellsBySiteFiltered), and the tests hold the two equal.
  *
  * Dimension names must come from RESULT_DIMENSIONS and indicator ids must be whole numbers (the
  * route checks both against the database): anything else is refused here too.
@@ -71,27 +62,18 @@ export interface SiteCellCounts {
 export async function countCellsBySite (db: Kysely<Database>, query: CellCountsQuery): Promise<SiteCellCounts[]> {
   if (!checkedQuery(query)) return []
   const { indicators, dimensions } = query
-  const positions = indicators.map(({ id }) => lanePosition(id))
-  const lanes = [...new Set(positions.map(({ lane }) => lane))].sort((a, b) => a - b)
-  const sums = lanes.flatMap((lane) => [
-    sql`sum(f.yes_lanes[${sql.lit(lane)}])::text as ${sql.id(`y_${lane}`)}`,
-    sql`sum(f.known_lanes[${sql.lit(lane)}])::text as ${sql.id(`k_${lane}`)}`,
+  const counts = indicators.flatMap(({ id }, i) => [
+    sql`coalesce(sum(f.known_counts[${sql.lit(id)}]), 0)::int as ${sql.id(`n_${i}`)}`,
+    sql`coalesce(sum(f.yes_counts[${sql.lit(id)}]), 0)::int as ${sql.id(`yes_${i}`)}`,
   ])
-  const rows = await groupedCounts(db, query, [sql`count(*) as responses`, ...sums])
-  if (rows.some((row) => Number(row.responses) >= LANE_FIELD_CAPACITY)) {
-    return await countCellsBySiteFiltered(db, query)
-  }
-  return rows.map((row) => siteCellCounts(row, dimensions, positions.map(({ lane, shift }) => ({
-    n: laneField(textOrNull(row[`k_${lane}`]), shift),
-    yes: laneField(textOrNull(row[`y_${lane}`]), shift),
-  }))))
+  const rows = await groupedCounts(db, sql`response_totals`, query, counts)
+  return rows.map((row) => siteCellCounts(row, dimensions, indicators.map((_, i) => ({ n: Number(row[`n_${i}`]), yes: Number(row[`yes_${i}`]) }))))
 }
 
 /**
- * The same counts as countCellsBySite, as a pair of filtered counts per indicator over
- * `indicator_values` (`count(*) filter (where indicator_values[k] is not null)` and `… where
- * indicator_values[k]`): slower, but without a limit on the size of a group. countCellsBySite falls
- * back to it for a group too large for the lanes; tests compare the two.
+ * The same counts as countCellsBySite, counted from every response's facts: a pair of filtered counts per
+ * indicator over `indicator_values` (`count(*) filter (where indicator_values[k] is not null)` and `… where
+ * indicator_values[k]`). The row-level truth the totals must equal; tests and the bench compare the two.
  */
 export async function countCellsBySiteFiltered (db: Kysely<Database>, query: CellCountsQuery): Promise<SiteCellCounts[]> {
   if (!checkedQuery(query)) return []
@@ -100,7 +82,7 @@ export async function countCellsBySiteFiltered (db: Kysely<Database>, query: Cel
     sql`count(*) filter (where f.indicator_values[${sql.lit(id)}] is not null)::int as ${sql.id(`n_${i}`)}`,
     sql`count(*) filter (where f.indicator_values[${sql.lit(id)}])::int as ${sql.id(`yes_${i}`)}`,
   ])
-  const rows = await groupedCounts(db, query, counts)
+  const rows = await groupedCounts(db, sql`response_facts`, query, counts)
   return rows.map((row) => siteCellCounts(row, dimensions, indicators.map((_, i) => ({ n: Number(row[`n_${i}`]), yes: Number(row[`yes_${i}`]) }))))
 }
 
@@ -113,8 +95,11 @@ function checkedQuery ({ waveIds, indicators, dimensions, stratum }: CellCountsQ
   return true
 }
 
-/** The grouped query both counting methods share: `aggregates` per site and cell of the response-level dimensions. */
-async function groupedCounts (db: Kysely<Database>, query: CellCountsQuery, aggregates: readonly RawBuilder<unknown>[]): Promise<Array<Record<string, unknown>>> {
+/**
+ * The grouped query both counting methods share: `aggregates` over `source` (response_totals or response_facts,
+ * which name the wave, site, gender and age group alike) per site and cell of the response-level dimensions.
+ */
+async function groupedCounts (db: Kysely<Database>, source: RawBuilder<unknown>, query: CellCountsQuery, aggregates: readonly RawBuilder<unknown>[]): Promise<Array<Record<string, unknown>>> {
   const { waveIds, dimensions, stratum } = query
   const responseDims = dimensions.filter((d): d is keyof typeof RESPONSE_COLUMN => Object.hasOwn(RESPONSE_COLUMN, d))
   const responseSelect = responseDims.map((d) => sql`${sql.ref(`f.${RESPONSE_COLUMN[d]}`)}::text as ${sql.id(`d_${d}`)}`)
@@ -127,7 +112,7 @@ async function groupedCounts (db: Kysely<Database>, query: CellCountsQuery, aggr
            ${sql.join([...siteSelect, sql`c.*`])}
     from (
       select f.site_id, ${sql.join([...responseSelect, ...aggregates])}
-      from response_facts f
+      from ${source} f
       where f.wave_id in (${sql.join(waveIds)})
       group by ${sql.join(groupBy)}
     ) c
@@ -146,8 +131,6 @@ function siteCellCounts (row: Record<string, unknown>, dimensions: readonly Resu
     counts,
   }
 }
-
-const textOrNull = (value: unknown): string | null => value === null || value === undefined ? null : String(value)
 
 export interface ResultsWave {
   id: string
