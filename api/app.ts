@@ -6,6 +6,7 @@ import type { ErrorReply } from './schemas/common.js'
 import helmetPlugin from './plugins/external/helmet.js'
 import configPlugin from './plugins/app/config.js'
 import dbPlugin from './plugins/app/db.js'
+import holdingPlugin from './plugins/app/holding.js'
 import authPlugin from './plugins/app/auth.js'
 import jsonBodyPlugin from './plugins/app/json-body.js'
 import accountRoutes from './routes/accounts.js'
@@ -40,6 +41,7 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(helmetPlugin)
   await fastify.register(configPlugin, { config })
   await fastify.register(dbPlugin, { database })
+  await fastify.register(holdingPlugin)
   await fastify.register(authPlugin)
   await fastify.register(jsonBodyPlugin)
 

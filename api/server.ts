@@ -20,16 +20,18 @@ async function start (): Promise<void> {
 
   const fastify = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
   await fastify.register(app, { config, database })
+  let stopMixing = (): void => {}
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err !== undefined) fastify.log.error({ errMessage: err.message, stack: err.stack }, 'shutting down after an error')
+    stopMixing()
     await fastify.close()
     await database.db.destroy()
   })
   await fastify.listen({ port: config.PORT, host: config.HOST })
-  const stopMixing = startMixSchedule(fastify.mixContext, (error) => {
+  // The week's mix: every minute, whatever is due (services/mix.ts); a failure leaves the responses held.
+  stopMixing = startMixSchedule(fastify.mixContext, (error) => {
     fastify.log.error({ errMessage: error instanceof Error ? error.message : String(error) }, 'the week\'s mix failed; the responses stay held and it is tried again in a minute')
   })
-  fastify.addHook('onClose', async () => { stopMixing() })
   printWelcome(fastify.listeningOrigin, config, database, demo)
   if (demo !== undefined) {
     await printDemoAccounts(fastify.listeningOrigin, database)

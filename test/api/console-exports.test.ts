@@ -25,6 +25,7 @@ import { buildTestApp } from '../helpers/build-app.js'
 import { auditEntries, expectRoleTable, sessionsByRole } from '../helpers/console-roles.js'
 import type { Sessions } from '../helpers/console-roles.js'
 import { siteFixture, FIVE_SITES } from '../helpers/fixtures.js'
+import { mixAllHeld } from '../helpers/holding.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -242,6 +243,7 @@ describe('console: microdata exports, codebook and R script', () => {
       payload: { id: randomUUID(), waveId: wave.id, answers: { gender: 'man', anything_else: SECRET } },
     })
     expect(sent.statusCode, sent.body).toBe(201)
+    await mixAllHeld(database.db)
 
     for (const format of ['csv', 'jsonl']) {
       const plain = await download(format, wave.id)

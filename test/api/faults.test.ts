@@ -4,11 +4,14 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { PGLITE_PARSERS, connectDatabase, openPGlite } from '../../api/db/connect.js'
 import type { Database } from '../../api/db/database.js'
 import { migrateToLatest } from '../../api/db/migrate.js'
+import { mixWave } from '../../api/services/mix.js'
 import { killApi, startApi, stopApi } from '../helpers/api-process.js'
+import { mixAllHeld, testHoldingKeys } from '../helpers/holding.js'
 import type { ApiProcess } from '../helpers/api-process.js'
 import { createStudy } from '../helpers/fixtures.js'
 import { createPrivateCluster } from '../helpers/private-postgres.js'
@@ -32,9 +35,10 @@ function unexpectedAnswers (load: UploadLoad, allowed: string[]): string[] {
   return [...load.answers.keys()].filter((key) => !key.endsWith(' 201') && !allowed.includes(key))
 }
 
-/** Every acknowledged response is stored once with its facts, and nothing else was stored. */
+/** Every acknowledged response is stored once with its facts, and nothing else was stored, once the week's mix has run. */
 async function expectExactlyOnce (db: Kysely<Database>, load: UploadLoad): Promise<void> {
   expect(load.unfinished).toEqual([])
+  await mixAllHeld(db)
   const ids = [...load.acknowledged]
   const counts = await sql<{ responses: number, facts: number, acknowledged: number, uploads: number }>`
     select (select count(*) from responses)::int as responses, (select count(*) from response_facts)::int as facts,
@@ -105,6 +109,47 @@ describe.skipIf(engineUnderTest === 'pglite')('faults on PostgreSQL', () => {
     await load.stop(15_000)
 
     expect(unexpectedAnswers(load, ['killed transport', 'restarted transport'])).toEqual([])
+    await expectExactlyOnce(database.db, load)
+  }, 150_000)
+  it('a mix whose database connection dies after its inserts, before its commit, moves nothing; the next mix moves each held response once', async () => {
+    const database = await openTestDatabase()
+    cleanups.push(() => database.close())
+    const study = await createStudy(database.db)
+    const url = database.url ?? ''
+    const api = trackApi(await startApi({ ...API_ENV, DATABASE_URL: url }))
+    const load = new UploadLoad({ origin: api.origin, token: study.token, waveId: study.wave.id, workers: WORKERS, answers: () => ANSWERS })
+    load.start()
+    cleanups.push(() => load.stop(0))
+    await load.until(() => load.acknowledged.size >= BATCH, 20_000, 'uploads to hold')
+    await load.stop(15_000)
+    const held = load.acknowledged.size
+
+    // Another session lets the mix read and insert, but not remove the held rows: it waits there, mid-transaction.
+    const blocker = new pg.Client({ connectionString: url })
+    await blocker.connect()
+    cleanups.push(async () => { await blocker.end() })
+    await blocker.query('begin')
+    await blocker.query('lock table held_responses in exclusive mode')
+    const mixing = mixWave({ db: database.db, keys: testHoldingKeys(), timeZone: 'Europe/Oslo' }, study.wave.id)
+    let waiting: number | undefined
+    for (let tries = 0; waiting === undefined && tries < 200; tries += 1) {
+      // The mix's delete, waiting for the blocker's lock (pg_stat_activity may still show the statement before it).
+      const { rows } = await blocker.query<{ pid: number }>(`
+        select pid from pg_locks where relation = 'held_responses'::regclass and mode = 'RowExclusiveLock' and not granted`)
+      waiting = rows[0]?.pid
+      if (waiting === undefined) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(waiting, 'the mix reached its delete').toBeDefined()
+    const inFlight = await blocker.query<{ n: number }>('select count(*)::int as n from responses')
+    expect(inFlight.rows[0]?.n).toBe(0) // its inserts are not visible to anyone before its commit
+    await blocker.query('select pg_terminate_backend($1)', [waiting])
+    await expect(mixing).rejects.toThrow()
+    await blocker.query('rollback')
+
+    const counts = await sql<{ held: number, responses: number, totals: number | null }>`
+      select (select count(*) from held_responses)::int as held, (select count(*) from responses)::int as responses,
+             (select sum(responses) from response_totals)::int as totals`.execute(database.db)
+    expect(counts.rows[0]).toEqual({ held, responses: 0, totals: null })
     await expectExactlyOnce(database.db, load)
   }, 150_000)
 })

@@ -8,6 +8,7 @@ import { studyToday } from '../../api/study-calendar.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import type { TestApp } from '../helpers/build-app.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
+import { mixAllHeld } from '../helpers/holding.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
@@ -76,7 +77,8 @@ describe('intake rate limit per device, kept in the database', () => {
       expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, String(reply.headers['retry-after'])).toBe(true)
       expect(reply.json().message).toContain(`in ${retryAfter} s`)
     }
-    expect(await responseTableCounts(database.db)).toEqual({ responses: before.responses + LIMIT, facts: before.facts + LIMIT })
+    expect(await responseTableCounts(database.db)).toEqual({ ...before, held: before.held + LIMIT })
+    await mixAllHeld(database.db)
     const stored = await database.db.selectFrom('responses').select('id').where('id', 'in', ids).execute()
     expect(stored.map((row) => row.id).sort()).toEqual([...accepted].sort())
     expect(await deviceRow(device.id)).toEqual({ last_upload_on: studyToday('Europe/Oslo'), upload_count: LIMIT, rate_window_uploads: LIMIT })
@@ -118,6 +120,7 @@ describe('intake rate limit per device, kept in the database', () => {
     const id = randomUUID()
     expect((await upload(device.token, id)).statusCode).toBe(201)
     const tokenHash = (await database.db.selectFrom('devices').select('token_hash').where('id', '=', device.id).executeTakeFirstOrThrow()).token_hash
+    await mixAllHeld(database.db)
     const response = await database.db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     const facts = await database.db.selectFrom('response_facts').selectAll().where('response_id', '=', id).executeTakeFirstOrThrow()
     expect(Object.keys(response).sort()).toEqual(['answers', 'id', 'iso_week', 'site_id', 'survey_version_id', 'wave_id'])

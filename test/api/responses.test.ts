@@ -10,6 +10,7 @@ import { buildTestApp } from '../helpers/build-app.js'
 import type { TestApp } from '../helpers/build-app.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
+import { mixAllHeld } from '../helpers/holding.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -43,6 +44,7 @@ describe('POST /api/responses', () => {
     const reply = await post({ id, waveId: study.wave.id, answers: VALID_ANSWERS })
     expect(reply.statusCode, reply.body).toBe(201)
     expect(reply.json()).toEqual({ id })
+    await mixAllHeld(database.db)
     const row = await database.db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     expect(row).toEqual({
       id,
@@ -76,6 +78,7 @@ describe('POST /api/responses', () => {
     expect(reply.statusCode).toBe(409)
     expect(reply.json()).toMatchObject({ code: 'response_conflict' })
     expect(await responseTableCounts(database.db)).toEqual(before)
+    await mixAllHeld(database.db)
     const row = await database.db.selectFrom('responses').select('answers').where('id', '=', id).executeTakeFirstOrThrow()
     expect(row.answers.gender).toBe('woman')
   })
@@ -98,7 +101,8 @@ describe('POST /api/responses', () => {
     // Whichever of the two clashing uploads came first is kept; the other is refused.
     expect([statuses[11], statuses[51]].sort()).toEqual([201, 409])
     const after = await responseTableCounts(database.db)
-    expect(after).toEqual({ responses: before.responses + 40, facts: before.facts + 40 })
+    expect(after).toEqual({ ...before, held: before.held + 40 })
+    await mixAllHeld(database.db)
     const stored = await database.db.selectFrom('responses').select('id').where('id', 'in', ids).execute()
     expect(stored).toHaveLength(40)
   })
@@ -115,6 +119,7 @@ describe('POST /api/responses', () => {
     const id = randomUUID()
     const reply = await post({ id, waveId: wave.id, answers: VALID_ANSWERS })
     expect(reply.statusCode, reply.body).toBe(201)
+    await mixAllHeld(database.db)
     const stored = await database.db.selectFrom('responses').select('survey_version_id').where('id', '=', id).executeTakeFirstOrThrow()
     expect(stored.survey_version_id).toBe(version2!.id)
   })
@@ -210,6 +215,7 @@ describe('POST /api/responses', () => {
       const allLog = test.logLines().join('\n')
       for (const secret of [ip, '198.51.100.23', agent, id]) expect(allLog).not.toContain(secret)
 
+      await mixAllHeld(database.db)
       const stored = await database.db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
       const facts = await database.db.selectFrom('response_facts').selectAll().where('response_id', '=', id).executeTakeFirstOrThrow()
       const storedText = JSON.stringify([stored, facts])

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type * as FactLanesModule from '../../api/db/fact-lanes.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { factLanes } from '../../api/db/fact-lanes.js'
 import { createMigrator, migrateToLatest } from '../../api/db/migrate.js'
 import { countCellsBySite, countCellsBySiteFiltered, indicatorsOfSurveyVersions } from '../../api/db/queries/results.js'
@@ -16,14 +15,6 @@ import { addDays, studyToday } from '../../api/study-calendar.js'
 import { siteFixture } from '../helpers/fixtures.js'
 import { openEmptyDatabase, openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
-
-// The group size from which countCellsBySite stops trusting the lanes, lowered in one test to show the fallback.
-const capacity = vi.hoisted(() => ({ value: 0 }))
-vi.mock('../../api/db/fact-lanes.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof FactLanesModule>()
-  capacity.value = actual.LANE_FIELD_CAPACITY
-  return { ...actual, get LANE_FIELD_CAPACITY () { return capacity.value } }
-})
 
 type Value = boolean | null
 const BEFORE_LANES = '2026-11-26T0230_create_responses'
@@ -120,7 +111,7 @@ describe('response_facts lanes', () => {
       expect(rows.some((row) => row.values.includes(null))).toBe(true)
     })
 
-    it('counts exactly what the filtered counts over indicator_values count, for any breakdown', async () => {
+    it('the per-site totals count exactly what the filtered counts over every response\'s indicator_values count, for any breakdown', async () => {
       const breakdowns: Array<Pick<CellCountsQuery, 'dimensions' | 'stratum'>> = [
         { dimensions: [] },
         { dimensions: ['gender'] },
@@ -139,25 +130,6 @@ describe('response_facts lanes', () => {
       // Some indicators, out of order and sharing lanes.
       const some = { ...query, indicators: [query.indicators[4]!, query.indicators[0]!, query.indicators[5]!, query.indicators[3]!], dimensions: ['gender' as const] }
       expect(await countCellsBySite(database.db, some)).toEqual(await countCellsBySiteFiltered(database.db, some))
-    })
-
-    it('does not read the lanes where a group is too large for a 21-bit field', async () => {
-      const breakdown = { ...query, dimensions: ['gender' as const] }
-      const truth = await countCellsBySiteFiltered(database.db, breakdown)
-      await database.db.transaction().execute(async (trx) => {
-        // Lanes that say every known value is yes: read, they would give other counts.
-        await sql`update response_facts set yes_lanes = known_lanes where wave_id = ${waveId}`.execute(trx)
-        expect(await countCellsBySite(trx, breakdown)).not.toEqual(truth)
-        const real = capacity.value
-        capacity.value = 10
-        try {
-          expect(await countCellsBySite(trx, breakdown)).toEqual(truth)
-        } finally {
-          capacity.value = real
-        }
-        throw new Error('undo')
-      }).catch((error: unknown) => { if (!(error instanceof Error) || error.message !== 'undo') throw error })
-      expect(await countCellsBySite(database.db, breakdown)).toEqual(truth)
     })
   })
 })

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { TEST_HOLDING_KEY_FILE } from './holding.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -19,7 +20,7 @@ export async function startApi (env: Record<string, string>, timeoutMs = 45_000)
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO_DATA: 'off', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DEMO_DATA: 'off', LOG_LEVEL: 'warn', HOLDING_KEY_FILE: TEST_HOLDING_KEY_FILE, ...env },
   })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8') })
