@@ -4,7 +4,9 @@
  * Fastify + pg insert of the same bodies in the same run; then every acknowledged response must be stored
  * exactly once. A fault phase follows on a throwaway PostgreSQL cluster of its own (the machine's shared
  * cluster is never restarted): PostgreSQL stopped as if it crashed and started again under load, then the API
- * SIGKILLed and started again under load; after each, the acknowledged set is checked the same way.
+ * SIGKILLed and started again under load, then the week's mix run while uploads go on, and a mix cut short by
+ * PostgreSQL crashing under it; after each, the held responses are mixed and the acknowledged set is checked the
+ * same way.
  *   DATABASE_URL   admin connection for the steady phase (default postgres://postgres@127.0.0.1:5432/postgres);
  *                  a fresh database is made beside it and dropped afterwards
  *   LOAD_RESPONSES acknowledged responses to reach (default 100000), LOAD_TABLETS (default 200),
@@ -13,7 +15,10 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
@@ -23,7 +28,10 @@ import { migrateToLatest } from '../../api/db/migrate.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import { randomAnswers } from '../../api/intake/random-answers.js'
 import { mulberry32 } from '../../api/intake/rng.js'
+import { loadHoldingKeyring } from '../../api/intake/holding-key.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
+import { mixWave } from '../../api/services/mix.js'
+import type { MixContext, MixOutcome } from '../../api/services/mix.js'
 import { createStudy } from '../helpers/fixtures.js'
 import { adminQuery, databaseUrlFor } from '../helpers/pg-admin.js'
 import { createPrivateCluster } from '../helpers/private-postgres.js'
@@ -36,7 +44,10 @@ const bareSeconds = Number(process.env.LOAD_BARE_SECONDS ?? 15)
 const faultSeconds = Number(process.env.LOAD_FAULT_SECONDS ?? 20)
 // 200 tablets sending 100,000 responses in a minute or two is a thousand times a real tablet's pace: the
 // per-device limit would (rightly) refuse most of it, so the bench lifts it to its maximum.
-const API_ENV = { LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000' }
+// The API processes and this one share a holding key file, as a deployment's processes do, so the bench can mix.
+const HOLDING_KEY_FILE = join(mkdtempSync(join(tmpdir(), 'prevalens-load-')), 'holding-key.json')
+const API_ENV = { LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000', HOLDING_KEY_FILE }
+const mixContext = (db: Kysely<Database>): MixContext => ({ db, keys: loadHoldingKeyring(HOLDING_KEY_FILE), timeZone: 'Europe/Oslo' })
 
 interface Study {
   db: Kysely<Database>
@@ -114,6 +125,28 @@ try {
   })
   say(line('API SIGKILLed, restarted', killRun.result))
   await report('API SIGKILL', faultStudy.db, [...pgRun.acknowledged, ...killRun.acknowledged])
+
+  // The week's mix while the tablets keep uploading: it moves what was held when it began, intake goes on holding.
+  let mixed: MixOutcome | undefined
+  const mixRun = await during(load(apiUrl, faultStudy, { duration: faultSeconds }), faultSeconds / 4, async () => {
+    const started = performance.now()
+    mixed = await mixWave(mixContext(faultStudy.db), faultStudy.waveId)
+    say(`  the mix under load moved ${mixed.mixed} held responses in ${((performance.now() - started) / 1000).toFixed(2)} s`)
+  })
+  say(line('mix under load', mixRun.result))
+  await report('mix under load', faultStudy.db, [...pgRun.acknowledged, ...killRun.acknowledged, ...mixRun.acknowledged])
+
+  // PostgreSQL crashing while a mix is writing: the mix's transaction is lost whole, the held rows stay.
+  const crashRun = await during(load(apiUrl, faultStudy, { duration: faultSeconds }), faultSeconds / 4, async () => {
+    const mixing = mixWave(mixContext(faultStudy.db), faultStudy.waveId).then((outcome) => `committed (${outcome.mixed} moved)`, () => 'failed, as it should')
+    await sleep(50)
+    await restart.stop('immediate')
+    say(`  the mix cut short by PostgreSQL's crash: ${await mixing}`)
+    await sleep(3000)
+    await restart.start()
+  })
+  say(line('PostgreSQL crashed mid-mix', crashRun.result))
+  await report('PostgreSQL crash mid-mix', faultStudy.db, [...pgRun.acknowledged, ...killRun.acknowledged, ...mixRun.acknowledged, ...crashRun.acknowledged])
   await faultStudy.db.destroy()
   say(`total ${((Date.now() - started) / 1000).toFixed(0)} s`)
 } catch (error) {
@@ -123,6 +156,7 @@ try {
   await stopAll()
   await cluster?.destroy()
   await adminQuery(adminUrl, `drop database if exists ${dbName} with (force)`)
+  rmSync(dirname(HOLDING_KEY_FILE), { recursive: true, force: true })
 }
 if (failed) process.exitCode = 1
 
@@ -170,7 +204,10 @@ async function during (run: Promise<LoadRun>, afterSeconds: number, fault: () =>
   return await run
 }
 
+/** Mixes whatever is held (the end of the week), then checks that every acknowledged response is stored once. */
 async function report (phase: string, db: Kysely<Database>, ids: string[]): Promise<void> {
+  const waves = await db.selectFrom('held_responses').select('wave_id').distinct().execute()
+  for (const { wave_id: waveId } of waves) await mixWave(mixContext(db), waveId)
   const counts = (await sql<{ responses: number, facts: number, stored: number }>`
     select (select count(*) from responses)::int as responses, (select count(*) from response_facts)::int as facts,
            (select count(*) from responses where id = any(${ids}::uuid[]))::int as stored`.execute(db)).rows[0]!

@@ -48,12 +48,21 @@ export async function openTestDatabaseOnDisk (): Promise<TestDatabase> {
 
 /**
  * Everything the database keeps at rest, as one string to search: on PostgreSQL the whole `pg_dump` of the
- * database (what a backup holds); on PGlite every byte of its folder after a checkpoint (tables, WAL, all).
+ * database (what a backup holds) and the server's WAL segments written since `since` (read through
+ * pg_read_binary_file, which the tests' superuser may call); on PGlite every byte of its folder after a
+ * checkpoint (tables, WAL, all).
  */
-export async function bytesAtRest (database: TestDatabase): Promise<string> {
+export async function bytesAtRest (database: TestDatabase, since: Date): Promise<string> {
   if (database.url !== undefined) {
     const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', database.url], { maxBuffer: 512 * 1024 * 1024 })
-    return stdout
+    const segments = await sql<{ name: string }>`
+      select name from pg_ls_waldir() where modification >= ${new Date(since.getTime() - 60_000)} order by name`.execute(database.db)
+    const wal: string[] = []
+    for (const { name } of segments.rows) {
+      const { rows } = await sql<{ bytes: Uint8Array }>`select pg_read_binary_file(${`pg_wal/${name}`}) as bytes`.execute(database.db)
+      wal.push(Buffer.from(rows[0]?.bytes ?? new Uint8Array()).toString('latin1'))
+    }
+    return [stdout, ...wal].join('\n')
   }
   if (database.pgliteDir === undefined) throw new Error('bytesAtRest needs a database from openTestDatabaseOnDisk')
   await sql`checkpoint`.execute(database.db)

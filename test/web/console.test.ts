@@ -16,6 +16,7 @@ import { syntheticAnswers } from '../../api/services/synthetic-responses.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
 import { TEST_PASSWORD, createTestAccount, loginAs } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
+import { mixAllHeld } from '../helpers/holding.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
@@ -221,6 +222,7 @@ describe('the researcher console in a browser', () => {
   })
 
   it('exports the wave as CSV, and the analyze command on that file gives the same figures as the results API', async () => {
+    await mixAllHeld(database.db) // the end of the week: the held responses enter the analysis tables
     await go(`exports/${study.waveId}`, 'Exports')
     await check('exports')
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-microdata.csv').click()])

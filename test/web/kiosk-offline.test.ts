@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../helpers/build-app.js'
+import { mixAllHeld } from '../helpers/holding.js'
 import { launchChromium, screenshot } from '../helpers/browser.js'
 import { createStudy } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
@@ -149,7 +150,9 @@ describe('the kiosk offline: service worker, sealed queue, uploads that survive 
     ]))
   }
 
+  /** What the analysis tables hold for the wave once the week's mix has run. */
   async function storedForWave () {
+    await mixAllHeld(database.db)
     return await database.db.selectFrom('responses').select(['id', 'answers']).where('wave_id', '=', study.wave.id).execute()
   }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashDeviceToken } from '../../api/db/queries/devices.js'
 import { createEnrolmentCode } from '../../api/db/queries/enrolment-codes.js'
 import { buildTestApp } from '../helpers/build-app.js'
+import { mixAllHeld } from '../helpers/holding.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { createStudy } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
@@ -184,6 +185,7 @@ describe('the kiosk in a browser', () => {
     for (const hidden of ['perpetrator', 'injured', 'emergency_clinic', 'hospital', 'crisis_centre_outcome', 'turned_away_reason']) expect(seenEn).not.toContain(hidden)
     await page.setViewportSize({ width: 1280, height: 800 })
 
+    await mixAllHeld(database.db)
     const rows = await database.db.selectFrom('responses').innerJoin('response_facts', 'response_facts.response_id', 'responses.id')
       .select(['responses.answers', 'responses.site_id', 'response_facts.gender', 'response_facts.age_group', 'response_facts.indicator_values'])
       .where('responses.wave_id', '=', study.wave.id)
@@ -428,6 +430,7 @@ describe('the kiosk in a browser', () => {
       await completeSurvey({ gender: 'other' })
       expect(await page.getByRole('alert').innerText()).toMatch(/could not be accepted.*deleted from the tablet/)
       expect(await page.getByTestId('help').innerText()).toContain('116 006')
+      await mixAllHeld(database.db)
       const stored = await database.db.selectFrom('responses').select('id').where('wave_id', '=', study.wave.id).execute()
       expect(stored).toHaveLength(2)
     } finally {

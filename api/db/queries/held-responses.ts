@@ -70,3 +70,9 @@ export async function vacuumHeldResponses (db: Kysely<Database>): Promise<void> 
 function heldRow (row: { id_digest: string, wave_id: string, site_id: string, key_id: string, sealed: Buffer | Uint8Array }): HeldRow {
   return { idDigest: row.id_digest, waveId: row.wave_id, siteId: row.site_id, keyId: row.key_id, sealed: Buffer.from(row.sealed) }
 }
+
+/** The holding keys that sealed at least one held response: a rotation must keep them. */
+export async function heldKeyIds (db: Kysely<Database>): Promise<Set<string>> {
+  const rows = await db.selectFrom('held_responses').select('key_id').distinct().execute()
+  return new Set(rows.map((row) => row.key_id))
+}
