@@ -1,7 +1,7 @@
 /**
  * bench:intake — autocannon against POST /api/responses on PostgreSQL with valid, distinct responses,
  * beside a bare Fastify + pg insert of the same body in the same run. Prints req/s, p99 and the ratio,
- * then checks that every acknowledged response was stored exactly once.
+ * then runs the week's mix (timed) and checks that every acknowledged response was stored exactly once.
  *   DATABASE_URL  admin connection (default postgres://postgres@127.0.0.1:5432/postgres); a fresh
  *                 database is made beside it and dropped afterwards
  *   BENCH_SECONDS per run (default 10), BENCH_ROUNDS interleaved rounds (default 3), BENCH_CONNECTIONS (default 10)
@@ -9,12 +9,17 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { connectDatabase } from '../../api/db/connect.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import { migrateToLatest } from '../../api/db/migrate.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
+import { loadHoldingKeyring } from '../../api/intake/holding-key.js'
+import { mixWave } from '../../api/services/mix.js'
 import { randomAnswers } from '../../api/intake/random-answers.js'
 import { mulberry32 } from '../../api/intake/rng.js'
 import { createStudy } from '../helpers/fixtures.js'
@@ -27,6 +32,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const dbName = `prevalens_bench_${Date.now()}`
 const url = databaseUrlFor(adminUrl, dbName)
 const acknowledged = new Set<string>()
+// The API and this process share a holding key file, so the bench can run the week's mix before it counts.
+const HOLDING_KEY_FILE = join(mkdtempSync(join(tmpdir(), 'prevalens-intake-')), 'holding-key.json')
 
 await adminQuery(adminUrl, `create database ${dbName}`)
 const children: ChildProcess[] = []
@@ -44,7 +51,7 @@ try {
   const bodies = Array.from({ length: 5000 }, () => randomAnswers(compiled.survey, rng))
 
   // The per-device limit is lifted: each simulated tablet sends hundreds of responses a second.
-  children.push(await startServer(['tsx', 'api/server.ts'], { DATABASE_URL: url, PORT: '3301', LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000' }, /listening|running/))
+  children.push(await startServer(['tsx', 'api/server.ts'], { DATABASE_URL: url, PORT: '3301', LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000', HOLDING_KEY_FILE }, /listening|running/))
   children.push(await startServer(['tsx', 'test/bench/bare-insert-server.ts'], { DATABASE_URL: url, PORT: '3302' }, /ready/))
 
   let next = 0
@@ -62,6 +69,10 @@ try {
   const intake = median(intakeRuns)
   const bare = median(bareRuns)
 
+  // The end of the week: what intake held enters the analysis tables, timed.
+  const mixStarted = performance.now()
+  const mix = await mixWave({ db, keys: loadHoldingKeyring(HOLDING_KEY_FILE), timeZone: 'Europe/Oslo' }, study.wave.id)
+  const mixSeconds = (performance.now() - mixStarted) / 1000
   const stored = await sql<{ responses: number, facts: number, acknowledged_stored: number }>`
     select (select count(*) from responses)::int as responses, (select count(*) from response_facts)::int as facts,
            (select count(*) from responses where id = any(${[...acknowledged]}::uuid[]))::int as acknowledged_stored`.execute(db)
@@ -77,6 +88,7 @@ try {
     line('POST /api/responses', intake),
     line('bare Fastify + insert', bare),
     `ratio intake / bare    ${(intake.requests.average / bare.requests.average * 100).toFixed(0)} %  (goal ≥ 70 %)`,
+    `the week's mix: ${mix.mixed} held responses opened, shuffled and stored in ${mixSeconds.toFixed(1)} s (${(mix.mixed / mixSeconds).toFixed(0)} a second)`,
     `acknowledged ${acknowledged.size} (incl. warm-up) · of them stored ${counts.acknowledged_stored} · rows: responses ${counts.responses}, facts ${counts.facts}`,
     '(rows may exceed acknowledgements: requests in flight when autocannon stops are stored but not counted; ids are primary keys, so none is stored twice)',
     exactlyOnce(counts)
@@ -88,6 +100,7 @@ try {
 } finally {
   await Promise.all(children.map(stopServer))
   await adminQuery(adminUrl, `drop database if exists ${dbName} with (force)`)
+  rmSync(dirname(HOLDING_KEY_FILE), { recursive: true, force: true })
 }
 
 async function run (target: string, tokens: string[], body: () => string, duration: number): Promise<autocannon.Result> {
