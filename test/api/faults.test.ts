@@ -111,6 +111,33 @@ describe.skipIf(engineUnderTest === 'pglite')('faults on PostgreSQL', () => {
     expect(unexpectedAnswers(load, ['killed transport', 'restarted transport'])).toEqual([])
     await expectExactlyOnce(database.db, load)
   }, 150_000)
+  it('the server runs the mix by itself: responses held for a wave whose late uploads are over are mixed when it starts', async () => {
+    const database = await openTestDatabase()
+    cleanups.push(() => database.close())
+    const study = await createStudy(database.db)
+    const env = { ...API_ENV, DATABASE_URL: database.url ?? '' }
+    const first = trackApi(await startApi(env))
+    const load = new UploadLoad({ origin: first.origin, token: study.token, waveId: study.wave.id, workers: 2, answers: () => ANSWERS })
+    load.start()
+    cleanups.push(() => load.stop(0))
+    await load.until(() => load.acknowledged.size >= 20, 20_000, 'uploads to hold')
+    await load.stop(15_000)
+    await stopApi(first)
+    const held = await sql<{ n: number }>`select count(*)::int as n from held_responses`.execute(database.db)
+    expect(held.rows[0]?.n).toBe(load.acknowledged.size)
+
+    // The wave's late uploads ended yesterday: the next start finds it due and mixes it, with no one asking.
+    await sql`update waves set opens_on = current_date - 30, closes_on = current_date - 2, grace_days = 1 where id = ${study.wave.id}`.execute(database.db)
+    trackApi(await startApi(env))
+    let left = held.rows[0]?.n ?? 0
+    for (let tries = 0; left > 0 && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      left = (await sql<{ n: number }>`select count(*)::int as n from held_responses`.execute(database.db)).rows[0]?.n ?? 0
+    }
+    expect(left).toBe(0)
+    await expectExactlyOnce(database.db, load)
+  }, 150_000)
+
   it('a mix whose database connection dies after its inserts, before its commit, moves nothing; the next mix moves each held response once', async () => {
     const database = await openTestDatabase()
     cleanups.push(() => database.close())
