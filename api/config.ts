@@ -23,6 +23,15 @@ const ConfigSchema = Type.Object({
    * get 429 with Retry-After. A tablet back online sends its backlog at this pace.
    */
   INTAKE_UPLOADS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 120 }),
+  /**
+   * New responses one tablet may send in a study day: more get 429 daily_limit until the day ends. The default
+   * is what one tablet could take if respondents followed each other without a pause for 24 hours, each taking
+   * the instrument's shortest plausible time (3 minutes: consent, background and the violence items at a few
+   * seconds a screen), so no real site reaches it, while a stolen token cannot fill a wave with fakes.
+   */
+  INTAKE_UPLOADS_PER_DAY: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 480 }),
+  /** A response with fewer answered questions is refused (422 too_few_answers): an empty one counts for nothing. */
+  INTAKE_MIN_ANSWERED: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
   /** auto: demo data on the first start of the embedded database only. */
   DEMO_DATA: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
   /** A wave is not opened while the oldest `checked` date of the help resources is older than this many days. */

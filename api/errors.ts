@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'unknown_dimension'
   | 'unknown_method'
   | 'rate_limited'
+  | 'daily_limit'
+  | 'too_few_answers'
   | 'enrolment_code_unknown'
   | 'enrolment_code_expired'
   | 'enrolment_code_used'

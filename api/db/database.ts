@@ -74,6 +74,8 @@ export interface DeviceTable {
   /** Intake's per-device rate limit: the current one-minute window and the uploads counted in it. */
   rate_window_start: Date | null
   rate_window_uploads: Generated<number>
+  /** New responses accepted on the study day `last_upload_on`: the daily cap's count; maintained by intake. */
+  day_uploads: Generated<number>
 }
 
 export interface EnrolmentCodeTable {

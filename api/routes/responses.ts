@@ -3,7 +3,7 @@ import { ErrorReplySchema } from '../schemas/common.js'
 import { AppError } from '../errors.js'
 import { intakeKeyring } from '../intake/sealed-envelope.js'
 import { ResponseBodySchema, ResponseHeadersSchema, ResponseReplySchema, ResponseUploadSchema } from '../schemas/responses.js'
-import { UploadRateLimitedError, submitResponse } from '../services/intake.js'
+import { DailyUploadLimitError, UploadRateLimitedError, submitResponse } from '../services/intake.js'
 import type { IntakeContext } from '../services/intake.js'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
@@ -20,6 +20,8 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     keys: fastify.mixContext.keys,
     timeZone: fastify.config.STUDY_TIME_ZONE,
     uploadsPerMinute: fastify.config.INTAKE_UPLOADS_PER_MINUTE,
+    uploadsPerDay: fastify.config.INTAKE_UPLOADS_PER_DAY,
+    minAnswered: fastify.config.INTAKE_MIN_ANSWERED,
   }
   fastify.post('/', {
     config: { access: 'device' },
@@ -45,7 +47,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     try {
       await submitResponse(intake, token, body)
     } catch (error) {
-      if (error instanceof UploadRateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds))
+      if (error instanceof UploadRateLimitedError || error instanceof DailyUploadLimitError) reply.header('retry-after', String(error.retryAfterSeconds))
       throw error
     }
     // A retried upload gets exactly the answer the first one got.

@@ -7,7 +7,7 @@ import { isDatabaseUnavailable } from '../errors.js'
 /** What became of one upload: stored by its batch, refused by its device's rate limit, or neither. */
 export type UploadResult =
   | { kind: 'stored' }
-  | { kind: 'limited', retryAfterSeconds: number }
+  | { kind: 'limited', per: 'minute' | 'day', retryAfterSeconds: number }
   | { kind: 'not_stored' }
 
 interface Waiting {
@@ -109,8 +109,8 @@ export class IntakeBatcher {
       const { stored, limited } = await holdResponsesIfPermitted(this.db, batch.map((item) => item.upload))
       for (const item of batch) {
         const id = item.upload.held.id
-        const retryAfterSeconds = limited.get(id)
-        item.resolve(stored.has(id) ? STORED : retryAfterSeconds !== undefined ? { kind: 'limited', retryAfterSeconds } : NOT_STORED)
+        const limit = limited.get(id)
+        item.resolve(stored.has(id) ? STORED : limit !== undefined ? { kind: 'limited', ...limit } : NOT_STORED)
       }
     } catch (error) {
       if (batch.length === 1 || isDatabaseUnavailable(error)) {

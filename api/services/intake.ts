@@ -21,16 +21,28 @@ export interface IntakeContext {
   timeZone: string
   /** Uploads one device may send per minute (INTAKE_UPLOADS_PER_MINUTE). */
   uploadsPerMinute: number
+  /** New responses one device may send per study day (INTAKE_UPLOADS_PER_DAY). */
+  uploadsPerDay: number
+  /** Answered questions a response needs to count (INTAKE_MIN_ANSWERED). */
+  minAnswered: number
   now?: () => Date
 }
 
 /** What the seeder needs: no device, so no batcher, no rate limit and no holding area. */
-export type SiteIntakeContext = Omit<IntakeContext, 'batcher' | 'uploadsPerMinute' | 'keys'>
+export type SiteIntakeContext = Omit<IntakeContext, 'batcher' | 'uploadsPerMinute' | 'uploadsPerDay' | 'minAnswered' | 'keys'>
 
 /** A 429 whose Retry-After the route sends: the seconds until the device's minute is over. */
 export class UploadRateLimitedError extends AppError {
   constructor (readonly retryAfterSeconds: number, uploadsPerMinute: number) {
     super(429, 'rate_limited', `this tablet sent more than ${uploadsPerMinute} responses in a minute; nothing was stored, send it again in ${retryAfterSeconds} s`)
+  }
+}
+
+/** A 429 for a tablet past its new responses per study day; Retry-After says when the study day ends. */
+export class DailyUploadLimitError extends AppError {
+  constructor (readonly retryAfterSeconds: number, uploadsPerDay: number) {
+    super(429, 'daily_limit', `this tablet has sent ${uploadsPerDay} responses today, more than a site can take in a day; nothing was stored, ` +
+      'send it again tomorrow, and if this tablet was not in use, revoke it')
   }
 }
 
@@ -53,10 +65,12 @@ export type IntakeOutcome = 'stored' | 'duplicate'
  */
 export async function submitResponse (ctx: IntakeContext, deviceToken: string | undefined, submission: ResponseSubmission): Promise<IntakeOutcome> {
   if (deviceToken === undefined) throw new AppError(401, 'unauthorized', 'a device token is required (Authorization: Bearer <token>)')
+  const now = ctx.now?.() ?? new Date()
   const permit = {
     tokenHash: tokenHashOf(deviceToken),
-    today: studyToday(ctx.timeZone, ctx.now?.() ?? new Date()),
+    today: studyToday(ctx.timeZone, now),
     uploadsPerMinute: ctx.uploadsPerMinute,
+    uploadsPerDay: ctx.uploadsPerDay,
   }
   const explainRefusal = async (): Promise<DeviceWaveAccess & { wave: NonNullable<DeviceWaveAccess['wave']> }> =>
     assertMayUpload(await findDeviceWaveAccess(ctx.db, permit.tokenHash, submission.waveId), submission.waveId, permit.today)
@@ -68,9 +82,14 @@ export async function submitResponse (ctx: IntakeContext, deviceToken: string | 
       throw new AppError(404, 'wave_not_found', `wave ${submission.waveId} does not exist`)
     }
     // Refusals of the device or the wave come before complaints about the answers.
-    const response = await checkedResponse(version, submission, permit.today, explainRefusal)
+    const response = await checkedResponse(version, submission, permit.today, ctx.minAnswered, explainRefusal)
     const result = await ctx.batcher.store({ permit, held: heldUpload(ctx.keys, response) })
     if (result.kind === 'stored') return 'stored'
+    if (result.kind === 'limited' && result.per === 'day') {
+      // The cap counts new responses: one already received (its acknowledgement lost) is acknowledged again.
+      if (await duplicateOrConflict(ctx.db, submission, ctx.keys) === 'duplicate') return 'duplicate'
+      throw new DailyUploadLimitError(secondsToNextStudyDay(ctx.timeZone, now), ctx.uploadsPerDay)
+    }
     if (result.kind === 'limited') throw new UploadRateLimitedError(result.retryAfterSeconds, ctx.uploadsPerMinute)
 
     const access = await explainRefusal()
@@ -132,9 +151,16 @@ export function responseToStore (version: CompiledVersion, submission: ResponseS
   }
 }
 
-/** responseToStore, with `beforeRefusing` run before invalid answers are refused (its own refusal comes first). */
-async function checkedResponse (version: CompiledVersion, submission: ResponseSubmission, today: string, beforeRefusing: () => Promise<unknown>): Promise<ResponseToStore> {
+/**
+ * responseToStore, refusing a response with fewer than `minAnswered` answered questions, with `beforeRefusing` run
+ * before invalid answers are refused (its own refusal comes first).
+ */
+async function checkedResponse (version: CompiledVersion, submission: ResponseSubmission, today: string, minAnswered: number, beforeRefusing: () => Promise<unknown>): Promise<ResponseToStore> {
   try {
+    const answered = Object.values(submission.answers).filter(isAnswered).length
+    if (answered < minAnswered) {
+      throw new AppError(422, 'too_few_answers', `the response answers ${answered} question${answered === 1 ? '' : 's'}; at least ${minAnswered} must be answered for it to count, and nothing was stored`)
+    }
     return responseToStore(version, submission, today)
   } catch (error) {
     await beforeRefusing()
@@ -154,6 +180,19 @@ export function heldUpload (keys: HoldingKeyring, response: ResponseToStore): He
     keyId,
     sealed,
   }
+}
+
+const isAnswered = (value: unknown): boolean =>
+  value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0)
+
+/** Seconds until the study day after the one `now` is in, in the study's time zone (at least 1). */
+function secondsToNextStudyDay (timeZone: string, now: Date): number {
+  const today = studyToday(timeZone, now)
+  // Whole minutes forward: the day's end is under 25 hours away, and zones change on whole minutes.
+  for (let t = Math.ceil(now.getTime() / 60_000) * 60_000; t < now.getTime() + 25 * 3_600_000; t += 60_000) {
+    if (studyToday(timeZone, new Date(t)) !== today) return Math.max(1, Math.ceil((t - now.getTime()) / 1000))
+  }
+  return 24 * 3600
 }
 
 /**

@@ -20,7 +20,7 @@ import { UploadLoad } from '../helpers/upload-load.js'
 
 const ANSWERS = { gender: 'woman', age_group: '25_34', pushed_ever: 'several', pushed_12m: 'once', pushed_1m: 'no' }
 // The load sends far more than a tablet would: the rate limit is not what these tests are about.
-const API_ENV = { INTAKE_UPLOADS_PER_MINUTE: '100000', PG_POOL_MAX: '4' }
+const API_ENV = { INTAKE_UPLOADS_PER_MINUTE: '100000', INTAKE_UPLOADS_PER_DAY: '1000000', PG_POOL_MAX: '4' }
 const WORKERS = 12
 const BATCH = 150
 

@@ -142,3 +142,82 @@ describe('INTAKE_UPLOADS_PER_MINUTE', () => {
     }
   })
 })
+
+describe('a stolen tablet contained: a daily cap per tablet and a minimum of answers', () => {
+  const PER_DAY = 4
+  let database: TestDatabase
+  let tests: TestApp[]
+  let study: StudyFixture
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    // Two API processes again: the day's count is one count in the database, shared by both.
+    tests = [
+      await buildTestApp(database, { INTAKE_UPLOADS_PER_DAY: PER_DAY, INTAKE_MIN_ANSWERED: 2 }),
+      await buildTestApp(database, { INTAKE_UPLOADS_PER_DAY: PER_DAY, INTAKE_MIN_ANSWERED: 2 }),
+    ]
+    study = await createStudy(database.db)
+  }, 30_000)
+  afterAll(async () => {
+    for (const test of tests) await test.app.close()
+    await database.close()
+  })
+
+  const upload = async (token: string, answers: object = ANSWERS, id = randomUUID(), which = 0) => await tests[which % 2]!.app.inject({
+    method: 'POST', url: '/api/responses', headers: { authorization: `Bearer ${token}` }, payload: { id, waveId: study.wave.id, answers },
+  })
+
+  it('takes a tablet\'s new responses up to the cap, then refuses with 429 daily_limit until the study day ends; retries still answer 201', async () => {
+    const { device, token } = await enrolDevice(database.db, study.site.id, 'Stolen')
+    const ids = Array.from({ length: PER_DAY }, () => randomUUID())
+    for (const [n, id] of ids.entries()) expect((await upload(token, ANSWERS, id, n)).statusCode).toBe(201)
+    const before = await responseTableCounts(database.db)
+    const over = await upload(token)
+    expect(over.statusCode).toBe(429)
+    expect(over.json()).toMatchObject({ code: 'daily_limit', message: expect.stringContaining(`sent ${PER_DAY} responses today`) })
+    const retryAfter = Number(over.headers['retry-after'])
+    expect(retryAfter >= 1 && retryAfter <= 25 * 3600, String(over.headers['retry-after'])).toBe(true)
+    // A retry of a response already held is not a new response: still acknowledged, still not counted again.
+    expect((await upload(token, ANSWERS, ids[0], 1)).statusCode).toBe(201)
+    expect(await responseTableCounts(database.db)).toEqual(before)
+    const row = await database.db.selectFrom('devices').select(['day_uploads', 'upload_count']).where('id', '=', device.id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ day_uploads: PER_DAY, upload_count: PER_DAY })
+    // Another tablet at the same site is not held back by the stolen one.
+    const other = await enrolDevice(database.db, study.site.id, 'Honest')
+    expect((await upload(other.token)).statusCode).toBe(201)
+  })
+
+  it('counts the cap per study day: the count of an earlier day does not hold a tablet back', async () => {
+    const { device, token } = await enrolDevice(database.db, study.site.id, 'Yesterday')
+    await database.db.updateTable('devices').set({ day_uploads: PER_DAY, last_upload_on: '2020-01-01' }).where('id', '=', device.id).execute()
+    expect((await upload(token)).statusCode).toBe(201)
+    const row = await database.db.selectFrom('devices').select(['day_uploads', 'last_upload_on']).where('id', '=', device.id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ day_uploads: 1, last_upload_on: studyToday('Europe/Oslo') })
+  })
+
+  it('refuses a response with too few answered questions (422 too_few_answers, naming the count) and stores nothing', async () => {
+    const { token } = await enrolDevice(database.db, study.site.id, 'Empty')
+    const before = await responseTableCounts(database.db)
+    for (const answers of [{}, { gender: 'woman' }, { gender: 'woman', substances_1m: [] }]) {
+      const reply = await upload(token, answers)
+      expect(reply.statusCode, JSON.stringify(answers)).toBe(422)
+      expect(reply.json()).toMatchObject({ code: 'too_few_answers', message: expect.stringMatching(/answers [01] questions?; at least 2 must be answered/) })
+    }
+    expect(await responseTableCounts(database.db)).toEqual(before)
+    // A revoked tablet is told so first, whatever it sent.
+    const stolen = await enrolDevice(database.db, study.site.id, 'Revoked empty')
+    await database.db.updateTable('devices').set({ revoked_at: new Date() }).where('id', '=', stolen.device.id).execute()
+    expect((await upload(stolen.token, {})).json()).toMatchObject({ code: 'device_revoked' })
+  })
+})
+
+describe('INTAKE_UPLOADS_PER_DAY and INTAKE_MIN_ANSWERED', () => {
+  it('default to 480 and 1 and refuse a value that is not a positive whole number, naming it', () => {
+    expect(loadConfig({}).INTAKE_UPLOADS_PER_DAY).toBe(480)
+    expect(loadConfig({}).INTAKE_MIN_ANSWERED).toBe(1)
+    for (const bad of ['0', '-1', 'lots']) {
+      expect(() => loadConfig({ INTAKE_UPLOADS_PER_DAY: bad })).toThrow(/INTAKE_UPLOADS_PER_DAY=/)
+      expect(() => loadConfig({ INTAKE_MIN_ANSWERED: bad })).toThrow(/INTAKE_MIN_ANSWERED=/)
+    }
+  })
+})

@@ -63,8 +63,8 @@ try {
   const rng = mulberry32(42)
   const bodies = Array.from({ length: 5000 }, () => randomAnswers(compiled.survey, rng))
 
-  // The per-device limit is lifted (each simulated tablet sends hundreds a second); it is still checked.
-  const apiEnv = { DATABASE_URL: url, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000' }
+  // The per-device limits are lifted (each simulated tablet sends hundreds a second); they are still checked.
+  const apiEnv = { DATABASE_URL: url, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000', INTAKE_UPLOADS_PER_DAY: '1000000' }
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '')
   targets.push(await startServer('intake (this tree)', process.cwd(), 'api/server.ts', { ...apiEnv, PORT: '3311' }, 'http://127.0.0.1:3311/api/responses', /running/, nodeArgs))
   if (baselineDir !== undefined) {

@@ -50,8 +50,8 @@ try {
   const rng = mulberry32(42)
   const bodies = Array.from({ length: 5000 }, () => randomAnswers(compiled.survey, rng))
 
-  // The per-device limit is lifted: each simulated tablet sends hundreds of responses a second.
-  children.push(await startServer(['tsx', 'api/server.ts'], { DATABASE_URL: url, PORT: '3301', LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000', HOLDING_KEY_FILE }, /listening|running/))
+  // The per-device limits are lifted: each simulated tablet sends hundreds of responses a second.
+  children.push(await startServer(['tsx', 'api/server.ts'], { DATABASE_URL: url, PORT: '3301', LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000', INTAKE_UPLOADS_PER_DAY: '1000000', HOLDING_KEY_FILE }, /listening|running/))
   children.push(await startServer(['tsx', 'test/bench/bare-insert-server.ts'], { DATABASE_URL: url, PORT: '3302' }, /ready/))
 
   let next = 0

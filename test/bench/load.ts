@@ -46,7 +46,7 @@ const faultSeconds = Number(process.env.LOAD_FAULT_SECONDS ?? 20)
 // per-device limit would (rightly) refuse most of it, so the bench lifts it to its maximum.
 // The API processes and this one share a holding key file, as a deployment's processes do, so the bench can mix.
 const HOLDING_KEY_FILE = join(mkdtempSync(join(tmpdir(), 'prevalens-load-')), 'holding-key.json')
-const API_ENV = { LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000', HOLDING_KEY_FILE }
+const API_ENV = { LOG_LEVEL: 'warn', DEMO_DATA: 'off', INTAKE_UPLOADS_PER_MINUTE: '100000', INTAKE_UPLOADS_PER_DAY: '1000000', HOLDING_KEY_FILE }
 const mixContext = (db: Kysely<Database>): MixContext => ({ db, keys: loadHoldingKeyring(HOLDING_KEY_FILE), timeZone: 'Europe/Oslo' })
 
 interface Study {

@@ -36,7 +36,7 @@ describe('intake batches', () => {
 
   function upload (token: string): PermittedUpload {
     const submission = { id: randomUUID(), waveId: study.wave.id, answers: randomAnswers(compiled.survey, rng) }
-    return { permit: { tokenHash: hashDeviceToken(token), today, uploadsPerMinute: 1000 }, held: heldUpload(keys, responseToStore(compiled, submission, today)) }
+    return { permit: { tokenHash: hashDeviceToken(token), today, uploadsPerMinute: 1000, uploadsPerDay: 100_000 }, held: heldUpload(keys, responseToStore(compiled, submission, today)) }
   }
 
   async function counters (deviceId: string) {

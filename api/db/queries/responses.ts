@@ -71,6 +71,8 @@ export interface UploadPermit {
   today: string
   /** Uploads this device may send in one minute; the one over it is refused, not stored. */
   uploadsPerMinute: number
+  /** New responses this device may send in one study day; the one over it is refused, not stored. */
+  uploadsPerDay: number
 }
 
 /** A checked response as the holding area keeps it: sealed, keyed by a digest of its id (api/intake/holding-key.ts). */
@@ -93,16 +95,20 @@ export interface PermittedUpload {
 export interface BatchOutcome {
   /** The ids held by this statement. */
   stored: Set<string>
-  /** Ids refused because their device reached its uploads per minute, with the seconds until the next minute. */
-  limited: Map<string, number>
+  /**
+   * Ids refused because their device reached its uploads per minute (with the seconds until the next minute)
+   * or its new responses per day (the caller reckons the wait until the study day's end).
+   */
+  limited: Map<string, { per: 'minute' | 'day', retryAfterSeconds: number }>
 }
 
 /**
  * Holds sealed responses in one statement (one transaction, one round trip for the whole batch), each one if,
  * and only if, its device may upload to its wave that day: known, not revoked, at one of the wave's sites, the
  * wave opened and not past its close date plus grace days, still on the survey version the answers were checked
- * against, and the device under its uploads per minute. The same statement counts the uploads on each device
- * row (the rate limit's window, the accepted total, the date of the last accepted one): it may, because it
+ * against, and the device under its uploads per minute and its new responses per day. The same statement counts
+ * the uploads on each device row (the rate limit's window, the accepted total, the day's count and the date of
+ * the last accepted one): it may, because it
  * writes nothing readable beside them — the answers enter `responses` only at the week's mix (services/mix.ts).
  * A response already mixed is not held again. An id in neither set of the outcome was refused for another
  * reason or was there already, and the caller finds out which.
@@ -126,13 +132,14 @@ export async function holdResponsesIfPermitted (db: Kysely<Database>, uploads: r
     token_hash: permit.tokenHash,
     today: permit.today,
     per_minute: permit.uploadsPerMinute,
+    per_day: permit.uploadsPerDay,
   }))
-  const result = await db.executeQuery<{ id: string, stored: boolean, retry_after: number | null }>(
+  const result = await db.executeQuery<{ id: string, stored: boolean, limited_by: 'minute' | 'day' | null, retry_after: number | null }>(
     CompiledQuery.raw(HOLD_IF_PERMITTED, [JSON.stringify(input)]))
   const outcome: BatchOutcome = { stored: new Set(), limited: new Map() }
   for (const row of result.rows) {
     if (row.stored) outcome.stored.add(row.id)
-    else outcome.limited.set(row.id, row.retry_after ?? 60)
+    else outcome.limited.set(row.id, { per: row.limited_by ?? 'minute', retryAfterSeconds: row.retry_after ?? 60 })
   }
   return outcome
 }
@@ -150,9 +157,10 @@ function assertOnePerIdAndDevice (uploads: readonly PermittedUpload[]): void {
 const HOLD_IF_PERMITTED = `${PREPARED}
     with permitted as (
       select i.*, d.id as device_id, d.site_id,
-             case when d.rate_window_start = date_trunc('minute', now()) then d.rate_window_uploads else 0 end + 1 as nth
+             case when d.rate_window_start = date_trunc('minute', now()) then d.rate_window_uploads else 0 end + 1 as nth,
+             case when d.last_upload_on = i.today then d.day_uploads else 0 end as today_uploads
       from jsonb_to_recordset($1::jsonb) as i(id uuid, wave_id uuid, survey_version_id integer, iso_week text, id_digest text,
-                                               key_id text, sealed text, token_hash text, today date, per_minute integer)
+                                               key_id text, sealed text, token_hash text, today date, per_minute integer, per_day integer)
       join devices d on d.token_hash = i.token_hash and d.revoked_at is null
       join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
       join waves w on w.id = ws.wave_id
@@ -161,7 +169,7 @@ const HOLD_IF_PERMITTED = `${PREPARED}
       order by d.id
       for update of d
     ), target as (
-      select * from permitted where nth <= per_minute
+      select * from permitted where nth <= per_minute and today_uploads < per_day
     ), held as (
       insert into held_responses (id_digest, wave_id, site_id, iso_week, key_id, sealed)
       select id_digest, wave_id, site_id, iso_week, key_id, decode(sealed, 'base64') from target t
@@ -173,13 +181,15 @@ const HOLD_IF_PERMITTED = `${PREPARED}
       set rate_window_start = date_trunc('minute', now()),
           rate_window_uploads = t.nth,
           upload_count = d.upload_count + (h.id_digest is not null)::int,
+          day_uploads = case when h.id_digest is null then d.day_uploads else t.today_uploads + 1 end,
           last_upload_on = case when h.id_digest is null then d.last_upload_on else greatest(d.last_upload_on, t.today) end
       from target t left join held h on h.id_digest = t.id_digest
       where d.id = t.device_id
     )
-    select t.id, true as stored, null::int as retry_after from target t join held h on h.id_digest = t.id_digest
+    select t.id, true as stored, null::text as limited_by, null::int as retry_after from target t join held h on h.id_digest = t.id_digest
     union all
-    select id, false, 60 - floor(extract(second from now()))::int from permitted where nth > per_minute`
+    select id, false, case when nth > per_minute then 'minute' else 'day' end, 60 - floor(extract(second from now()))::int
+    from permitted where nth > per_minute or today_uploads >= per_day`
 
 /** A response with the site it was given at: what the analysis tables store. */
 export interface ResponseAtSite {
