@@ -76,6 +76,12 @@ export interface DeviceTable {
   rate_window_uploads: Generated<number>
   /** New responses accepted on the study day `last_upload_on`: the daily cap's count; maintained by intake. */
   day_uploads: Generated<number>
+  /** Responses whose every answer was a missing-value code ("prefer not to say"); maintained by intake. */
+  prefer_not_only_uploads: Generated<number>
+  /** Responses equal to the tablet's previous one; maintained by intake. */
+  repeated_uploads: Generated<number>
+  /** 8 bits of an HMAC (holding key) of the latest response's answers: see the migration. */
+  last_answers_tag: number | null
 }
 
 export interface EnrolmentCodeTable {

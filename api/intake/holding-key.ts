@@ -83,6 +83,14 @@ export class HoldingKeyring {
     return hmacHex(this.#digestKeys.at(-1) as Buffer, responseId)
   }
 
+  /**
+   * 8 bits of an HMAC of `text` under the current key: equal texts give equal tags, and a tag alone says almost
+   * nothing about the text, even to the key's holder (1 in 256 of all texts share it).
+   */
+  tag (text: string): number {
+    return createHmac('sha256', this.#digestKeys.at(-1) as Buffer).update('tag\u0000').update(text).digest()[0] as number
+  }
+
   /** The digest of `responseId` under every key: a held response sealed before a rotation is still found. */
   idDigests (responseId: string): string[] {
     return this.#digestKeys.map((key) => hmacHex(key, responseId))

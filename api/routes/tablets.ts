@@ -11,19 +11,23 @@ import {
 import type { Tablet } from '../schemas/tablets.js'
 import { recordAudit } from '../services/audit-log.js'
 import { assertSiteAccess, ownSiteOf } from '../services/site-scope.js'
+import { uploadWarnings } from '../services/tablet-plausibility.js'
+import { studyToday } from '../study-calendar.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const TABLET_ROLES = ['researcher', 'admin', 'site_staff'] as const
 
 /** Tablets: one-time enrolment codes, the enrolled tablets with their upload counts, revocation. */
 const tabletRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const replyWithWarnings = (row: TabletRow): Tablet =>
+    tabletReply(row, studyToday(fastify.config.STUDY_TIME_ZONE), fastify.config.INTAKE_UPLOADS_PER_DAY)
   fastify.get('/', {
     config: { access: TABLET_ROLES },
     schema: { querystring: TabletListQuerySchema, response: { 200: TabletListReplySchema, ...errors(400, 401, 403) } },
   }, async (request) => {
     const requested = request.query.siteId
     if (requested !== undefined) assertSiteAccess(request.account, requested)
-    return { tablets: (await listTablets(fastify.db, requested ?? ownSiteOf(request.account))).map(tabletReply) }
+    return { tablets: (await listTablets(fastify.db, requested ?? ownSiteOf(request.account))).map(replyWithWarnings) }
   })
 
   fastify.post('/enrolment-codes', {
@@ -64,12 +68,13 @@ const tabletRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     })
     const revoked = await findTablet(fastify.db, id)
     if (revoked === undefined) throw notFound(`tablet ${id}`)
-    return tabletReply(revoked)
+    return replyWithWarnings(revoked)
   })
 }
 
-function tabletReply (row: TabletRow): Tablet {
+function tabletReply (row: TabletRow, today: string, uploadsPerDay: number): Tablet {
   return {
+    warnings: uploadWarnings(row, today, uploadsPerDay),
     id: row.id,
     siteId: row.siteId,
     siteName: row.siteName,

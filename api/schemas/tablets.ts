@@ -20,6 +20,11 @@ export const TabletSchema = Type.Object({
   /** The study date of the tablet's last accepted upload; null when none yet. */
   lastUploadOn: Type.Union([Type.String(), Type.Null()]),
   uploadCount: Type.Integer(),
+  /**
+   * Signs that its uploads are not real respondents (api/services/tablet-plausibility.ts): many_today,
+   * prefer_not_only, repeated. Empty for a tablet that looks as expected.
+   */
+  warnings: Type.Array(Type.Union([Type.Literal('many_today'), Type.Literal('prefer_not_only'), Type.Literal('repeated')])),
 })
 export type Tablet = Static<typeof TabletSchema>
 

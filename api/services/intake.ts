@@ -83,7 +83,7 @@ export async function submitResponse (ctx: IntakeContext, deviceToken: string | 
     }
     // Refusals of the device or the wave come before complaints about the answers.
     const response = await checkedResponse(version, submission, permit.today, ctx.minAnswered, explainRefusal)
-    const result = await ctx.batcher.store({ permit, held: heldUpload(ctx.keys, response) })
+    const result = await ctx.batcher.store({ permit, held: heldUpload(ctx.keys, response, version.survey.missingValues) })
     if (result.kind === 'stored') return 'stored'
     if (result.kind === 'limited' && result.per === 'day') {
       // The cap counts new responses: one already received (its acknowledgement lost) is acknowledged again.
@@ -168,10 +168,13 @@ async function checkedResponse (version: CompiledVersion, submission: ResponseSu
   }
 }
 
-/** The response sealed as the holding area keeps it. */
-export function heldUpload (keys: HoldingKeyring, response: ResponseToStore): HeldUpload {
+/** The response sealed as the holding area keeps it, with what the tablet's plausibility counters need. */
+export function heldUpload (keys: HoldingKeyring, response: ResponseToStore, missingValues: readonly string[] = []): HeldUpload {
   const { keyId, sealed } = keys.seal(Buffer.from(JSON.stringify(response)))
+  const answered = Object.values(response.answers).filter(isAnswered)
   return {
+    preferNotOnly: answered.length > 0 && answered.every((value) => isMissingCode(value, missingValues)),
+    answersTag: keys.tag(canonicalJson(response.answers)),
     id: response.id,
     waveId: response.waveId,
     surveyVersionId: response.surveyVersionId,
@@ -180,6 +183,18 @@ export function heldUpload (keys: HoldingKeyring, response: ResponseToStore): He
     keyId,
     sealed,
   }
+}
+
+const isMissingCode = (value: unknown, missingValues: readonly string[]): boolean =>
+  typeof value === 'string' ? missingValues.includes(value) : Array.isArray(value) && value.every((item) => isMissingCode(item, missingValues))
+
+/** JSON with every object's keys in order: the same answers give the same text whatever order they came in. */
+function canonicalJson (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(',')}}`
+  }
+  return JSON.stringify(value)
 }
 
 const isAnswered = (value: unknown): boolean =>

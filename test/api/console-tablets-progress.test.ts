@@ -114,6 +114,39 @@ describe('console: tablets and progress', () => {
     expect(staff.total).toBe(3)
   })
 
+  it('points at a tablet whose uploads look made up (all "prefer not to say", the same response again), and at no honest one', async () => {
+    const send = async (token: string, answers: object) => await app.inject({
+      method: 'POST', url: '/api/responses', headers: { authorization: `Bearer ${token}` }, payload: { id: randomUUID(), waveId: study.wave.id, answers },
+    })
+    const faker = await enrolDevice(database.db, study.site.id, 'Faker')
+    const copier = await enrolDevice(database.db, study.site.id, 'Copier')
+    const honest = await enrolDevice(database.db, study.site.id, 'Honest')
+    for (let n = 0; n < 4; n += 1) {
+      expect((await send(faker.token, { gender: 'prefer_not', age_group: 'prefer_not', pushed_ever: 'prefer_not' })).statusCode).toBe(201)
+      // The same answers in another key order are the same response.
+      expect((await send(copier.token, n % 2 === 0 ? ANSWERS : Object.fromEntries(Object.entries(ANSWERS).reverse()))).statusCode).toBe(201)
+      expect((await send(honest.token, { ...ANSWERS, age_group: ['18_24', '25_34', '35_44', '45_54'][n] })).statusCode).toBe(201)
+    }
+    const listed = await tablets('researcher')
+    const warnings = (label: string) => listed.find((tablet) => tablet.label === label)?.warnings
+    expect(warnings('Faker')).toEqual(['prefer_not_only', 'repeated']) // the same empty answers each time, too
+    expect(warnings('Copier')).toEqual(['repeated'])
+    expect(warnings('Honest')).toEqual([])
+    // Site staff see the same signal for their own site's tablets.
+    expect((await tablets('site_staff')).find((tablet) => tablet.label === 'Copier')?.warnings).toEqual(['repeated'])
+    // Nothing of it lies beside a response: held and mixed rows have no such column (test/db/migrations.test.ts).
+    const row = await database.db.selectFrom('devices').select(['prefer_not_only_uploads', 'repeated_uploads']).where('id', '=', copier.device.id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ prefer_not_only_uploads: 0, repeated_uploads: 3 })
+  })
+
+  it('points at a tablet with far more uploads today than a site takes', async () => {
+    const busy = await enrolDevice(database.db, study.site.id, 'Busy')
+    await database.db.updateTable('devices').set({ day_uploads: 119, upload_count: 119, last_upload_on: today }).where('id', '=', busy.device.id).execute()
+    expect((await tablets('researcher')).find((tablet) => tablet.label === 'Busy')?.warnings).toEqual([])
+    expect((await upload(busy.token)).statusCode).toBe(201)
+    expect((await tablets('researcher')).find((tablet) => tablet.label === 'Busy')?.warnings).toEqual(['many_today'])
+  })
+
   it('revokes a tablet once (audited); the tablet can no longer upload', async () => {
     const { device, token } = await enrolDevice(database.db, study.site.id, 'Lost one')
     const reply = await app.inject({ method: 'POST', url: `/api/tablets/${device.id}/revoke`, headers: as('site_staff') })

@@ -12,6 +12,7 @@ import * as deviceUploadCounters from './2026-11-26T0420_device_upload_counters.
 import * as createHelpResources from './2026-11-26T0430_create_help_resources.js'
 import * as holdingAndTotals from './2026-12-03T0100_holding_and_totals.js'
 import * as deviceDailyUploads from './2026-12-03T0110_device_daily_uploads.js'
+import * as devicePlausibilityCounters from './2026-12-03T0120_device_plausibility_counters.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0430_create_help_resources': createHelpResources,
   '2026-12-03T0100_holding_and_totals': holdingAndTotals,
   '2026-12-03T0110_device_daily_uploads': deviceDailyUploads,
+  '2026-12-03T0120_device_plausibility_counters': devicePlausibilityCounters,
 }

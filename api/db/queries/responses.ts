@@ -85,6 +85,10 @@ export interface HeldUpload {
   idDigest: string
   keyId: string
   sealed: Buffer
+  /** Every answer a missing-value code: counted on the device row, for the console's plausibility signal. */
+  preferNotOnly: boolean
+  /** HoldingKeyring.tag of the answers: compared with the device's previous one. */
+  answersTag: number
 }
 
 export interface PermittedUpload {
@@ -129,6 +133,8 @@ export async function holdResponsesIfPermitted (db: Kysely<Database>, uploads: r
     id_digest: held.idDigest,
     key_id: held.keyId,
     sealed: held.sealed.toString('base64'),
+    prefer_not_only: held.preferNotOnly,
+    answers_tag: held.answersTag,
     token_hash: permit.tokenHash,
     today: permit.today,
     per_minute: permit.uploadsPerMinute,
@@ -160,7 +166,8 @@ const HOLD_IF_PERMITTED = `${PREPARED}
              case when d.rate_window_start = date_trunc('minute', now()) then d.rate_window_uploads else 0 end + 1 as nth,
              case when d.last_upload_on = i.today then d.day_uploads else 0 end as today_uploads
       from jsonb_to_recordset($1::jsonb) as i(id uuid, wave_id uuid, survey_version_id integer, iso_week text, id_digest text,
-                                               key_id text, sealed text, token_hash text, today date, per_minute integer, per_day integer)
+                                               key_id text, sealed text, prefer_not_only boolean, answers_tag smallint, token_hash text, today date,
+                                               per_minute integer, per_day integer)
       join devices d on d.token_hash = i.token_hash and d.revoked_at is null
       join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
       join waves w on w.id = ws.wave_id
@@ -182,6 +189,9 @@ const HOLD_IF_PERMITTED = `${PREPARED}
           rate_window_uploads = t.nth,
           upload_count = d.upload_count + (h.id_digest is not null)::int,
           day_uploads = case when h.id_digest is null then d.day_uploads else t.today_uploads + 1 end,
+          prefer_not_only_uploads = d.prefer_not_only_uploads + (h.id_digest is not null and t.prefer_not_only)::int,
+          repeated_uploads = d.repeated_uploads + coalesce(h.id_digest is not null and d.last_answers_tag = t.answers_tag, false)::int,
+          last_answers_tag = case when h.id_digest is null then d.last_answers_tag else t.answers_tag end,
           last_upload_on = case when h.id_digest is null then d.last_upload_on else greatest(d.last_upload_on, t.today) end
       from target t left join held h on h.id_digest = t.id_digest
       where d.id = t.device_id

@@ -11,11 +11,15 @@ export interface TabletRow {
   revokedAt: Date | null
   lastUploadOn: string | null
   uploadCount: number
+  dayUploads: number
+  preferNotOnlyUploads: number
+  repeatedUploads: number
 }
 
 function tablets (db: Kysely<Database>) {
   return db.selectFrom('devices as d').innerJoin('sites as s', 's.id', 'd.site_id')
-    .select(['d.id', 'd.site_id', 's.name as site_name', 'd.label', 'd.enrolled_at', 'd.revoked_at', 'd.last_upload_on', 'd.upload_count'])
+    .select(['d.id', 'd.site_id', 's.name as site_name', 'd.label', 'd.enrolled_at', 'd.revoked_at', 'd.last_upload_on', 'd.upload_count',
+      'd.day_uploads', 'd.prefer_not_only_uploads', 'd.repeated_uploads'])
 }
 
 type Selected = Awaited<ReturnType<ReturnType<typeof tablets>['executeTakeFirstOrThrow']>>
@@ -29,6 +33,9 @@ const tabletRow = (row: Selected): TabletRow => ({
   revokedAt: row.revoked_at,
   lastUploadOn: row.last_upload_on,
   uploadCount: Number(row.upload_count),
+  dayUploads: Number(row.day_uploads),
+  preferNotOnlyUploads: Number(row.prefer_not_only_uploads),
+  repeatedUploads: Number(row.repeated_uploads),
 })
 
 /** Enrolled tablets (revoked ones too, last), by site and label; only `siteId`'s when given. Counts only, never answers. */

@@ -37,6 +37,20 @@ export async function renderTablets (context: Context, [siteFilter]: string[]): 
       tabletTable(context, tablets)))
 }
 
+const WARNING_TEXT: Record<Tablet['warnings'][number], string> = {
+  many_today: 'far more uploads today than a site takes in a day',
+  prefer_not_only: 'many responses answer every question with "prefer not to say"',
+  repeated: 'many responses repeat the one before exactly',
+}
+
+/** "active", or, where its uploads look made up (a stolen tablet?), why, next to the revoke button. */
+function activeStatus (tablet: Tablet): string | HTMLElement {
+  if (tablet.warnings.length === 0) return 'active'
+  return h('span', { class: 'tablet-warning', 'data-testid': 'tablet-warning' },
+    'active — check this tablet: ', tablet.warnings.map((warning) => WARNING_TEXT[warning]).join('; '),
+    '. If it was not in use, revoke it.')
+}
+
 function tabletTable (context: Context, tablets: Tablet[]): HTMLElement {
   if (tablets.length === 0) return h('p', {}, 'No tablets enrolled yet.')
   const outcome = new Outcome()
@@ -51,7 +65,7 @@ function tabletTable (context: Context, tablets: Tablet[]): HTMLElement {
   return h('div', {},
     table('Tablets', ['Label', 'Site', 'Enrolled', 'Last upload', 'Uploads', 'Status', ''], tablets.map((tablet) => [
       tablet.label, tablet.siteName, formatDateTime(tablet.enrolledAt), tablet.lastUploadOn ?? 'none yet', tablet.uploadCount,
-      tablet.revokedAt === null ? 'active' : `revoked ${formatDateTime(tablet.revokedAt)}`,
+      tablet.revokedAt === null ? activeStatus(tablet) : `revoked ${formatDateTime(tablet.revokedAt)}`,
       tablet.revokedAt === null ? button(`Revoke ${tablet.label}`, () => { revoke(tablet).catch(() => {}) }, { class: 'small danger' }) : '',
     ]), { 'data-testid': 'tablets' }),
     outcome.element)
