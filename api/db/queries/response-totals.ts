@@ -3,6 +3,36 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../database.js'
 
 /**
+ * The CTEs that add the rows of a `facts` CTE (wave_id, site_id, gender, age_group, indicator_values) to
+ * response_totals: respondents per cell, and per indicator index its yes and known counts, added element by
+ * element to what the cell held. Cells are written in key order, so two statements never wait on each other
+ * in a circle.
+ */
+export const ADD_FACTS_TO_TOTALS = `
+    cell_counts as (
+      select wave_id, site_id, gender, age_group, count(*)::int as responses
+      from facts group by wave_id, site_id, gender, age_group
+    ), indicator_counts as (
+      select f.wave_id, f.site_id, f.gender, f.age_group, u.i, count(*) filter (where u.v)::int as yes, count(u.v)::int as known
+      from facts f cross join lateral unnest(f.indicator_values) with ordinality as u(v, i)
+      group by f.wave_id, f.site_id, f.gender, f.age_group, u.i
+    ), totals as (
+      insert into response_totals as t (wave_id, site_id, gender, age_group, responses, yes_counts, known_counts)
+      select c.wave_id, c.site_id, c.gender, c.age_group, c.responses,
+             coalesce(array_agg(p.yes order by p.i) filter (where p.i is not null), '{}'),
+             coalesce(array_agg(p.known order by p.i) filter (where p.i is not null), '{}')
+      from cell_counts c
+      left join indicator_counts p on p.wave_id = c.wave_id and p.site_id = c.site_id
+        and p.gender is not distinct from c.gender and p.age_group is not distinct from c.age_group
+      group by c.wave_id, c.site_id, c.gender, c.age_group, c.responses
+      order by c.wave_id, c.site_id, c.gender, c.age_group
+      on conflict (wave_id, site_id, gender, age_group) do update set
+        responses = t.responses + excluded.responses,
+        yes_counts = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(t.yes_counts, excluded.yes_counts) with ordinality as x(a, b, i) order by i),
+        known_counts = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(t.known_counts, excluded.known_counts) with ordinality as x(a, b, i) order by i)
+    )`
+
+/**
  * Recomputes a wave's per-site totals from its response facts, replacing what response_totals held for it, in
  * one transaction. The mix and the seeder keep the totals as they store facts; this is for facts written by
  * other means (a bench that clones rows in SQL, a restore of an older dump) and for checking the totals.
@@ -11,23 +41,9 @@ export async function rebuildResponseTotals (db: Kysely<Database>, waveId: strin
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('response_totals').where('wave_id', '=', waveId).execute()
     await sql`
-      with per_cell as (
-        select wave_id, site_id, gender, age_group, count(*)::int as responses
-        from response_facts where wave_id = ${waveId} group by wave_id, site_id, gender, age_group
-      ), per_indicator as (
-        select f.wave_id, f.site_id, f.gender, f.age_group, u.i,
-               count(*) filter (where u.v)::int as yes, count(u.v)::int as known
-        from response_facts f cross join lateral unnest(f.indicator_values) with ordinality as u(v, i)
-        where f.wave_id = ${waveId}
-        group by f.wave_id, f.site_id, f.gender, f.age_group, u.i
-      )
-      insert into response_totals (wave_id, site_id, gender, age_group, responses, yes_counts, known_counts)
-      select c.wave_id, c.site_id, c.gender, c.age_group, c.responses,
-             coalesce(array_agg(p.yes order by p.i) filter (where p.i is not null), '{}'),
-             coalesce(array_agg(p.known order by p.i) filter (where p.i is not null), '{}')
-      from per_cell c
-      left join per_indicator p on p.wave_id = c.wave_id and p.site_id = c.site_id
-        and p.gender is not distinct from c.gender and p.age_group is not distinct from c.age_group
-      group by c.wave_id, c.site_id, c.gender, c.age_group, c.responses`.execute(trx)
+      with facts as (
+        select wave_id, site_id, gender, age_group, indicator_values from response_facts where wave_id = ${waveId}
+      ), ${sql.raw(ADD_FACTS_TO_TOTALS)}
+      select count(*) from cell_counts`.execute(trx)
   })
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { PREPARED } from '../connect.js'
 import type { Database, SurveyAnswers, WaveStatus } from '../database.js'
 import { factLanes } from '../fact-lanes.js'
+import { ADD_FACTS_TO_TOTALS } from './response-totals.js'
 
 /** The columns of one record of `responseRecord` in jsonb_to_recordset. */
 const RECORD_COLUMN_LIST = 'id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[], ' +
@@ -236,36 +237,6 @@ export async function insertAnalysisRows (db: Kysely<Database>, rows: readonly R
     select response_id from facts`.execute(db)
   return new Set(result.rows.map((row) => row.response_id))
 }
-
-/**
- * The CTEs that add the rows of a `facts` CTE (wave_id, site_id, gender, age_group, indicator_values) to
- * response_totals: respondents per cell, and per indicator index its yes and known counts, added element by
- * element to what the cell held. Cells are written in key order, so two statements never wait on each other
- * in a circle.
- */
-const ADD_FACTS_TO_TOTALS = `
-    cell_counts as (
-      select wave_id, site_id, gender, age_group, count(*)::int as responses
-      from facts group by wave_id, site_id, gender, age_group
-    ), indicator_counts as (
-      select f.wave_id, f.site_id, f.gender, f.age_group, u.i, count(*) filter (where u.v)::int as yes, count(u.v)::int as known
-      from facts f cross join lateral unnest(f.indicator_values) with ordinality as u(v, i)
-      group by f.wave_id, f.site_id, f.gender, f.age_group, u.i
-    ), totals as (
-      insert into response_totals as t (wave_id, site_id, gender, age_group, responses, yes_counts, known_counts)
-      select c.wave_id, c.site_id, c.gender, c.age_group, c.responses,
-             coalesce(array_agg(p.yes order by p.i) filter (where p.i is not null), '{}'),
-             coalesce(array_agg(p.known order by p.i) filter (where p.i is not null), '{}')
-      from cell_counts c
-      left join indicator_counts p on p.wave_id = c.wave_id and p.site_id = c.site_id
-        and p.gender is not distinct from c.gender and p.age_group is not distinct from c.age_group
-      group by c.wave_id, c.site_id, c.gender, c.age_group, c.responses
-      order by c.wave_id, c.site_id, c.gender, c.age_group
-      on conflict (wave_id, site_id, gender, age_group) do update set
-        responses = t.responses + excluded.responses,
-        yes_counts = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(t.yes_counts, excluded.yes_counts) with ordinality as x(a, b, i) order by i),
-        known_counts = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(t.known_counts, excluded.known_counts) with ordinality as x(a, b, i) order by i)
-    )`
 
 /** A response as one record of the batch statements' jsonb input (the bench's baseline statement uses it too). */
 export function responseRecord (response: ResponseToStore) {
