@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from '../helpers/build-app.js'
 import type { TestApp } from '../helpers/build-app.js'
 import { createStudy } from '../helpers/fixtures.js'
+import { mixAllHeld } from '../helpers/holding.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
@@ -29,6 +30,7 @@ describe('facts stored with a response', () => {
       method: 'POST', url: '/api/responses', headers: { authorization: `Bearer ${study.token}` }, payload: { id, waveId: study.wave.id, answers },
     })
     expect(reply.statusCode, reply.body).toBe(201)
+    await mixAllHeld(database.db) // facts are stored by the week's mix
     const rows = await sql<{ name: string, value: boolean | null }>`
       select i.name, f.indicator_values[i.id] as value
       from response_facts f cross join indicators i where f.response_id = ${id}`.execute(database.db)
