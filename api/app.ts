@@ -38,7 +38,7 @@ export interface AppOptions {
 
 /** The whole API as one plugin; server.ts and the tests register it on their own Fastify instance. */
 export default async function app (fastify: FastifyInstance, { config, database }: AppOptions): Promise<void> {
-  await fastify.register(helmetPlugin)
+  await fastify.register(helmetPlugin, { hstsMaxAge: config.HSTS_MAX_AGE })
   await fastify.register(configPlugin, { config })
   await fastify.register(dbPlugin, { database })
   await fastify.register(holdingPlugin)
