@@ -121,6 +121,7 @@ function handleFrameworkError (error: FastifyError, _request: FastifyRequest, re
 
 function handleError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof AppError) {
+    if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
     return reply.code(error.statusCode).send(errorReply(error.code, error.message, error.question))
   }
   if (error.validation !== undefined) {

@@ -50,7 +50,9 @@ export class AppError extends Error {
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
-    readonly question?: string
+    readonly question?: string,
+    /** Seconds to wait, sent as Retry-After (a throttle's 429). */
+    readonly retryAfter?: number
   ) {
     super(message)
   }

@@ -96,6 +96,9 @@ export interface EnrolmentCodeTable {
 }
 
 export interface EnrolmentFailureTable {
+  scope: 'source' | 'prefix'
+  /** A keyed hash (64 hex characters) of the address or of the code's first characters. */
+  key: string
   attempted_at: Generated<Date>
 }
 
@@ -122,7 +125,8 @@ export interface SessionTable {
 }
 
 export interface LoginFailureTable {
-  scope: 'account' | 'source'
+  scope: 'pair' | 'source' | 'account' | 'device'
+  /** A keyed hash (64 hex characters): never an e-mail address or an address in clear. */
   key: string
   attempted_at: Generated<Date>
 }

@@ -7,6 +7,7 @@ import { LoginBodySchema, SessionReplySchema } from '../schemas/accounts.js'
 import { ErrorReplySchema } from '../schemas/common.js'
 import { recordAudit } from '../services/audit-log.js'
 import { logIn, sessionTokenHash } from '../services/login.js'
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from '../services/login-throttle.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 
@@ -18,8 +19,9 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const previous = request.cookies[SESSION_COOKIE]
     if (previous !== undefined && previous !== '') await deleteSession(fastify.db, sessionTokenHash(previous))
-    const session = await logIn(fastify.db, { ...request.body, source: request.ip }, await fastify.loginThrottleKey())
+    const session = await logIn(fastify.db, { ...request.body, source: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] }, await fastify.loginThrottleKeys())
     reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions)
+    if (session.deviceCookie !== undefined) reply.setCookie(DEVICE_COOKIE, session.deviceCookie, { ...sessionCookieOptions, maxAge: DEVICE_COOKIE_DAYS * 86_400 })
     return { account: session.account, csrfToken: session.csrfToken }
   })
 

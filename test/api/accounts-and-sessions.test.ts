@@ -5,7 +5,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SESSION_COOKIE } from '../../api/auth/session-cookie.js'
 import { currentTotp } from '../../api/auth/totp.js'
 import { DEMO_PASSWORD, demoEmail, demoTotpSecret, ensureDemoAccounts } from '../../api/services/demo-accounts.js'
-import { LOGIN_LIMITS } from '../../api/services/login.js'
 import { TEST_PASSWORD, createTestAccount, logInWith, loginAs } from '../helpers/accounts.js'
 import type { TestSession } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
@@ -69,26 +68,7 @@ describe('staff accounts, logins and sessions', () => {
     expect([replay.statusCode, replay.json().message]).toEqual([401, expect.stringMatching(/already used/)])
   })
 
-  it('throttles an account after repeated failures, even with the right password, with the counters in the database', async () => {
-    const { email } = await createTestAccount(database.db, 'funder')
-    for (let i = 0; i < LOGIN_LIMITS.account; i++) expect((await login({ email, password: `wrong password ${i}` })).statusCode).toBe(401)
-    const rows = await database.db.selectFrom('login_failures').selectAll().where('scope', '=', 'account').where('key', '=', email).execute()
-    expect(rows).toHaveLength(LOGIN_LIMITS.account)
-    const blocked = await login({ email, password: TEST_PASSWORD })
-    expect([blocked.statusCode, blocked.json().code]).toEqual([429, 'rate_limited'])
-    // The window passes: the old failures no longer count.
-    await sql`update login_failures set attempted_at = now() - make_interval(mins => ${LOGIN_LIMITS.windowMinutes + 1})`.execute(database.db)
-    expect((await login({ email, password: TEST_PASSWORD })).statusCode).toBe(200)
-  })
-
-  it('throttles a source that tries many accounts, keeping only a keyed hash of its address', async () => {
-    for (let i = 0; i < LOGIN_LIMITS.source; i++) await login({ email: `guess-${i}@example.org`, password: 'guessing guessing' }, '203.0.113.9')
-    const { email } = await createTestAccount(database.db, 'funder')
-    expect((await login({ email, password: TEST_PASSWORD }, '203.0.113.9')).statusCode).toBe(429)
-    expect((await login({ email, password: TEST_PASSWORD }, '198.51.100.7')).statusCode).toBe(200)
-    const stored = JSON.stringify(await database.db.selectFrom('login_failures').selectAll().execute())
-    expect(stored).not.toContain('203.0.113.9')
-  })
+  // The login throttle (per address and account, per address, per account for new browsers, device cookies): test/api/throttles.test.ts.
 
   it('stores argon2id hashes with at least m=19456, t=2, p=1 and rehashes a weaker one at the next login', async () => {
     const { email, account } = await createTestAccount(database.db, 'funder')

@@ -8,6 +8,7 @@ import { deleteSession, findSession, touchSession } from '../../db/queries/sessi
 import { serverSecret } from '../../db/queries/server-secrets.js'
 import { AppError } from '../../errors.js'
 import { sessionTokenHash } from '../../services/login.js'
+import type { ThrottleKeys } from '../../services/login-throttle.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -21,8 +22,8 @@ declare module 'fastify' {
     csrfToken: string
   }
   interface FastifyInstance {
-    /** Key of the login throttle's hash of a source address, shared by every API process through the database. */
-    loginThrottleKey: () => Promise<string>
+    /** Keys of the login throttle's hashes and of device cookies, shared by every API process through the database. */
+    loginThrottleKeys: () => Promise<ThrottleKeys>
   }
 }
 
@@ -38,13 +39,15 @@ export default fp(async (fastify) => {
   fastify.decorateRequest('account', null as unknown as Account)
   fastify.decorateRequest('csrfToken', '')
   // Read on first use, not at start-up: the API starts (and answers 503) while the database is away.
-  let throttleKey: Promise<string> | undefined
-  fastify.decorate('loginThrottleKey', async () => {
-    throttleKey ??= serverSecret(fastify.db, 'login-throttle').catch((error: unknown) => {
-      throttleKey = undefined
-      throw error
-    })
-    return await throttleKey
+  let throttleKeys: Promise<ThrottleKeys> | undefined
+  fastify.decorate('loginThrottleKeys', async () => {
+    throttleKeys ??= Promise.all([serverSecret(fastify.db, 'login-throttle'), serverSecret(fastify.db, 'login-device-cookie')])
+      .then(([throttle, device]) => ({ throttle, device }))
+      .catch((error: unknown) => {
+        throttleKeys = undefined
+        throw error
+      })
+    return await throttleKeys
   })
 
   fastify.addHook('onRoute', (route) => {
