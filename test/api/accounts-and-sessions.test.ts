@@ -4,7 +4,6 @@ import { hash } from '@node-rs/argon2'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { SESSION_COOKIE } from '../../api/auth/session-cookie.js'
 import { currentTotp } from '../../api/auth/totp.js'
-import { DEMO_PASSWORD, demoEmail, demoTotpSecret, ensureDemoAccounts } from '../../api/services/demo-accounts.js'
 import { TEST_PASSWORD, createTestAccount, logInWith, loginAs } from '../helpers/accounts.js'
 import type { TestSession } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
@@ -166,16 +165,5 @@ describe('staff accounts, logins and sessions', () => {
     const off = await app.inject({ method: 'PATCH', url: `/api/accounts/${account.id}`, headers: admin.headers, payload: { disabled: true } })
     expect(off.statusCode).toBe(200)
     expect((await login({ email, password: TEST_PASSWORD })).statusCode).toBe(401)
-  })
-
-  it('makes one demo account per role that logs in with the printed password and the demo:code secret', async () => {
-    const site = await database.db.selectFrom('accounts').select('site_id').where('role', '=', 'site_staff').where('site_id', 'is not', null).executeTakeFirst()
-    const accounts = await ensureDemoAccounts(database.db, site?.site_id ?? undefined)
-    expect(accounts.map((account) => account.role).sort()).toEqual(site === undefined ? ['admin', 'auditor', 'funder', 'researcher'] : ['admin', 'auditor', 'funder', 'researcher', 'site_staff'])
-    for (const { role } of accounts) {
-      const secret = role === 'admin' || role === 'researcher' ? demoTotpSecret(role) : undefined
-      expect((await logInWith(app, demoEmail(role), DEMO_PASSWORD, secret)).account.role).toBe(role)
-    }
-    expect(await ensureDemoAccounts(database.db, undefined)).toHaveLength(accounts.length)
   })
 })
