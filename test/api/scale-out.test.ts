@@ -109,7 +109,7 @@ describe.skipIf(engineUnderTest === 'pglite')('two API processes on one PostgreS
     for (const api of apis) {
       const health = await fetch(`${api.origin}/api/health`)
       expect(health.status, api.output()).toBe(200)
-      expect(await health.json()).toMatchObject({ status: 'ok', engine: 'postgresql', migrations: { pending: [] } })
+      expect(await health.json()).toEqual({ status: 'ok', engine: 'postgresql' })
     }
   })
 

@@ -24,6 +24,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Keys of the login throttle's hashes and of device cookies, shared by every API process through the database. */
     loginThrottleKeys: () => Promise<ThrottleKeys>
+    /** On a public route: the staff member behind the request's session, if it has a live one (for extra detail). */
+    sessionAccount: (request: FastifyRequest) => Promise<Account | undefined>
   }
 }
 
@@ -48,6 +50,13 @@ export default fp(async (fastify) => {
         throw error
       })
     return await throttleKeys
+  })
+
+  fastify.decorate('sessionAccount', async (request: FastifyRequest) => {
+    const token = request.cookies[SESSION_COOKIE]
+    if (token === undefined || token === '') return undefined
+    const session = await findSession(fastify.db, sessionTokenHash(token), SESSION_IDLE_MINUTES)
+    return session === undefined || session.expired ? undefined : session.account
   })
 
   fastify.addHook('onRoute', (route) => {
