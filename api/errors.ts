@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'login_failed'
   | 'totp_required'
   | 'password_rejected'
+  | 'password_change_refused'
+  | 'password_change_required'
   | 'account_exists'
   | 'device_unknown'
   | 'device_revoked'

@@ -113,6 +113,8 @@ export interface AccountTable {
   totp_last_step: ColumnType<string | number | null, number | null, number | null>
   created_at: CreatedAt
   disabled_at: Date | null
+  /** Set by an admin's reset: the next session may do nothing but choose a new password. */
+  password_must_change: Generated<boolean>
 }
 
 export interface SessionTable {

@@ -31,6 +31,8 @@ export interface NewSession {
   csrfToken: string
   /** A device cookie for this account, when the browser did not present a trusted one. */
   deviceCookie?: string
+  /** An admin reset the password: the session may only choose a new one. */
+  mustChangePassword: boolean
 }
 
 // Verified against when the account does not exist, so that the answer takes as long either way.
@@ -75,6 +77,7 @@ export async function logIn (db: Kysely<Database>, attempt: LoginAttempt, keys: 
     account,
     token: randomBytes(32).toString('base64url'),
     csrfToken: randomBytes(24).toString('base64url'),
+    mustChangePassword: row.password_must_change,
     ...(trustedDevice ? {} : { deviceCookie: newDeviceCookie(keys, email) }),
   }
   await db.transaction().execute(async (trx) => {

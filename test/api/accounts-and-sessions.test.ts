@@ -80,12 +80,22 @@ describe('staff accounts, logins and sessions', () => {
     expect(after.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
   })
 
-  it('refuses short, common and self-naming passwords with a message that says why, and creates nothing', async () => {
+  it('refuses short, guessable, published and self-naming passwords with a message that says why, and creates nothing', async () => {
     const before = await database.db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     const cases: Array<[string, RegExp]> = [
       ['short1', /at least 12 characters/],
-      ['password1234', /commonest passwords/],
-      ['qwertyuiop123', /commonest passwords/],
+      ['aaaaaaaaaaaa', /too easy to guess: Repeated characters/],
+      [' '.repeat(12), /too easy to guess: Repeated characters/],
+      ['abcdefghijkl', /too easy to guess: Common character sequences/],
+      ['qwertyuiopas', /too easy to guess: This is similar to a commonly used password/],
+      ['Password1234!', /too easy to guess: This is similar to a commonly used password/],
+      ['password1234', /too easy to guess/],
+      ['qwertyuiop123', /too easy to guess/],
+      ['Prevalens-demo-2026!', /has been published/],
+      // Norwegian words and place names are in the dictionary too.
+      ['Passord12345!', /too easy to guess/],
+      ['sommerferie2024!', /too easy to guess/],
+      ['Kristiansand1', /too easy to guess/],
       ['kari.nordmann-2026', /e-mail name/],
     ]
     for (const [password, message] of cases) {

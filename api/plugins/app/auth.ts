@@ -20,6 +20,8 @@ declare module 'fastify' {
     account: Account
     /** The session's CSRF token, on role routes (GET /api/session gives it back to a reloaded page). */
     csrfToken: string
+    /** On role routes: an admin reset the password and the session may only choose a new one. */
+    mustChangePassword: boolean
   }
   interface FastifyInstance {
     /** Keys of the login throttle's hashes and of device cookies, shared by every API process through the database. */
@@ -31,6 +33,9 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** What a session whose password an admin reset may do: see itself, log out, choose a new password. */
+const OPEN_BEFORE_PASSWORD_CHANGE = new Set(['GET /api/session', 'DELETE /api/session', 'POST /api/session/password'])
+
 /**
  * Access control for every route, deny by default: an /api route that does not declare `config.access` stops
  * the app from starting, and a role route answers 401 without a live session, 403 for another role, and 403
@@ -40,6 +45,7 @@ export default fp(async (fastify) => {
   await fastify.register(fastifyCookie)
   fastify.decorateRequest('account', null as unknown as Account)
   fastify.decorateRequest('csrfToken', '')
+  fastify.decorateRequest('mustChangePassword', false)
   // Read on first use, not at start-up: the API starts (and answers 503) while the database is away.
   let throttleKeys: Promise<ThrottleKeys> | undefined
   fastify.decorate('loginThrottleKeys', async () => {
@@ -87,9 +93,13 @@ export default fp(async (fastify) => {
     if (!SAFE_METHODS.has(request.method) && !csrfMatches(request, session.csrfToken)) {
       throw new AppError(403, 'csrf_failed', `this change needs the ${CSRF_HEADER} header with the token given at login`)
     }
+    if (session.mustChangePassword && !OPEN_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url ?? ''}`)) {
+      throw new AppError(403, 'password_change_required', 'an admin reset your password: choose a new one first (POST /api/session/password)')
+    }
     if (session.stale) await touchSession(fastify.db, tokenHash)
     request.account = session.account
     request.csrfToken = session.csrfToken
+    request.mustChangePassword = session.mustChangePassword
   })
 }, { name: 'auth', dependencies: ['db'] })
 
