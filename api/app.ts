@@ -38,7 +38,7 @@ export interface AppOptions {
 
 /** The whole API as one plugin; server.ts and the tests register it on their own Fastify instance. */
 export default async function app (fastify: FastifyInstance, { config, database }: AppOptions): Promise<void> {
-  await fastify.register(helmetPlugin)
+  await fastify.register(helmetPlugin, { hstsMaxAge: config.HSTS_MAX_AGE })
   await fastify.register(configPlugin, { config })
   await fastify.register(dbPlugin, { database })
   await fastify.register(holdingPlugin)
@@ -121,6 +121,7 @@ function handleFrameworkError (error: FastifyError, _request: FastifyRequest, re
 
 function handleError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof AppError) {
+    if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
     return reply.code(error.statusCode).send(errorReply(error.code, error.message, error.question))
   }
   if (error.validation !== undefined) {

@@ -34,6 +34,11 @@ const ConfigSchema = Type.Object({
   INTAKE_MIN_ANSWERED: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
   /** auto: demo data on the first start of the embedded database only. */
   DEMO_DATA: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+  /**
+   * Strict-Transport-Security max-age in seconds, on every answer; 0 (the default) sends none. Set it only where
+   * the API is reached over https (behind a TLS-terminating proxy): up to two years, 31536000 is the usual.
+   */
+  HSTS_MAX_AGE: Type.Integer({ minimum: 0, maximum: 63_072_000, default: 0 }),
   /** A wave is not opened while the oldest `checked` date of the help resources is older than this many days. */
   HELP_DATA_MAX_AGE_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
 })

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'login_failed'
   | 'totp_required'
   | 'password_rejected'
+  | 'password_change_refused'
+  | 'password_change_required'
   | 'account_exists'
   | 'device_unknown'
   | 'device_revoked'
@@ -50,7 +52,9 @@ export class AppError extends Error {
     readonly statusCode: number,
     readonly code: ErrorCode,
     message: string,
-    readonly question?: string
+    readonly question?: string,
+    /** Seconds to wait, sent as Retry-After (a throttle's 429). */
+    readonly retryAfter?: number
   ) {
     super(message)
   }

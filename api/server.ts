@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -7,18 +8,34 @@ import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { DatabaseHandle } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
-import { demoEnrolmentCode, isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
+import { SeedError, demoEnrolmentCode, isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
 import type { DemoData } from './db/seed-demo.js'
-import { describeDemoAccounts, ensureDemoAccounts } from './services/demo-accounts.js'
 import { startMixSchedule } from './services/mix.js'
 import type { MixContext } from './services/mix.js'
 import { loadHoldingKeyring } from './intake/holding-key.js'
+import { demoAccounts, describeNewDemoAccounts, ensureDemoAccounts } from './services/demo-accounts.js'
+import type { DemoAccount } from './services/demo-accounts.js'
+import { planDemo } from './services/demo-mode.js'
+import { demoSecretsPath, newDemoSecrets, readDemoSecrets, writeDemoSecrets } from './services/demo-secrets.js'
+import type { DemoSecrets } from './services/demo-secrets.js'
+
+/** What a demo start prints once it listens: the new accounts' secrets on the first start only. */
+interface DemoStart {
+  data: DemoData | undefined
+  accounts: DemoAccount[]
+  /** Set when the accounts were made on this start: their secrets are printed this once. */
+  newSecrets?: DemoSecrets
+  secretsPath: string
+}
 
 async function start (): Promise<void> {
   const config = loadConfig()
   const database = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.PG_POOL_MAX })
   await migrateToLatest(database.db)
-  const demo = await prepareDemo(config, database)
+  const demo = await prepareDemo(config, database).catch(async (error: unknown) => {
+    await database.db.destroy()
+    throw error
+  })
 
   const fastify = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
   await fastify.register(app, { config, database })
@@ -40,17 +57,26 @@ async function start (): Promise<void> {
   stopMixing = startMixSchedule(mixing, (error) => {
     fastify.log.error({ errMessage: error instanceof Error ? error.message : String(error) }, 'the week\'s mix failed; the responses stay held and it is tried again in a minute')
   })
-  printWelcome(fastify.listeningOrigin, config, database, demo)
+  printWelcome(fastify.listeningOrigin, config, database, demo?.data)
   if (demo !== undefined) {
-    await printDemoAccounts(fastify.listeningOrigin, database)
+    printDemoAccounts(fastify.listeningOrigin, demo)
     await printDemoEnrolment(fastify.listeningOrigin, database)
   }
 }
 
-async function printDemoAccounts (origin: string, database: DatabaseHandle): Promise<void> {
-  const staffSite = await database.db.selectFrom('sites').select('id').orderBy('created_at').limit(1).executeTakeFirst()
-  const accounts = await ensureDemoAccounts(database.db, staffSite?.id)
-  process.stdout.write(`${describeDemoAccounts(accounts, origin).join('\n')}\n\n`)
+function printDemoAccounts (origin: string, demo: DemoStart): void {
+  const lines = [
+    '',
+    'DEMO MODE, listening on this computer only (a loopback address). Its accounts\' secrets are in',
+    `  ${demo.secretsPath}; do not run a real study on this install (DEMO_DATA=off and a fresh DATA_DIR for that).`,
+  ]
+  if (demo.newSecrets !== undefined) {
+    lines.push(...describeNewDemoAccounts(demo.accounts, demo.newSecrets, origin, demo.secretsPath))
+  } else {
+    lines.push(`  Console: ${origin}/console/  Results: ${origin}/results/`, '  Log in with (password and current code: npm run demo:code -- ROLE):')
+    for (const account of demo.accounts) lines.push(`    ${account.role.padEnd(10)} ${account.email}`)
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`)
 }
 
 async function printDemoEnrolment (origin: string, database: DatabaseHandle): Promise<void> {
@@ -60,11 +86,32 @@ async function printDemoEnrolment (origin: string, database: DatabaseHandle): Pr
     `(${enrolment.siteName}, valid 24 hours; make more with npm run enrolment:create -- --site SITE_ID).\n\n`)
 }
 
-async function prepareDemo (config: Config, database: DatabaseHandle): Promise<DemoData | undefined> {
-  const wanted = config.DEMO_DATA === 'on' || (config.DEMO_DATA === 'auto' && database.engine === 'pglite')
-  if (!wanted) return undefined
-  if (await isEmpty(database.db)) return await seedDemo(database.db, config.DATA_DIR, config.STUDY_TIME_ZONE)
-  return readDemoData(config.DATA_DIR)
+async function prepareDemo (config: Config, database: DatabaseHandle): Promise<DemoStart | undefined> {
+  const secretsPath = demoSecretsPath(config.DATA_DIR)
+  const plan = planDemo(config, { engine: database.engine, databaseEmpty: await isEmpty(database.db), demoSecretsExist: existsSync(secretsPath) })
+  if (plan.kind === 'off') {
+    if (plan.note !== undefined) process.stdout.write(`${plan.note}\n`)
+    return undefined
+  }
+  if (plan.kind === 'seed') {
+    const seeded = await seedDemo(database.db, config.DATA_DIR, config.STUDY_TIME_ZONE)
+    return { data: seeded, accounts: seeded.accounts, newSecrets: seeded.secrets, secretsPath: seeded.secretsPath }
+  }
+  const data = readDemoData(config.DATA_DIR)
+  if (!plan.recreateAccounts) return { data, accounts: await demoAccounts(database.db), secretsPath }
+  // DEMO_DATA=on asked for the accounts again: missing ones are made with this install's secrets (new ones if lost).
+  let secrets = readDemoSecrets(config.DATA_DIR)
+  let newSecrets: DemoSecrets | undefined
+  if (secrets === undefined) {
+    if ((await demoAccounts(database.db)).length > 0) {
+      throw new SeedError(`DEMO_DATA=on: the demo accounts exist but their secrets (${secretsPath}) are gone; disable the accounts in the console, or start with DEMO_DATA=off`)
+    }
+    secrets = newSecrets = newDemoSecrets()
+    writeDemoSecrets(config.DATA_DIR, secrets)
+  }
+  const staffSite = await database.db.selectFrom('sites').select('id').orderBy('created_at').limit(1).executeTakeFirst()
+  const accounts = await ensureDemoAccounts(database.db, staffSite?.id, secrets)
+  return { data, accounts, secretsPath, ...(newSecrets === undefined ? {} : { newSecrets }) }
 }
 
 function printWelcome (origin: string, config: Config, database: DatabaseHandle, demo: DemoData | undefined): void {
@@ -92,6 +139,7 @@ function printWelcome (origin: string, config: Config, database: DatabaseHandle,
 }
 
 start().catch((error: unknown) => {
-  process.stderr.write(`Prevalens could not start: ${error instanceof Error ? (error instanceof ConfigError ? error.message : error.stack) : String(error)}\n`)
+  const known = error instanceof ConfigError || error instanceof SeedError
+  process.stderr.write(`Prevalens could not start: ${error instanceof Error ? (known ? error.message : error.stack) : String(error)}\n`)
   process.exit(1)
 })

@@ -96,6 +96,9 @@ export interface EnrolmentCodeTable {
 }
 
 export interface EnrolmentFailureTable {
+  scope: 'source' | 'prefix'
+  /** A keyed hash (64 hex characters) of the address or of the code's first characters. */
+  key: string
   attempted_at: Generated<Date>
 }
 
@@ -110,6 +113,8 @@ export interface AccountTable {
   totp_last_step: ColumnType<string | number | null, number | null, number | null>
   created_at: CreatedAt
   disabled_at: Date | null
+  /** Set by an admin's reset: the next session may do nothing but choose a new password. */
+  password_must_change: Generated<boolean>
 }
 
 export interface SessionTable {
@@ -122,7 +127,8 @@ export interface SessionTable {
 }
 
 export interface LoginFailureTable {
-  scope: 'account' | 'source'
+  scope: 'pair' | 'source' | 'account' | 'device'
+  /** A keyed hash (64 hex characters): never an e-mail address or an address in clear. */
   key: string
   attempted_at: Generated<Date>
 }

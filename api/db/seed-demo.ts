@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { addDays, studyToday } from '../study-calendar.js'
@@ -9,6 +9,10 @@ import { createSite } from './queries/sites.js'
 import { findSurveyVersion } from './queries/survey-versions.js'
 import { createWave } from './queries/waves.js'
 import { publishDefinitions } from '../services/publish-definitions.js'
+import { ensureDemoAccounts } from '../services/demo-accounts.js'
+import type { DemoAccount } from '../services/demo-accounts.js'
+import { DEMO_SECRETS_FILE, newDemoSecrets, removeIfPresent, writeDemoSecrets, writePrivateFile } from '../services/demo-secrets.js'
+import type { DemoSecrets } from '../services/demo-secrets.js'
 
 /** Real municipality numbers and counties (2024 numbering) and SSB centrality classes. */
 export const DEMO_SITES: NewSite[] = [
@@ -26,30 +30,57 @@ export interface DemoData {
   deviceToken: string
 }
 
+export interface SeededDemo extends DemoData {
+  secrets: DemoSecrets
+  secretsPath: string
+  accounts: DemoAccount[]
+}
+
+export class SeedError extends Error {
+  override name = 'SeedError'
+}
+
 const TOKEN_FILE = 'demo-device-token.txt'
 
 /**
- * Fills an empty embedded database with the instrument, five sites, an open wave and one enrolled tablet.
- * The demo token is kept in the data folder so that every start can print it; only demo mode does this.
+ * Fills an empty database with the instrument, five sites, an open wave, one enrolled tablet and one account
+ * per role with random secrets, all in one transaction: the files beside it (the tablet's token, the
+ * secrets, 0600) are written before the commit, so a start that cannot finish leaves nothing half-written
+ * and says why.
  */
-export async function seedDemo (db: Kysely<Database>, dataDir: string, timeZone: string): Promise<DemoData> {
-  await publishDefinitions(db)
-  const version = await findSurveyVersion(db, DEMO_SURVEY.slug, DEMO_SURVEY.version)
-  if (version === undefined) throw new Error('the demo instrument was not published')
-  const sites = []
-  for (const site of DEMO_SITES) sites.push(await createSite(db, site))
-  const today = studyToday(timeZone)
-  const wave = await createWave(db, {
-    name: 'Demo wave',
-    survey_version_id: version.id,
-    opens_on: addDays(today, -7),
-    closes_on: addDays(today, 83),
-    grace_days: 14,
-    status: 'open',
-  }, sites.map((site) => ({ siteId: site.id, targetResponses: 100 })))
-  const { token } = await enrolDevice(db, sites[0]!.id, 'Demo tablet')
-  writeFileSync(join(dataDir, TOKEN_FILE), `${wave.id} ${token}\n`, { mode: 0o600 })
-  return { waveId: wave.id, deviceToken: token }
+export async function seedDemo (db: Kysely<Database>, dataDir: string, timeZone: string): Promise<SeededDemo> {
+  const secrets = newDemoSecrets()
+  const written: string[] = []
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await publishDefinitions(trx)
+      const version = await findSurveyVersion(trx, DEMO_SURVEY.slug, DEMO_SURVEY.version)
+      if (version === undefined) throw new SeedError('the demo instrument was not published')
+      const sites = []
+      for (const site of DEMO_SITES) sites.push(await createSite(trx, site))
+      const today = studyToday(timeZone)
+      const wave = await createWave(trx, {
+        name: 'Demo wave',
+        survey_version_id: version.id,
+        opens_on: addDays(today, -7),
+        closes_on: addDays(today, 83),
+        grace_days: 14,
+        status: 'open',
+      }, sites.map((site) => ({ siteId: site.id, targetResponses: 100 })))
+      const { token } = await enrolDevice(trx, sites[0]!.id, 'Demo tablet')
+      const accounts = await ensureDemoAccounts(trx, sites[0]!.id, secrets)
+      // Files left by an earlier database in this folder (the database was removed, the folder kept) are stale.
+      for (const stale of [TOKEN_FILE, DEMO_SECRETS_FILE]) removeIfPresent(join(dataDir, stale))
+      written.push(writePrivateFile(dataDir, TOKEN_FILE, `${wave.id} ${token}\n`))
+      const secretsPath = writeDemoSecrets(dataDir, secrets)
+      written.push(secretsPath)
+      return { waveId: wave.id, deviceToken: token, secrets, secretsPath, accounts }
+    })
+  } catch (error) {
+    for (const path of written) removeIfPresent(path)
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new SeedError(`the demo data could not be written, so none was kept (the database and ${dataDir} are as they were): ${reason}`)
+  }
 }
 
 export async function isEmpty (db: Kysely<Database>): Promise<boolean> {

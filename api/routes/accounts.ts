@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { listAccounts } from '../db/queries/accounts.js'
 import {
-  AccountListReplySchema, AccountParamsSchema, AccountSchema, CreateAccountBodySchema, CreateAccountReplySchema, UpdateAccountBodySchema,
+  AccountListReplySchema, AccountParamsSchema, AccountSchema, CreateAccountBodySchema, CreateAccountReplySchema, PasswordResetReplySchema, UpdateAccountBodySchema,
 } from '../schemas/accounts.js'
+import { resetPassword } from '../services/account-passwords.js'
 import { ErrorReplySchema } from '../schemas/common.js'
 import { changeAccount, createAccount } from '../services/accounts.js'
 
@@ -22,6 +23,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       siteId: row.site_id,
       hasSecondFactor: row.totp_secret !== null,
       disabled: row.disabled_at !== null,
+      mustChangePassword: row.password_must_change,
       createdAt: row.created_at.toISOString(),
     })),
   }))
@@ -35,6 +37,11 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: admin,
     schema: { params: AccountParamsSchema, body: UpdateAccountBodySchema, response: { 200: AccountSchema, ...errors(400, 401, 403, 404, 503) } },
   }, async (request) => await changeAccount(fastify.db, request.params.id, request.body, request.account))
+
+  fastify.post('/:id/password-reset', {
+    config: admin,
+    schema: { params: AccountParamsSchema, response: { 200: PasswordResetReplySchema, ...errors(400, 401, 403, 404, 503) } },
+  }, async (request) => await resetPassword(fastify.db, request.params.id, request.account))
 }
 
 export default accountRoutes

@@ -3,10 +3,12 @@ import { ANY_ACCOUNT } from '../auth/roles.js'
 import { SESSION_COOKIE, sessionCookieOptions } from '../auth/session-cookie.js'
 import { deleteSession } from '../db/queries/sessions.js'
 import { clearSessionCookie } from '../plugins/app/auth.js'
-import { LoginBodySchema, SessionReplySchema } from '../schemas/accounts.js'
+import { LoginBodySchema, PasswordChangeBodySchema, SessionReplySchema } from '../schemas/accounts.js'
+import { changeOwnPassword } from '../services/account-passwords.js'
 import { ErrorReplySchema } from '../schemas/common.js'
 import { recordAudit } from '../services/audit-log.js'
 import { logIn, sessionTokenHash } from '../services/login.js'
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from '../services/login-throttle.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 
@@ -18,15 +20,29 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const previous = request.cookies[SESSION_COOKIE]
     if (previous !== undefined && previous !== '') await deleteSession(fastify.db, sessionTokenHash(previous))
-    const session = await logIn(fastify.db, { ...request.body, source: request.ip }, await fastify.loginThrottleKey())
+    const session = await logIn(fastify.db, { ...request.body, source: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] }, await fastify.loginThrottleKeys())
     reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions)
-    return { account: session.account, csrfToken: session.csrfToken }
+    if (session.deviceCookie !== undefined) reply.setCookie(DEVICE_COOKIE, session.deviceCookie, { ...sessionCookieOptions, maxAge: DEVICE_COOKIE_DAYS * 86_400 })
+    return { account: session.account, csrfToken: session.csrfToken, mustChangePassword: session.mustChangePassword }
   })
 
   fastify.get('/', {
     config: { access: ANY_ACCOUNT },
     schema: { response: { 200: SessionReplySchema, ...errors(401, 503) } },
-  }, async (request) => ({ account: request.account, csrfToken: request.csrfToken }))
+  }, async (request) => ({ account: request.account, csrfToken: request.csrfToken, mustChangePassword: request.mustChangePassword }))
+
+  fastify.post('/password', {
+    config: { access: ANY_ACCOUNT },
+    schema: { body: PasswordChangeBodySchema, response: { 204: { type: 'null' }, ...errors(400, 401, 403, 429, 503) } },
+  }, async (request, reply) => {
+    await changeOwnPassword(fastify.db, request.account, request.body, {
+      source: request.ip,
+      deviceCookie: request.cookies[DEVICE_COOKIE],
+      keys: await fastify.loginThrottleKeys(),
+      sessionTokenHash: sessionTokenHash(request.cookies[SESSION_COOKIE] ?? ''),
+    })
+    return await reply.code(204).send(null)
+  })
 
   fastify.delete('/', {
     config: { access: ANY_ACCOUNT },

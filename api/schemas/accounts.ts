@@ -11,6 +11,8 @@ import { Uuid } from './common.js'
  *   GET    /api/accounts         admin        every account
  *   POST   /api/accounts         admin        create one (password generated and shown once when not given)
  *   PATCH  /api/accounts/:id     admin        change role or site, disable or enable (ends its sessions)
+ *   POST   /api/session/password any account  change one's own password: { currentPassword, newPassword, totp? } (ends the other sessions)
+ *   POST   /api/accounts/:id/password-reset  admin  a generated password shown once; the account must change it at its next login
  */
 
 export const RoleSchema = Type.Union([
@@ -34,6 +36,7 @@ export type LoginBody = Static<typeof LoginBodySchema>
 export const SessionReplySchema = Type.Object({
   account: AccountSchema,
   csrfToken: Type.String({ description: 'send it back in the x-csrf-token header on every change' }),
+  mustChangePassword: Type.Boolean({ description: 'an admin reset the password: nothing but POST /api/session/password (and logout) until it is changed' }),
 })
 export type SessionReply = Static<typeof SessionReplySchema>
 
@@ -44,6 +47,7 @@ export const AccountListItemSchema = Type.Object({
   siteId: Type.Union([Uuid, Type.Null()]),
   hasSecondFactor: Type.Boolean(),
   disabled: Type.Boolean(),
+  mustChangePassword: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 })
 
@@ -69,3 +73,15 @@ export const UpdateAccountBodySchema = Type.Object({
   siteId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   disabled: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false, minProperties: 1 })
+
+export const PasswordChangeBodySchema = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  totp: Type.Optional(Type.String({ maxLength: 12, description: 'the 6-digit code, required for admin and researcher accounts' })),
+}, { additionalProperties: false })
+export type PasswordChangeBody = Static<typeof PasswordChangeBodySchema>
+
+export const PasswordResetReplySchema = Type.Object({
+  generatedPassword: Type.String({ description: 'shown once, to hand to the person; they must change it at their next login' }),
+})
+export type PasswordResetReply = Static<typeof PasswordResetReplySchema>

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { generatePassword, hashPassword, passwordProblem } from '../auth/passwords.js'
 import { ROLES, ROLES_NEEDING_TOTP } from '../auth/roles.js'
 import type { Account, Role } from '../auth/roles.js'
@@ -51,11 +51,13 @@ export async function createAccount (db: Kysely<Database>, request: AccountReque
 
   const totpSecret = ROLES_NEEDING_TOTP.includes(request.role) ? newTotpSecret() : null
   const passwordHash = await hashPassword(password)
-  const row = await db.transaction().execute(async (trx) => {
+  const insert = async (trx: Transaction<Database>): Promise<AccountRow> => {
     const inserted = await insertAccount(trx, { email, role: request.role, siteId, passwordHash, totpSecret })
     await recordAudit(trx, { actor, action: 'account.create', objectType: 'account', objectId: inserted.id, detail: { email, role: request.role, siteId } })
     return inserted
-  })
+  }
+  // In the caller's transaction when given one (the demo seeding writes everything in one).
+  const row = db.isTransaction ? await insert(db as Transaction<Database>) : await db.transaction().execute(insert)
   return {
     account: toAccount(row),
     ...(request.password === undefined ? { generatedPassword: password } : {}),

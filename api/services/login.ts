@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { hashPassword, needsRehash, passwordMatches } from '../auth/passwords.js'
 import { ROLES_NEEDING_TOTP } from '../auth/roles.js'
@@ -7,14 +7,12 @@ import { SESSION_ABSOLUTE_HOURS } from '../auth/session-cookie.js'
 import { acceptedTotpStep } from '../auth/totp.js'
 import type { Database } from '../db/database.js'
 import { claimTotpStep, findAccountByEmail, replacePasswordHash } from '../db/queries/accounts.js'
-import { clearLoginFailures, recentLoginFailures, recordLoginFailure } from '../db/queries/login-failures.js'
 import { insertSession } from '../db/queries/sessions.js'
 import { AppError } from '../errors.js'
 import { recordAudit } from './audit-log.js'
 import { toAccount } from './accounts.js'
-
-/** Failed logins allowed per window before that account, or that source, must wait. */
-export const LOGIN_LIMITS = { account: 5, source: 20, windowMinutes: 15 } as const
+import { assertNotThrottled, clearAfterSuccess, newDeviceCookie, recordFailure, throttleScopes } from './login-throttle.js'
+import type { ThrottleKeys } from './login-throttle.js'
 
 export interface LoginAttempt {
   email: string
@@ -22,6 +20,8 @@ export interface LoginAttempt {
   totp?: string
   /** The client's address; only a keyed hash of it is kept, and only for the throttle window. */
   source: string
+  /** The browser's device cookie, if it has one (see login-throttle.ts). */
+  deviceCookie?: string | undefined
 }
 
 export interface NewSession {
@@ -29,6 +29,10 @@ export interface NewSession {
   /** The cookie's value: random, 256 bits; the database holds only its sha256. */
   token: string
   csrfToken: string
+  /** A device cookie for this account, when the browser did not present a trusted one. */
+  deviceCookie?: string
+  /** An admin reset the password: the session may only choose a new one. */
+  mustChangePassword: boolean
 }
 
 // Verified against when the account does not exist, so that the answer takes as long either way.
@@ -45,15 +49,15 @@ export function sessionTokenHash (token: string): string {
  * worthless). Every refusal is recorded for the throttle and in the audit log; the answer does not say whether
  * the address has an account.
  */
-export async function logIn (db: Kysely<Database>, attempt: LoginAttempt, sourceKeySecret: string): Promise<NewSession> {
+export async function logIn (db: Kysely<Database>, attempt: LoginAttempt, keys: ThrottleKeys): Promise<NewSession> {
   const email = attempt.email.trim().toLowerCase()
-  const sourceKey = createHmac('sha256', sourceKeySecret).update(attempt.source).digest('hex')
-  await assertNotThrottled(db, email, sourceKey)
+  const { keyed, trustedDevice } = await throttleScopes(db, keys, { email, source: attempt.source, deviceCookie: attempt.deviceCookie })
+  await assertNotThrottled(db, keyed)
 
   const row = await findAccountByEmail(db, email)
   const matches = await passwordMatches(row?.password_hash ?? await decoyHash, attempt.password)
   if (row === undefined || !matches || row.disabled_at !== null) {
-    await fail(db, email, sourceKey, row === undefined ? null : toAccount(row), row === undefined ? 'unknown account' : row.disabled_at !== null ? 'account disabled' : 'wrong password')
+    await fail(db, keyed, row === undefined ? null : toAccount(row), row === undefined ? 'unknown account' : row.disabled_at !== null ? 'account disabled' : 'wrong password')
     throw refused
   }
   const account = toAccount(row)
@@ -62,14 +66,20 @@ export async function logIn (db: Kysely<Database>, attempt: LoginAttempt, source
     if (attempt.totp === undefined || attempt.totp === '') throw new AppError(401, 'totp_required', 'type the 6-digit code from your authenticator app')
     const step = acceptedTotpStep(row.totp_secret, email, attempt.totp)
     if (step === undefined || !await claimTotpStep(db, account.id, step)) {
-      await fail(db, email, sourceKey, account, step === undefined ? 'wrong second-factor code' : 'second-factor code used twice')
+      await fail(db, keyed, account, step === undefined ? 'wrong second-factor code' : 'second-factor code used twice')
       throw new AppError(401, 'login_failed', 'the 6-digit code is wrong or was already used; wait for the next one')
     }
   }
   if (needsRehash(row.password_hash)) await replacePasswordHash(db, account.id, await hashPassword(attempt.password))
-  await clearLoginFailures(db, 'account', email)
+  await clearAfterSuccess(db, keyed)
 
-  const session = { account, token: randomBytes(32).toString('base64url'), csrfToken: randomBytes(24).toString('base64url') }
+  const session: NewSession = {
+    account,
+    token: randomBytes(32).toString('base64url'),
+    csrfToken: randomBytes(24).toString('base64url'),
+    mustChangePassword: row.password_must_change,
+    ...(trustedDevice ? {} : { deviceCookie: newDeviceCookie(keys, email) }),
+  }
   await db.transaction().execute(async (trx) => {
     await insertSession(trx, {
       tokenHash: sessionTokenHash(session.token),
@@ -82,18 +92,8 @@ export async function logIn (db: Kysely<Database>, attempt: LoginAttempt, source
   return session
 }
 
-async function assertNotThrottled (db: Kysely<Database>, email: string, sourceKey: string): Promise<void> {
-  const [byAccount, bySource] = await Promise.all([
-    recentLoginFailures(db, 'account', email, LOGIN_LIMITS.windowMinutes),
-    recentLoginFailures(db, 'source', sourceKey, LOGIN_LIMITS.windowMinutes),
-  ])
-  if (byAccount >= LOGIN_LIMITS.account || bySource >= LOGIN_LIMITS.source) {
-    throw new AppError(429, 'rate_limited', `too many failed logins ${byAccount >= LOGIN_LIMITS.account ? 'for this account' : 'from this address'}; wait ${LOGIN_LIMITS.windowMinutes} minutes and try again`)
-  }
-}
-
-async function fail (db: Kysely<Database>, email: string, sourceKey: string, account: Account | null, reason: string): Promise<void> {
-  await recordLoginFailure(db, [{ scope: 'account', key: email }, { scope: 'source', key: sourceKey }])
+async function fail (db: Kysely<Database>, keyed: Parameters<typeof recordFailure>[1], account: Account | null, reason: string): Promise<void> {
+  await recordFailure(db, keyed)
   // The typed address is kept only when it is an account's: a password typed into the wrong field stays out.
   await recordAudit(db, {
     actor: null,

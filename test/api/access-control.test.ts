@@ -31,6 +31,8 @@ const EXPECTED: Record<string, RouteAccess> = {
   'GET /api/accounts': ['admin'],
   'POST /api/accounts': ['admin'],
   'PATCH /api/accounts/:id': ['admin'],
+  'POST /api/accounts/:id/password-reset': ['admin'],
+  'POST /api/session/password': ANY,
   'GET /api/audit-log': ['admin', 'auditor'],
   'GET /api/audit-log/verify': ['admin', 'auditor'],
   'GET /api/surveys/:slug/versions/:version': 'public',

@@ -1,11 +1,9 @@
-import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { revokeDevice } from '../../api/db/queries/devices.js'
 import { ENROLMENT_ALPHABET, createEnrolmentCode, hashEnrolmentCode } from '../../api/db/queries/enrolment-codes.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import { createWave } from '../../api/db/queries/waves.js'
-import { ENROLMENT_FAILURE_LIMIT } from '../../api/routes/devices.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createStudy, siteFixture } from '../helpers/fixtures.js'
@@ -93,20 +91,7 @@ describe('tablet enrolment and the kiosk wave', () => {
     expect((await enrol(code)).statusCode).toBe(201)
   })
 
-  it('throttles guessing: after the limit of wrong codes every attempt waits, counted in the database', async () => {
-    await clearFailures()
-    await sql`insert into enrolment_failures (attempted_at) select now() from generate_series(1, ${ENROLMENT_FAILURE_LIMIT - 1})`.execute(database.db)
-    expect((await enrol('WRONGCOD')).statusCode).toBe(404)
-    const { code } = await createEnrolmentCode(database.db, study.site.id)
-    const throttled = await enrol(code)
-    expect(throttled.statusCode).toBe(429)
-    expect(throttled.headers['retry-after']).toBe('600')
-    expect(throttled.json()).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/wait 10 minutes/) })
-    // Old failures no longer count.
-    await sql`update enrolment_failures set attempted_at = now() - interval '11 minutes'`.execute(database.db)
-    expect((await enrol(code)).statusCode).toBe(201)
-    await clearFailures()
-  })
+  // Throttling wrong codes per address and per prefix: test/api/throttles.test.ts.
 
   it('gives an enrolled tablet its site\'s open wave and survey version', async () => {
     const { code } = await createEnrolmentCode(database.db, study.site.id)

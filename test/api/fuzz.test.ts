@@ -18,6 +18,8 @@ import { loginAs } from '../helpers/accounts.js'
 import type { TestSession } from '../helpers/accounts.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
+import { sampleValue, stringPaths, valueWithStringAt } from '../helpers/schema-sample.js'
+import type { JsonSchema, SchemaPath } from '../helpers/schema-sample.js'
 
 /**
  * Hostile input against every route: property-based, with a fixed seed so a failure is reproducible
@@ -185,7 +187,7 @@ describe('hostile input', { timeout: 240_000 }, () => {
   let indicatorNames: string[]
   let baseline: Record<string, number>
   /** Every route registered, with the names of the fields its body schema declares (to send them hostile values). */
-  const routes: Array<{ method: string, url: string, bodyFields: string[], access: RouteAccess | undefined }> = []
+  const routes: Array<{ method: string, url: string, bodyFields: string[], access: RouteAccess | undefined, schemas: Partial<Record<RequestPart, JsonSchema>> }> = []
   const sessions = new Map<Role, TestSession>()
   let cases = 0
   const outcomes = new Map<string, number>()
@@ -223,7 +225,12 @@ describe('hostile input', { timeout: 240_000 }, () => {
     fastify.addHook('onRoute', (route) => {
       const body = route.schema?.body as { properties?: Record<string, unknown> } | undefined
       const bodyFields = Object.keys(body?.properties ?? {})
-      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, bodyFields, access: route.config?.access })
+      const schemas: Partial<Record<RequestPart, JsonSchema>> = {}
+      for (const part of REQUEST_PARTS) {
+        const schema = route.schema?.[part] as JsonSchema | undefined
+        if (schema !== undefined) schemas[part] = schema
+      }
+      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, bodyFields, access: route.config?.access, schemas })
     })
     await fastify.register(app, { config, database })
     await fastify.ready()
@@ -457,6 +464,72 @@ describe('hostile input', { timeout: 240_000 }, () => {
     }), assertOptions(RUNS.staffRoutes))
   })
 
+  // Every string any schema declares (body, query string, path parameter; nested ones too), filled with a NUL or
+  // another control character while the rest of the request is valid, so that it reaches the handler and the
+  // database as a real request would: PostgreSQL cannot store U+0000 in text or jsonb (error 22021).
+  it('every string field of every schema, holding a NUL or another control character, never gets a 5xx; a NUL gets 400 naming the field', async () => {
+    const preference: Role[] = ['researcher', 'admin', 'auditor', 'site_staff', 'funder']
+    const fields: Array<{ route: typeof routes[number], part: RequestPart, path: SchemaPath }> = []
+    for (const route of routes.filter((candidate) => candidate.url.startsWith('/api/'))) {
+      for (const part of REQUEST_PARTS) {
+        const schema = route.schemas[part]
+        if (schema !== undefined) for (const path of stringPaths(schema)) fields.push({ route, part, path })
+      }
+    }
+    const covered = new Set(fields.map(({ route, part, path }) => `${route.method} ${route.url} ${part}.${path.join('.')}`))
+    // The login that answered 500 with a NUL in the e-mail, and a field of each kind.
+    expect([...covered]).toEqual(expect.arrayContaining([
+      'POST /api/session body.email', 'POST /api/session body.password', 'POST /api/devices/enrol body.code', 'POST /api/responses body.id',
+      'GET /api/results querystring.waves', 'GET /api/results querystring.by.0', 'GET /api/surveys/:slug/versions/:version params.slug', 'PATCH /api/accounts/:id params.id',
+    ]))
+    for (const { route, part, path } of fields) {
+      for (const bad of CONTROL_STRINGS) {
+        const valueOf = (which: RequestPart): unknown => {
+          const schema = route.schemas[which]
+          if (schema === undefined) return undefined
+          return which === part ? valueWithStringAt(schema, path, bad) : sampleValue(schema)
+        }
+        const params = (valueOf('params') ?? {}) as Record<string, unknown>
+        const query = (valueOf('querystring') ?? {}) as Record<string, unknown>
+        const body = valueOf('body')
+        const url = route.url.replace(/:(\w+)/g, (_match, name: string) => encodeURIComponent(String(params[name] ?? randomUUID())))
+        const search = new URLSearchParams()
+        for (const [key, value] of Object.entries(query)) for (const item of [value].flat()) search.append(key, String(item))
+        const access = route.access
+        const headers: Record<string, string> = access === 'device'
+          ? { authorization: `Bearer ${study.token}` }
+          : Array.isArray(access) ? { ...sessions.get(preference.find((role) => access.includes(role))!)!.headers } : {}
+        const reply = await send({
+          method: route.method as InjectOptions['method'],
+          url: `${url}${search.size === 0 ? '' : `?${search.toString()}`}`,
+          headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+        })
+        const where = `${route.method} ${route.url} ${part}.${path.join('.')} = ${JSON.stringify(bad)} → ${reply.statusCode} ${reply.body.slice(0, 200)}`
+        // send() has checked the rest: below 500, no stack trace or SQL, the error shape. Other controls may be stored.
+        if (bad.includes('\u0000')) {
+          expect(reply.statusCode, where).toBe(400)
+          expect(reply.json<{ message: string }>().message, where).toContain(`"${String(path.at(-1) === 0 ? path.at(-2) : path.at(-1))}"`)
+        }
+      }
+    }
+  })
+
+  it('a NUL in an answer\'s value or key, or in a nested key of any body, is refused with 400', async () => {
+    for (const answers of [{ gender: 'wo\u0000man' }, { 'gen\u0000der': 'woman' }, { gender: ['\u0000'] }]) {
+      const reply = await send({
+        method: 'POST',
+        url: '/api/responses',
+        headers: { authorization: `Bearer ${study.token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ id: randomUUID(), waveId: study.wave.id, answers }),
+      })
+      expect(reply.statusCode, reply.body).toBe(400)
+    }
+    const reply = await send({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json' }, payload: '{"email":"a@b.c","password":"x","\\u0000":1}' })
+    expect(reply.statusCode, reply.body).toBe(400)
+    expect(await tableCounts()).toEqual(baseline)
+  })
+
   it('forged, altered and expired session cookies are refused', async () => {
     const real = sessions.get('admin')!.cookie
     const expired = await loginAs(fastify, database.db, 'admin')
@@ -481,6 +554,12 @@ describe('hostile input', { timeout: 240_000 }, () => {
     expect(await database.db.selectFrom('accounts').selectAll().where('email', '=', 'forged@example.org').execute()).toHaveLength(0)
   })
 })
+
+const REQUEST_PARTS = ['body', 'querystring', 'params'] as const
+type RequestPart = typeof REQUEST_PARTS[number]
+
+/** NUL (which PostgreSQL cannot store in text), other C0 and C1 controls, DEL, line separators, an ANSI escape. */
+const CONTROL_STRINGS = ['a\u0000b', '\u0000', 'x\u0001y', '\u001b[31mred', 'tab\there\r\n', '\u007f', '\u0085', '\u2028']
 
 /** Files outside the kiosk's build folder, as a traversal would reach them. */
 const TRAVERSALS = ['..', '%2e%2e', '%2E%2E', '..%2f', '%2e%2e%2f', '..%5c', '%c0%ae%c0%ae', '....//', '..;', '%252e%252e']

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDefinitions } from '../../survey-definitions/index.js'
 import { publishDefinitions } from '../../api/services/publish-definitions.js'
+import { SESSION_COOKIE } from '../../api/auth/session-cookie.js'
+import { loginAs } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import type { TestApp } from '../helpers/build-app.js'
 import { engineUnderTest, openTestDatabase } from '../helpers/test-db.js'
@@ -18,8 +20,18 @@ describe('GET /api/health and /api/surveys', () => {
     await database.close()
   })
 
-  it('reports the engine and that every migration has run', async () => {
+  it('tells anyone only that it is up and on which engine', async () => {
     const reply = await test.app.inject({ method: 'GET', url: '/api/health' })
+    expect(reply.statusCode).toBe(200)
+    expect(reply.json()).toEqual({ status: 'ok', engine: engineUnderTest })
+    // A forged or stale session cookie is a stranger too.
+    const forged = await test.app.inject({ method: 'GET', url: '/api/health', cookies: { [SESSION_COOKIE]: 'not-a-session' } })
+    expect(forged.json()).toEqual({ status: 'ok', engine: engineUnderTest })
+  })
+
+  it('tells a logged-in staff member the engine and that every migration has run', async () => {
+    const funder = await loginAs(test.app, database.db, 'funder')
+    const reply = await test.app.inject({ method: 'GET', url: '/api/health', headers: funder.headers })
     expect(reply.statusCode).toBe(200)
     const body = reply.json<{ engine: string, migrations: { executed: string[], pending: string[] } }>()
     expect(body.engine).toBe(engineUnderTest)

@@ -3,6 +3,11 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import helmetPlugin from '../../api/plugins/external/helmet.js'
 import { buildTestApp } from '../helpers/build-app.js'
+import { randomUUID } from 'node:crypto'
+import { loginAs } from '../helpers/accounts.js'
+import type { TestSession } from '../helpers/accounts.js'
+import { createStudy } from '../helpers/fixtures.js'
+import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -85,24 +90,85 @@ describe('security headers', () => {
 })
 
 describe('HSTS', () => {
-  // inject cannot make an encrypted socket; a trusted proxy's X-Forwarded-Proto gives the same request.protocol.
-  let app: FastifyInstance
-  beforeAll(async () => {
-    app = Fastify({ trustProxy: '127.0.0.1' })
-    await app.register(helmetPlugin)
+  async function appWith (options: { hstsMaxAge?: number }): Promise<FastifyInstance> {
+    const app = Fastify({ trustProxy: '127.0.0.1' })
+    await app.register(helmetPlugin, options)
     app.get('/', async () => ({ ok: true }))
     await app.ready()
-  })
-  afterAll(async () => { await app.close() })
+    return app
+  }
 
-  it('is sent when the request came over TLS', async () => {
-    const reply = await app.inject({ method: 'GET', url: '/', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-proto': 'https' } })
-    expect(reply.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
+  it('is never sent unless configured, not even for a request that came over TLS', async () => {
+    const app = await appWith({})
+    for (const headers of [{}, { 'x-forwarded-proto': 'https' }]) {
+      expect((await app.inject({ method: 'GET', url: '/', remoteAddress: '127.0.0.1', headers })).headers['strict-transport-security']).toBeUndefined()
+    }
+    await app.close()
   })
 
-  it('is not sent over plain http, nor for an untrusted client claiming https', async () => {
-    expect((await app.inject({ method: 'GET', url: '/', remoteAddress: '127.0.0.1' })).headers['strict-transport-security']).toBeUndefined()
-    const forged = await app.inject({ method: 'GET', url: '/', remoteAddress: '203.0.113.9', headers: { 'x-forwarded-proto': 'https' } })
-    expect(forged.headers['strict-transport-security']).toBeUndefined()
+  it('is sent on every answer with the configured max-age once HSTS_MAX_AGE is set (browsers ignore it over http)', async () => {
+    const app = await appWith({ hstsMaxAge: 15_552_000 })
+    for (const headers of [{}, { 'x-forwarded-proto': 'https' }]) {
+      expect((await app.inject({ method: 'GET', url: '/', remoteAddress: '127.0.0.1', headers })).headers['strict-transport-security']).toBe('max-age=15552000; includeSubDomains')
+    }
+    expect((await app.inject({ method: 'GET', url: '/nowhere' })).headers['strict-transport-security']).toBe('max-age=15552000; includeSubDomains')
+    await app.close()
+  })
+
+  it('the app passes HSTS_MAX_AGE on', async () => {
+    const database = await openTestDatabase()
+    const { app } = await buildTestApp(database, { HSTS_MAX_AGE: 31_536_000 })
+    expect((await app.inject({ method: 'GET', url: '/api/health' })).headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
+    await app.close()
+    await database.close()
+  })
+})
+
+describe('Cache-Control', () => {
+  let database: TestDatabase
+  let app: FastifyInstance
+  let study: StudyFixture
+  let researcher: TestSession
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    app = (await buildTestApp(database)).app
+    study = await createStudy(database.db)
+    researcher = await loginAs(app, database.db, 'researcher')
+  })
+  afterAll(async () => {
+    await app.close()
+    await database.close()
+  })
+
+  it('is no-store on every authenticated, respondent and public API answer, errors included', async () => {
+    const device = { authorization: `Bearer ${study.token}` }
+    const requests = [
+      { url: '/api/session', headers: researcher.headers, status: 200 },
+      { url: `/api/results?waves=${study.wave.id}`, headers: researcher.headers, status: 200 },
+      { url: '/api/tablets', headers: researcher.headers, status: 200 },
+      { url: `/api/releases/${randomUUID()}`, headers: researcher.headers, status: 404 },
+      { url: '/api/accounts', headers: researcher.headers, status: 403 },
+      { url: '/api/kiosk/wave', headers: device, status: 200 },
+      { url: '/api/kiosk/help', headers: device, status: 200 },
+      { url: '/api/session', headers: {}, status: 401 },
+      { url: '/api/health', headers: {}, status: 200 },
+      { url: '/api/no-such-route', headers: {}, status: 404 },
+    ]
+    for (const request of requests) {
+      const reply = await app.inject({ method: 'GET', url: request.url, headers: request.headers })
+      expect(reply.statusCode, `${request.url}: ${reply.body.slice(0, 200)}`).toBe(request.status)
+      expect(reply.headers['cache-control'], request.url).toBe('no-store')
+    }
+    const login = await app.inject({ method: 'POST', url: '/api/session', payload: { email: 'nobody@example.org', password: 'not the password' } })
+    expect(login.headers['cache-control']).toBe('no-store')
+    const upload = await app.inject({ method: 'POST', url: '/api/responses', headers: device, payload: { id: randomUUID(), waveId: study.wave.id, answers: { gender: 'woman' } } })
+    expect(upload.statusCode, upload.body).toBe(201)
+    expect(upload.headers['cache-control']).toBe('no-store')
+  })
+
+  it('leaves the web apps\' own caching alone (a redirect to the app is not an API answer)', async () => {
+    const reply = await app.inject({ method: 'GET', url: '/console' })
+    expect(reply.headers['cache-control']).not.toBe('no-store')
   })
 })

@@ -57,7 +57,7 @@ describe('npm run user:create', { timeout: 120_000 }, () => {
 
   it('refuses a weak password, an unknown role and site staff without a site, naming the problem', async () => {
     expect(await command('password1234', '--email', 'weak@example.org', '--role', 'auditor'))
-      .toMatchObject({ code: 1, stderr: expect.stringMatching(/commonest passwords/) })
+      .toMatchObject({ code: 1, stderr: expect.stringMatching(/too easy to guess/) })
     expect(await command('', '--email', 'x@example.org', '--role', 'owner')).toMatchObject({ code: 2, stderr: expect.stringMatching(/ROLE is one of admin, researcher/) })
     expect(await command('', '--email', 'staff@example.org', '--role', 'site_staff')).toMatchObject({ code: 1, stderr: expect.stringMatching(/needs the site/) })
   })

@@ -6,6 +6,8 @@ describe('configuration', () => {
     const config = loadConfig({})
     expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', DEMO_DATA: 'auto', STUDY_TIME_ZONE: 'Europe/Oslo' })
     expect(config.DATABASE_URL).toBeUndefined()
+    // No HSTS unless asked: on http://127.0.0.1 a browser would otherwise refuse plain http to it for months.
+    expect(config.HSTS_MAX_AGE).toBe(0)
   })
 
   it('converts numbers and accepts a PostgreSQL URL', () => {
@@ -19,6 +21,9 @@ describe('configuration', () => {
     [{ PORT: '70000' }, /PORT="70000"/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL="mysql:\/\/x"/],
     [{ DEMO_DATA: 'yes' }, /DEMO_DATA="yes"/],
+    [{ HSTS_MAX_AGE: '-1' }, /HSTS_MAX_AGE="-1"/],
+    [{ HSTS_MAX_AGE: '1 year' }, /HSTS_MAX_AGE="1 year"/],
+    [{ HSTS_MAX_AGE: '99999999999' }, /HSTS_MAX_AGE="99999999999"/],
     [{ STUDY_TIME_ZONE: 'Europe/Bergen' }, /STUDY_TIME_ZONE="Europe\/Bergen": not an IANA time zone/],
   ])('refuses %j with an error naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)

@@ -13,6 +13,8 @@ import * as createHelpResources from './2026-11-26T0430_create_help_resources.js
 import * as holdingAndTotals from './2026-12-03T0100_holding_and_totals.js'
 import * as deviceDailyUploads from './2026-12-03T0110_device_daily_uploads.js'
 import * as devicePlausibilityCounters from './2026-12-03T0120_device_plausibility_counters.js'
+import * as keyedThrottles from './2026-12-03T0200_keyed_throttles.js'
+import * as passwordMustChange from './2026-12-03T0210_password_must_change.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -33,4 +35,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0100_holding_and_totals': holdingAndTotals,
   '2026-12-03T0110_device_daily_uploads': deviceDailyUploads,
   '2026-12-03T0120_device_plausibility_counters': devicePlausibilityCounters,
+  '2026-12-03T0200_keyed_throttles': keyedThrottles,
+  '2026-12-03T0210_password_must_change': passwordMustChange,
 }

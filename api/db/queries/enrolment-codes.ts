@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
-import type { Database, EnrolmentCodeRow } from '../database.js'
+import type { Database, EnrolmentCodeRow, EnrolmentFailureTable } from '../database.js'
 import { enrolDevice } from './devices.js'
 
 /** No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed on a tablet keyboard is not mistaken. */
@@ -9,7 +9,7 @@ export const ENROLMENT_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY'
 export const ENROLMENT_CODE_LENGTH = 8
 export const ENROLMENT_CODE_HOURS = 24
 
-/** 25^8 ≈ 1.5e11 codes: with the global throttle below, guessing one in its 24 hours is hopeless. */
+/** 25^8 ≈ 1.5e11 codes: with the throttle (api/services/enrolment.ts), guessing one in its 24 hours is hopeless. */
 export function newEnrolmentCode (): string {
   let code = ''
   for (let i = 0; i < ENROLMENT_CODE_LENGTH; i += 1) code += ENROLMENT_ALPHABET[randomInt(ENROLMENT_ALPHABET.length)]
@@ -67,17 +67,21 @@ export async function redeemEnrolmentCode (trx: Transaction<Database>, code: str
   return { kind: 'enrolled', token, siteName: site.name, siteId: claimed.site_id, deviceId: device.id, label: device.label }
 }
 
-/** Failed attempts in the last `minutes`, across every API process (the count lives in the database). */
-export async function recentEnrolmentFailures (db: Kysely<Database>, minutes: number): Promise<number> {
+/** Failed attempts under this key in the last `minutes`, across every API process, and seconds until the oldest leaves. */
+export async function enrolmentFailureCount (db: Kysely<Database>, scope: EnrolmentFailureTable['scope'], key: string, minutes: number): Promise<{ count: number, secondsUntilOldestLeaves: number }> {
   const row = await db.selectFrom('enrolment_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      sql<number | null>`ceil(extract(epoch from min(attempted_at) + make_interval(mins => ${minutes}) - now()))::int`.as('until_oldest_leaves'),
+    ])
+    .where('scope', '=', scope).where('key', '=', key)
     .where('attempted_at', '>', sql<Date>`now() - make_interval(mins => ${minutes})`)
     .executeTakeFirstOrThrow()
-  return Number(row.n)
+  return { count: Number(row.n), secondsUntilOldestLeaves: Math.max(0, Number(row.until_oldest_leaves ?? 0)) }
 }
 
-/** Records a failed attempt and forgets those older than a day, so the table stays small. */
-export async function recordEnrolmentFailure (db: Kysely<Database>): Promise<void> {
-  await db.insertInto('enrolment_failures').defaultValues().execute()
+/** Records a failed attempt under each key and forgets those older than a day, so the table stays small. */
+export async function recordEnrolmentFailure (db: Kysely<Database>, keyed: Array<{ scope: EnrolmentFailureTable['scope'], key: string }>): Promise<void> {
+  await db.insertInto('enrolment_failures').values(keyed).execute()
   await db.deleteFrom('enrolment_failures').where('attempted_at', '<', sql<Date>`now() - interval '1 day'`).execute()
 }

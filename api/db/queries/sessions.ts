@@ -10,6 +10,8 @@ export interface SessionLookup {
   expired: boolean
   /** Seen more than a minute ago: the caller records the visit (so an active session does not idle out). */
   stale: boolean
+  /** An admin reset the password: the session may only choose a new one. */
+  mustChangePassword: boolean
 }
 
 export async function insertSession (db: Kysely<Database> | Transaction<Database>, session: { tokenHash: string, accountId: string, csrfToken: string, expiresAt: Date }): Promise<void> {
@@ -25,7 +27,7 @@ export async function insertSession (db: Kysely<Database> | Transaction<Database
 export async function findSession (db: Kysely<Database>, tokenHash: string, idleMinutes: number): Promise<SessionLookup | undefined> {
   const row = await db.selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select(['accounts.id', 'accounts.email', 'accounts.role', 'accounts.site_id', 'sessions.csrf_token'])
+    .select(['accounts.id', 'accounts.email', 'accounts.role', 'accounts.site_id', 'accounts.password_must_change', 'sessions.csrf_token'])
     .select(sql<boolean>`sessions.expires_at <= now() or sessions.last_seen_at <= now() - make_interval(mins => ${idleMinutes})`.as('expired'))
     .select(sql<boolean>`sessions.last_seen_at <= now() - interval '1 minute'`.as('stale'))
     .where('sessions.token_hash', '=', tokenHash)
@@ -37,6 +39,7 @@ export async function findSession (db: Kysely<Database>, tokenHash: string, idle
     csrfToken: row.csrf_token,
     expired: row.expired,
     stale: row.stale,
+    mustChangePassword: row.password_must_change,
   }
 }
 

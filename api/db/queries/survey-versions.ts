@@ -10,6 +10,7 @@ export type PublishOutcome = 'published' | 'unchanged'
  * checksum under the same number is refused, because a published version is immutable.
  */
 export async function publishSurveyVersion (db: Kysely<Database>, def: SurveyDefinition): Promise<PublishOutcome> {
+  if (db.isTransaction) return await publishSurveyVersionIn(db as Transaction<Database>, def)
   return await db.transaction().execute(async (trx) => await publishSurveyVersionIn(trx, def))
 }
 

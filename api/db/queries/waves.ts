@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database, NewWave, WaveRow } from '../database.js'
 
 export interface WaveSite {
@@ -6,16 +6,20 @@ export interface WaveSite {
   targetResponses?: number
 }
 
+/** In the caller's transaction when given one (the demo seeding writes everything in one), else in its own. */
 export async function createWave (db: Kysely<Database>, wave: NewWave, sites: readonly WaveSite[]): Promise<WaveRow> {
-  return await db.transaction().execute(async (trx) => {
-    const row = await trx.insertInto('waves').values(wave).returningAll().executeTakeFirstOrThrow()
-    if (sites.length > 0) {
-      await trx.insertInto('wave_sites')
-        .values(sites.map((site) => ({ wave_id: row.id, site_id: site.siteId, target_responses: site.targetResponses ?? null })))
-        .execute()
-    }
-    return row
-  })
+  if (db.isTransaction) return await insertWave(db as Transaction<Database>, wave, sites)
+  return await db.transaction().execute(async (trx) => await insertWave(trx, wave, sites))
+}
+
+async function insertWave (trx: Transaction<Database>, wave: NewWave, sites: readonly WaveSite[]): Promise<WaveRow> {
+  const row = await trx.insertInto('waves').values(wave).returningAll().executeTakeFirstOrThrow()
+  if (sites.length > 0) {
+    await trx.insertInto('wave_sites')
+      .values(sites.map((site) => ({ wave_id: row.id, site_id: site.siteId, target_responses: site.targetResponses ?? null })))
+      .execute()
+  }
+  return row
 }
 
 export async function findWaveSurveyVersionId (db: Kysely<Database>, id: string): Promise<number | undefined> {

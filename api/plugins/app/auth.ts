@@ -8,6 +8,7 @@ import { deleteSession, findSession, touchSession } from '../../db/queries/sessi
 import { serverSecret } from '../../db/queries/server-secrets.js'
 import { AppError } from '../../errors.js'
 import { sessionTokenHash } from '../../services/login.js'
+import type { ThrottleKeys } from '../../services/login-throttle.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,14 +20,21 @@ declare module 'fastify' {
     account: Account
     /** The session's CSRF token, on role routes (GET /api/session gives it back to a reloaded page). */
     csrfToken: string
+    /** On role routes: an admin reset the password and the session may only choose a new one. */
+    mustChangePassword: boolean
   }
   interface FastifyInstance {
-    /** Key of the login throttle's hash of a source address, shared by every API process through the database. */
-    loginThrottleKey: () => Promise<string>
+    /** Keys of the login throttle's hashes and of device cookies, shared by every API process through the database. */
+    loginThrottleKeys: () => Promise<ThrottleKeys>
+    /** On a public route: the staff member behind the request's session, if it has a live one (for extra detail). */
+    sessionAccount: (request: FastifyRequest) => Promise<Account | undefined>
   }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** What a session whose password an admin reset may do: see itself, log out, choose a new password. */
+const OPEN_BEFORE_PASSWORD_CHANGE = new Set(['GET /api/session', 'DELETE /api/session', 'POST /api/session/password'])
 
 /**
  * Access control for every route, deny by default: an /api route that does not declare `config.access` stops
@@ -37,14 +45,24 @@ export default fp(async (fastify) => {
   await fastify.register(fastifyCookie)
   fastify.decorateRequest('account', null as unknown as Account)
   fastify.decorateRequest('csrfToken', '')
+  fastify.decorateRequest('mustChangePassword', false)
   // Read on first use, not at start-up: the API starts (and answers 503) while the database is away.
-  let throttleKey: Promise<string> | undefined
-  fastify.decorate('loginThrottleKey', async () => {
-    throttleKey ??= serverSecret(fastify.db, 'login-throttle').catch((error: unknown) => {
-      throttleKey = undefined
-      throw error
-    })
-    return await throttleKey
+  let throttleKeys: Promise<ThrottleKeys> | undefined
+  fastify.decorate('loginThrottleKeys', async () => {
+    throttleKeys ??= Promise.all([serverSecret(fastify.db, 'login-throttle'), serverSecret(fastify.db, 'login-device-cookie')])
+      .then(([throttle, device]) => ({ throttle, device }))
+      .catch((error: unknown) => {
+        throttleKeys = undefined
+        throw error
+      })
+    return await throttleKeys
+  })
+
+  fastify.decorate('sessionAccount', async (request: FastifyRequest) => {
+    const token = request.cookies[SESSION_COOKIE]
+    if (token === undefined || token === '') return undefined
+    const session = await findSession(fastify.db, sessionTokenHash(token), SESSION_IDLE_MINUTES)
+    return session === undefined || session.expired ? undefined : session.account
   })
 
   fastify.addHook('onRoute', (route) => {
@@ -75,9 +93,13 @@ export default fp(async (fastify) => {
     if (!SAFE_METHODS.has(request.method) && !csrfMatches(request, session.csrfToken)) {
       throw new AppError(403, 'csrf_failed', `this change needs the ${CSRF_HEADER} header with the token given at login`)
     }
+    if (session.mustChangePassword && !OPEN_BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url ?? ''}`)) {
+      throw new AppError(403, 'password_change_required', 'an admin reset your password: choose a new one first (POST /api/session/password)')
+    }
     if (session.stale) await touchSession(fastify.db, tokenHash)
     request.account = session.account
     request.csrfToken = session.csrfToken
+    request.mustChangePassword = session.mustChangePassword
   })
 }, { name: 'auth', dependencies: ['db'] })
 

@@ -1,8 +1,10 @@
 import helmet from 'helmet'
 import fp from 'fastify-plugin'
 
-/** One year, the minimum the HSTS preload list asks for. */
-const HSTS = 'max-age=31536000; includeSubDomains'
+export interface SecurityHeaderOptions {
+  /** Seconds for Strict-Transport-Security; 0 (the default) sends none. */
+  hstsMaxAge?: number
+}
 
 /**
  * Security headers on every answer, the 404 and errors included. The content security policy is written
@@ -11,17 +13,21 @@ const HSTS = 'max-age=31536000; includeSubDomains'
  * to this API only, never framed, forms post here only. No Referer leaves a page (rule 1: a kiosk address
  * must not travel to another site).
  *
- * HSTS is sent only when the request arrived over TLS, as Fastify sees it: `request.protocol` is 'https'
- * when the socket is encrypted (Node serving TLS itself), or, only if `trustProxy` is configured, when a
- * trusted proxy says so in X-Forwarded-Proto. With the default `trustProxy: false` a client cannot forge
- * it. Over plain http (development on 127.0.0.1) it is never sent, since a browser would then refuse plain
- * http for that host for a year. Behind a TLS-terminating proxy without `trustProxy`, the proxy sets HSTS.
+ * HSTS only when the operator configures it (HSTS_MAX_AGE): the API itself speaks plain http and cannot tell
+ * whether a TLS-terminating proxy stands in front of it, and on a laptop's 127.0.0.1 a browser that kept HSTS
+ * would refuse plain http to that host for as long as it says. Once configured it is on every answer; browsers
+ * ignore it over plain http (RFC 6797 §8.1), so only the https origin in front of the API is pinned.
+ *
+ * Every /api answer is `Cache-Control: no-store` (a session's CSRF token, results, tablets, a device's wave:
+ * nothing for a shared cache or the browser's disk), unless its route says otherwise (the intake public key).
+ * The web apps' files set their own caching (api/plugins/external/web-app-static.ts).
  *
  * The helmet middleware is built once here and run on every request's raw response: @fastify/helmet builds
  * it anew per request, which cost 2 % of intake's CPU (parsing the policy each time).
  * @see https://helmetjs.github.io/
  */
-export default fp(async (fastify) => {
+export default fp<SecurityHeaderOptions>(async (fastify, { hstsMaxAge = 0 }) => {
+  const hsts = hstsMaxAge > 0 ? `max-age=${hstsMaxAge}; includeSubDomains` : undefined
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -47,7 +53,8 @@ export default fp(async (fastify) => {
     crossOriginResourcePolicy: { policy: 'same-origin' },
   })
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS)
+    if (hsts !== undefined) reply.header('strict-transport-security', hsts)
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store')
     securityHeaders(request.raw, reply.raw, (error?: unknown) => { done(error instanceof Error ? error : undefined) })
   })
 }, { name: 'helmet' })

@@ -2,6 +2,7 @@ import type { SessionReply } from '../../../api/schemas/accounts.js'
 import { ApiError, api, useSession } from './api.js'
 import { h } from './dom.js'
 import { SCREENS, findScreen } from './screens/index.js'
+import { passwordForm } from './screens/password.js'
 import type { Context } from './screens/index.js'
 import { announcer, field, form, input, Outcome } from './ui.js'
 
@@ -61,8 +62,32 @@ async function logOut (): Promise<void> {
 function start (reply: SessionReply): void {
   session = reply
   useSession(reply, (message) => { showLogin(message) })
+  if (reply.mustChangePassword) {
+    showForcedChange(reply)
+    return
+  }
   if (!location.hash.startsWith('#/')) history.replaceState(null, '', '#/')
   route()
+}
+
+/** After an admin's reset the API allows nothing else: the person chooses their own password first. */
+function showForcedChange (reply: SessionReply): void {
+  document.title = 'Choose a new password · Prevalens console'
+  app.replaceChildren(
+    h('header', { class: 'bar' },
+      h('span', { class: 'brand' }, 'Prevalens console'),
+      h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, 'Log out')),
+    h('main', { id: 'main', class: 'narrow' },
+      h('h1', {}, 'Choose a new password'),
+      h('p', { class: 'notice', role: 'alert' }, 'An admin reset your password. Type the password they gave you, then one of your own; nothing else opens until then.'),
+      passwordForm(reply.account, 'Save my new password', () => {
+        api.get<SessionReply>('/api/session').then((fresh) => {
+          announcer.textContent = 'Your password is changed.'
+          keepAnnouncement = true
+          start(fresh)
+        }, () => { showLogin('Log in with your new password.') })
+      })))
+  app.querySelector('input')?.focus()
 }
 
 const ROLE_NAMES: Record<string, string> = { admin: 'admin', researcher: 'researcher', site_staff: 'site staff', funder: 'funder', auditor: 'auditor' }
@@ -77,6 +102,7 @@ function shell (current: string): HTMLElement {
     h('header', { class: 'bar' },
       h('span', { class: 'brand' }, 'Prevalens console'),
       h('span', { class: 'who', 'data-testid': 'who' }, `${account.email} · `, h('strong', { 'data-testid': 'role' }, ROLE_NAMES[account.role] ?? account.role)),
+      h('a', { href: '#/password', class: 'bar-link', 'data-testid': 'change-password', ...(current === 'password' ? { 'aria-current': 'page' } : {}) }, 'Change password'),
       h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, 'Log out')),
     h('nav', { class: 'menu', 'aria-label': 'Console' },
       h('ul', {}, ...links.map((screen) => h('li', {},

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox'
-import type { AccountListReplySchema, CreateAccountReplySchema } from '../../../../api/schemas/accounts.js'
+import type { AccountListReplySchema, CreateAccountReplySchema, PasswordResetReply } from '../../../../api/schemas/accounts.js'
 import type { SiteListReply } from '../../../../api/schemas/sites.js'
 import { api } from '../api.js'
 import { h, table } from '../dom.js'
@@ -45,13 +45,33 @@ export async function renderAccounts (context: Context): Promise<void> {
       confirmAction(`Disable ${account.email}? Their sessions end at once.`, 'Disable account')
         .then(async (yes) => { if (yes) await update(account, { disabled: true }, 'disabled') }, () => {})
     }, { class: 'small danger' })
+  // The generated password is shown here once, for the admin to hand over; the list below marks the account.
+  const resetSecret = h('div', { 'aria-live': 'polite' })
+  const resetButton = (account: AccountItem): HTMLButtonElement | null => account.id === context.account.id
+    ? null
+    : button(`Reset password of ${account.email}`, () => {
+      confirmAction(`Reset the password of ${account.email}? Their sessions end at once, and they must choose a new password at their next login.`, 'Reset password')
+        .then(async (yes) => {
+          if (!yes) return
+          try {
+            const reply = await api.post<PasswordResetReply>(`/api/accounts/${account.id}/password-reset`)
+            resetSecret.replaceChildren(h('div', { class: 'code-card', 'data-testid': 'reset-password' },
+              h('p', {}, `New password for ${account.email}. Give it to them now, by a way only they can read; it is not shown again, and they must replace it at their next login.`),
+              h('p', {}, 'Password: ', h('code', { 'data-testid': 'reset-generated-password' }, reply.generatedPassword)),
+              button('Done: I have passed it on', () => { context.reload() })))
+            announce(`${account.email}: password reset.`)
+          } catch (error) { outcome.error(error) }
+        }, () => {})
+    }, { class: 'small' })
   context.main.append(
     h('h1', {}, 'Accounts'),
     outcome.element,
+    resetSecret,
     table('Staff accounts', ['E-mail', 'Role', 'Site', 'Second factor', 'Status', 'Created', 'Change role', ''], accounts.map((account) => [
       account.email, account.role.replace('_', ' '), account.siteId === null ? '—' : siteName.get(account.siteId) ?? account.siteId,
-      account.hasSecondFactor ? 'yes' : 'no', account.disabled ? 'disabled' : 'active', formatDateTime(account.createdAt),
-      roleCell(account), disableButton(account),
+      account.hasSecondFactor ? 'yes' : 'no', account.disabled ? 'disabled' : account.mustChangePassword ? 'active, must choose a new password' : 'active',
+      formatDateTime(account.createdAt),
+      roleCell(account), h('span', { class: 'row-actions' }, disableButton(account), resetButton(account)),
     ]), { 'data-testid': 'accounts' }),
     createForm(context, sites))
 }

@@ -5,6 +5,7 @@ import { renderAuditLog } from './audit-log.js'
 import { renderExports } from './exports.js'
 import { renderHelpResources } from './help-resources.js'
 import { renderHome } from './home.js'
+import { renderChangePassword } from './password.js'
 import { renderProgress } from './progress.js'
 import { renderReleases } from './releases.js'
 import { renderSites } from './sites.js'
@@ -49,6 +50,8 @@ export const SCREENS: readonly Screen[] = [
   { path: 'releases', label: 'Results releases', roles: RESEARCH, nav: true, render: renderReleases },
   { path: 'accounts', label: 'Accounts', roles: ['admin'], nav: true, render: renderAccounts },
   { path: 'audit-log', label: 'Audit log', roles: ['admin', 'auditor'], nav: true, render: renderAuditLog },
+  // Reached from the bar's "Change password" link, not the menu.
+  { path: 'password', label: 'Change password', roles: ['admin', 'researcher', 'site_staff', 'funder', 'auditor'], nav: false, render: renderChangePassword },
 ]
 
 export const findScreen = (path: string): Screen | undefined => SCREENS.find((screen) => screen.path === path)
