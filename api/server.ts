@@ -13,8 +13,11 @@ import { describeDemoAccounts, ensureDemoAccounts } from './services/demo-accoun
 import { startMixSchedule } from './services/mix.js'
 import type { MixContext } from './services/mix.js'
 import { loadHoldingKeyring } from './intake/holding-key.js'
+import { restrictUmask } from './files-at-rest.js'
 
 async function start (): Promise<void> {
+  // Before any file is written: the database folder, key files and anything else this process makes are the owner's only.
+  restrictUmask()
   const config = loadConfig()
   const database = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.PG_POOL_MAX })
   await migrateToLatest(database.db)

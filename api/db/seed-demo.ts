@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { addDays, studyToday } from '../study-calendar.js'
@@ -9,6 +9,7 @@ import { createSite } from './queries/sites.js'
 import { findSurveyVersion } from './queries/survey-versions.js'
 import { createWave } from './queries/waves.js'
 import { publishDefinitions } from '../services/publish-definitions.js'
+import { ensurePrivateDir, writeSecretFile } from '../files-at-rest.js'
 
 /** Real municipality numbers and counties (2024 numbering) and SSB centrality classes. */
 export const DEMO_SITES: NewSite[] = [
@@ -48,7 +49,9 @@ export async function seedDemo (db: Kysely<Database>, dataDir: string, timeZone:
     status: 'open',
   }, sites.map((site) => ({ siteId: site.id, targetResponses: 100 })))
   const { token } = await enrolDevice(db, sites[0]!.id, 'Demo tablet')
-  writeFileSync(join(dataDir, TOKEN_FILE), `${wave.id} ${token}\n`, { mode: 0o600 })
+  // A device token is a credential: DATA_DIR and the file are the owner's only.
+  ensurePrivateDir(dataDir)
+  writeSecretFile(join(dataDir, TOKEN_FILE), `${wave.id} ${token}\n`)
   return { waveId: wave.id, deviceToken: token }
 }
 
