@@ -174,8 +174,8 @@ describe('the kiosk shows no time or date of any upload; staff see a count behin
       expect(pages).toBeGreaterThan(5)
       await page.getByTestId('done').waitFor({ timeout: 20_000 })
       await expectNoTime(page, 'thank-you', seen)
-      // Sent through the sealed queue, which is where a version-1 kiosk noted the time.
-      await expect.poll(async () => await database.db.selectFrom('responses').select('id').where('wave_id', '=', study.wave.id).execute(), { timeout: 20_000 }).toHaveLength(1)
+      // Sent through the sealed queue and acknowledged (its record deleted), which is where a version-1 kiosk noted the time.
+      await expect.poll(async () => (await indexedDbDump(page)).text, { timeout: 20_000 }).toBe('sealed: []\n')
 
       await page.getByTestId('done').click()
       await page.getByTestId('start').waitFor()
