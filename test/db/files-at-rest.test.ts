@@ -135,7 +135,7 @@ describe('the PGlite folder: 0700 folders, 0600 files, whatever the umask', () =
   beforeAll(() => { dataDir = tempDir() })
   afterAll(async () => { await stopApi(api) })
 
-  it('a server started under umask 000 on a folder of 0666 files makes it private at start, keeps it so under uploads, and after it stops', async () => {
+  it('a server started under umask 000 on a folder of 0666 files makes it private at start, keeps it so under uploads, and after it stops; the holding key file 0600', async () => {
     await permissivePGliteFolder(dataDir)
     const pgliteDir = join(dataDir, 'pglite')
     // The control: this is what PGlite leaves on its own.
@@ -143,7 +143,7 @@ describe('the PGlite folder: 0700 folders, 0600 files, whatever the umask', () =
     expect(before.filter((entry) => entry.endsWith(' 0666')).length).toBeGreaterThan(500)
 
     // DEMO_DATA on: the server seeds a wave and a tablet, and writes that tablet's token into DATA_DIR.
-    api = await startApi({ DATABASE_URL: '', DATA_DIR: dataDir, DEMO_DATA: 'on', LOG_LEVEL: 'warn' }, 90_000, { umask: 0 })
+    api = await startApi({ DATABASE_URL: '', DATA_DIR: dataDir, HOLDING_KEY_FILE: join(dataDir, 'holding-key.json'), DEMO_DATA: 'on', LOG_LEVEL: 'warn' }, 90_000, { umask: 0 })
     const waveId = /Wave id:\s+(\S+)/.exec(api.output())?.[1]
     const token = /Device token:\s+(\S+)/.exec(api.output())?.[1]
     expect(waveId, api.output()).toBeDefined()
@@ -161,8 +161,9 @@ describe('the PGlite folder: 0700 folders, 0600 files, whatever the umask', () =
     await stopApi(api)
     api = undefined
     expect(notPrivate(dataDir)).toEqual([])
-    const tokenFile = readdirSync(dataDir).filter((name) => name !== 'pglite')
-    expect(tokenFile).toHaveLength(1)
+    // Beside the database: the holding key file and the demo tablet's token, both 0600 (checked above with the rest).
+    expect(readdirSync(dataDir).sort()).toEqual(expect.arrayContaining(['holding-key.json', 'pglite']))
+    expect(readdirSync(dataDir).filter((name) => name !== 'pglite').length).toBeGreaterThanOrEqual(2)
   }, 180_000)
 })
 
