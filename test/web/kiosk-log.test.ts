@@ -48,6 +48,8 @@ describe('the server\'s log, at the default level, after a day of a tablet\'s tr
     const page = await tablet.newPage()
     let kioskRequests = 0
     tablet.on('request', (request) => { if (new URL(request.url()).pathname.startsWith('/kiosk')) kioskRequests += 1 })
+    let sealedAccepted = 0
+    tablet.on('response', (response) => { if (new URL(response.url()).pathname === '/api/responses' && response.status() === 201) sealedAccepted += 1 })
     try {
       await page.goto(`${origin}/kiosk/`)
       await page.evaluate((token) => { localStorage.setItem('kiosk.device', token) }, study.token)
@@ -57,6 +59,9 @@ describe('the server\'s log, at the default level, after a day of a tablet\'s tr
         await page.getByRole('button', { name: lang }).click()
         await page.getByTestId('page').waitFor()
         for (let step = 0; step < 80 && await page.getByTestId('send').count() === 0; step += 1) {
+          // One answer, so that the upload is accepted (an empty response is refused).
+          const gender = page.locator('label:has(input[name="gender"][value="other"])')
+          if (await gender.count() > 0 && !await gender.locator('input').isChecked()) await gender.click()
           await page.getByTestId('next').click()
           if (await page.getByTestId('privacy-check').count() > 0) await page.getByTestId('privacy-continue').click()
         }
@@ -69,6 +74,7 @@ describe('the server\'s log, at the default level, after a day of a tablet\'s tr
       await tablet.close()
     }
     expect(kioskRequests).toBeGreaterThan(5)
+    expect(sealedAccepted).toBe(2)
 
     await health()
     // Plain uploads and refusals between two logged requests: a counter would jump by their number.
