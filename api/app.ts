@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/connect.js'
@@ -53,12 +54,14 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(sessionRoutes, { prefix: '/api/session' })
   await fastify.register(accountRoutes, { prefix: '/api/accounts' })
   await fastify.register(auditLogRoutes, { prefix: '/api/audit-log' })
-  await fastify.register(surveyRoutes, { prefix: '/api/surveys' })
+  // The kiosk fetches its survey version when a respondent presses Start, so it logs like the kiosk's own routes.
+  await fastify.register(surveyRoutes, { prefix: '/api/surveys', logLevel: 'error' })
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
   await fastify.register(resultRoutes, { prefix: '/api/results' })
   // Results releases: /api/waves/:waveId/releases, /api/releases…, /api/public/releases/:token (engineer C1).
   await fastify.register(releaseRoutes, { prefix: '/api' })
-  await fastify.register(deviceRoutes, { prefix: '/api/devices' })
+  // Enrolment is a tablet talking too: like every request the kiosk makes, it leaves no access line.
+  await fastify.register(deviceRoutes, { prefix: '/api/devices', logLevel: 'error' })
   // The researcher console (engineer D1)
   await fastify.register(surveyVersionRoutes, { prefix: '/api/survey-versions' })
   await fastify.register(referenceRoutes, { prefix: '/api/reference' })
@@ -70,7 +73,9 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(exportRoutes, { prefix: '/api/exports' })
   // The kiosk asks for its wave when a respondent starts: no log line may put a time on that either.
   await fastify.register(kioskRoutes, { prefix: '/api/kiosk', logLevel: 'error' })
-  for (const webApp of WEB_APPS) await fastify.register(webAppStatic, { app: webApp })
+  // The kiosk's page is reloaded at every respondent's reset, its service worker and assets follow: an access
+  // line for any of them would put a time on each respondent. The console and results apps log as usual.
+  for (const webApp of WEB_APPS) await fastify.register(webAppStatic, webApp === 'kiosk' ? { app: webApp, logLevel: 'error' } : { app: webApp })
   // The kiosk's read-aloud clips (ACASI), beside each instrument: /kiosk/audio/<slug>/v<N>/…; like the kiosk's
   // routes they log nothing on success, since a clip's request says which question someone listened to, and when.
   await fastify.register(kioskAudio, { logLevel: 'error' })
@@ -78,7 +83,10 @@ export default async function app (fastify: FastifyInstance, { config, database 
 
 /**
  * Fastify's options for the API: the default request serializer logs the client's address and port, so it
- * is replaced by one that logs only the method and the path (anonymity rule 1).
+ * is replaced by one that logs only the method and the path (anonymity rule 1). Fastify's default request id
+ * is a counter ("req-1", "req-2", …): it goes on counting through the requests that log nothing, so the gap
+ * between two logged ids would count the uploads between them (rule 8). Ids are random instead, and a
+ * client cannot choose one through a header.
  */
 export function serverOptions (config: Pick<Config, 'LOG_LEVEL'>, stream?: NodeJS.WritableStream): FastifyServerOptions {
   return {
@@ -90,6 +98,8 @@ export function serverOptions (config: Pick<Config, 'LOG_LEVEL'>, stream?: NodeJ
         res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
       },
     },
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     connectionTimeout: 30_000,

@@ -13,6 +13,7 @@ import type { DemoData } from './db/seed-demo.js'
 import { startMixSchedule } from './services/mix.js'
 import type { MixContext } from './services/mix.js'
 import { loadHoldingKeyring } from './intake/holding-key.js'
+import { restrictUmask } from './files-at-rest.js'
 import { demoAccounts, describeNewDemoAccounts, ensureDemoAccounts } from './services/demo-accounts.js'
 import type { DemoAccount } from './services/demo-accounts.js'
 import { planDemo } from './services/demo-mode.js'
@@ -29,6 +30,8 @@ interface DemoStart {
 }
 
 async function start (): Promise<void> {
+  // Before any file is written: the database folder, key files and anything else this process makes are the owner's only.
+  restrictUmask()
   const config = loadConfig()
   const database = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.PG_POOL_MAX })
   await migrateToLatest(database.db)

@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
+import { restrictUmask } from '../files-at-rest.js'
 import { assertWritable, backupPGlite, backupPostgres, BackupError } from '../services/backup.js'
 
 const usage = 'usage: npm run backup -- --out FILE [--force]\n' +
   '  PostgreSQL (DATABASE_URL set): pg_dump -Fc of that database. Embedded (unset): a tar of the PGlite database in DATA_DIR;\n' +
   '  stop the API first. --force overwrites an existing FILE.'
+
+// A backup holds every answer: nothing this command writes is readable by others (api/files-at-rest.ts).
+restrictUmask()
 
 try {
   const { values } = parseArgs({ options: { out: { type: 'string' }, force: { type: 'boolean', default: false } } })

@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
+import { restrictUmask } from '../files-at-rest.js'
 import { assertReadable, BackupError, restorePGlite, restorePostgres } from '../services/backup.js'
 
 const usage = 'usage: npm run restore -- --in FILE [--force]\n' +
   '  PostgreSQL (DATABASE_URL set): pg_restore --clean --if-exists into that database, in one transaction.\n' +
   '  Embedded (unset): loads the tar into DATA_DIR. A database that is not empty is replaced only with --force; stop the API first.'
+
+// A backup holds every answer: nothing this command writes is readable by others (api/files-at-rest.ts).
+restrictUmask()
 
 try {
   const { values } = parseArgs({ options: { in: { type: 'string' }, force: { type: 'boolean', default: false } } })

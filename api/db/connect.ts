@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
+import { ensurePrivateDir, privatiseTree, restrictUmask } from '../files-at-rest.js'
 import type { Database } from './database.js'
 import { PGliteDialect } from './pglite-dialect.js'
 
@@ -41,14 +41,33 @@ export async function connectDatabase (options: ConnectOptions): Promise<Databas
     pool.on('error', () => {})
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) }), engine: 'postgresql' }
   }
-  const pglite = options.pglite ?? await openPGlite(options.dataDir ?? './data')
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), engine: 'pglite' }
+  if (options.pglite !== undefined) return { db: new Kysely<Database>({ dialect: new PGliteDialect(options.pglite) }), engine: 'pglite' }
+  const dataDir = options.dataDir ?? './data'
+  const pglite = await openPGlite(dataDir)
+  // Closing writes files too (a last checkpoint): their modes are fixed once more when it is done.
+  const afterClose = (): void => { privatiseTree(resolve(dataDir, 'pglite')) }
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite, afterClose) }), engine: 'pglite' }
 }
 
+/**
+ * PGlite in DATA_DIR/pglite (or in memory without a folder). The folder holds the answers and the write-ahead
+ * log, and PGlite writes its files 0666: DATA_DIR and everything in the database folder are made owner-only
+ * (0700 / 0600) before and after it opens, and the process's umask keeps the files it writes later so.
+ */
 export async function openPGlite (dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir !== undefined) mkdirSync(resolve(dataDir), { recursive: true })
-  const pglite = new PGlite({ dataDir: dataDir === undefined ? undefined : resolve(dataDir, 'pglite'), parsers: PGLITE_PARSERS })
+  if (dataDir === undefined) {
+    const pglite = new PGlite({ parsers: PGLITE_PARSERS })
+    await pglite.waitReady
+    return pglite
+  }
+  restrictUmask()
+  ensurePrivateDir(resolve(dataDir))
+  const dir = resolve(dataDir, 'pglite')
+  ensurePrivateDir(dir)
+  privatiseTree(dir)
+  const pglite = new PGlite({ dataDir: dir, parsers: PGLITE_PARSERS })
   await pglite.waitReady
+  privatiseTree(dir)
   return pglite
 }
 

@@ -13,10 +13,11 @@ import type { PGlite } from '@electric-sql/pglite'
  * Written here rather than taken from kysely-pglite-dialect, which declares PGlite ≤ 0.4 only.
  */
 export class PGliteDialect implements Dialect {
-  constructor (private readonly pglite: PGlite) {}
+  /** `afterClose` runs once PGlite has closed on `destroy()` (connect.ts fixes file modes there). */
+  constructor (private readonly pglite: PGlite, private readonly afterClose?: () => void) {}
 
   createAdapter () { return new PostgresAdapter() }
-  createDriver (): Driver { return new PGliteDriver(this.pglite) }
+  createDriver (): Driver { return new PGliteDriver(this.pglite, this.afterClose) }
   createIntrospector (db: Kysely<unknown>) { return new PostgresIntrospector(db) }
   createQueryCompiler () { return new PostgresQueryCompiler() }
 }
@@ -26,7 +27,7 @@ class PGliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve()
   #release: (() => void) | undefined
 
-  constructor (private readonly pglite: PGlite) {
+  constructor (private readonly pglite: PGlite, private readonly afterClose: (() => void) | undefined) {
     this.#connection = new PGliteConnection(pglite)
   }
 
@@ -63,7 +64,9 @@ class PGliteDriver implements Driver {
   }
 
   async destroy (): Promise<void> {
-    if (!this.pglite.closed) await this.pglite.close()
+    if (this.pglite.closed) return
+    await this.pglite.close()
+    this.afterClose?.()
   }
 }
 

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { PRIVATE_FILE_MODE, ensurePrivateDir, privatiseTree, writeSecretFile } from '../files-at-rest.js'
 
 const run = promisify(execFile)
 
@@ -33,11 +34,18 @@ export const pgliteDir = (dataDir: string): string => resolve(dataDir, 'pglite')
 
 // ----- PostgreSQL ---------------------------------------------------------------------------------------
 
-/** `pg_dump -Fc` of the database into `out`, written beside it first and renamed, so a failed dump leaves no file. */
+/**
+ * `pg_dump -Fc` of the database into `out`, written beside it first and renamed, so a failed dump leaves no file.
+ * A dump holds every answer: the file is made 0600 before pg_dump writes into it (pg_dump truncates, keeping
+ * the mode), so it is never readable by others, whatever the umask.
+ */
 export async function backupPostgres (databaseUrl: string, out: string): Promise<void> {
   const partial = partialName(out)
   try {
+    closeSync(openSync(partial, 'wx', PRIVATE_FILE_MODE))
+    chmodSync(partial, PRIVATE_FILE_MODE)
     await tool('pg_dump', ['--format=custom', '--no-owner', `--file=${partial}`, `--dbname=${databaseUrl}`])
+    chmodSync(partial, PRIVATE_FILE_MODE)
     renameSync(partial, out)
   } finally {
     rmSync(partial, { force: true })
@@ -97,16 +105,18 @@ async function tool (command: 'pg_dump' | 'pg_restore', args: string[]): Promise
 export async function backupPGlite (dataDir: string, out: string): Promise<void> {
   const dir = pgliteDir(dataDir)
   if (!existsSync(join(dir, 'PG_VERSION'))) throw new BackupError(`there is no embedded database in ${dir} (DATA_DIR=${dataDir}); nothing to back up`)
+  // Like every process that opens the embedded database, it leaves DATA_DIR and the folder owner-only.
+  ensurePrivateDir(resolve(dataDir))
   const pglite = new PGlite({ dataDir: dir })
-  const partial = partialName(out)
   try {
     await pglite.waitReady
     const dump = await pglite.dumpDataDir('none')
-    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()))
-    renameSync(partial, out)
+    // 0600 from its first byte, renamed into place whole (api/files-at-rest.ts).
+    writeSecretFile(out, new Uint8Array(await dump.arrayBuffer()))
   } finally {
-    rmSync(partial, { force: true })
     await pglite.close()
+    // Opening and closing wrote files in the database folder (PGlite makes them 0666).
+    privatiseTree(dir)
   }
 }
 
@@ -128,6 +138,7 @@ export async function restorePGlite (dataDir: string, file: string, force: boole
     throw new BackupError(`${dir} already holds a database (DATA_DIR=${dataDir}); restoring would replace it. ` +
       'Stop the API, then run it again with --force (the current one is moved aside, not deleted), or choose an empty DATA_DIR')
   }
+  ensurePrivateDir(resolve(dataDir))
   const staging = `${dir}.restoring-${process.pid}`
   rmSync(staging, { recursive: true, force: true })
   const pglite = new PGlite({ dataDir: staging, loadDataDir: new Blob([readFileSync(file)]) })
@@ -140,6 +151,8 @@ export async function restorePGlite (dataDir: string, file: string, force: boole
   } finally {
     await pglite.close().catch(() => {})
   }
+  // Unpacked 0666 by PGlite: owner-only before it takes the database folder's place.
+  privatiseTree(staging)
   let movedAside: string | undefined
   if (existsSync(dir)) {
     if (occupied) {

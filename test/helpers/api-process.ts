@@ -14,9 +14,13 @@ export interface ApiProcess {
 /**
  * Starts `npx tsx api/server.ts` in a process group of its own (so npx, tsx and the server are stopped
  * together). PORT=0 lets the kernel pick a free port, read back from the address the server prints.
+ * `umask` starts it under that file-creation mask (through sh, which then becomes npx).
  */
-export async function startApi (env: Record<string, string>, timeoutMs = 45_000): Promise<ApiProcess> {
-  const child = spawn('npx', ['tsx', 'api/server.ts'], {
+export async function startApi (env: Record<string, string>, timeoutMs = 45_000, options: { umask?: number } = {}): Promise<ApiProcess> {
+  const [command, args] = options.umask === undefined
+    ? ['npx', ['tsx', 'api/server.ts']]
+    : ['sh', ['-c', `umask ${options.umask.toString(8).padStart(3, '0')} && exec npx tsx api/server.ts`]]
+  const child = spawn(command, args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,9 @@ export default async function webAppStatic (fastify: FastifyInstance, { app, roo
   const prefix = `/${app}/`
   fastify.get(`/${app}`, { config: { access: 'public' } }, async (_request, reply) => await reply.redirect(prefix, 301))
   if (!existsSync(root)) {
-    fastify.get(prefix, { config: { access: 'public' } }, async (_request, reply) =>
+    // Everything under the prefix, not only its page, so that every request for the app stays in this
+    // plugin's context (and its log level) built or not.
+    fastify.get(`${prefix}*`, { config: { access: 'public' } }, async (_request, reply) =>
       await reply.code(503).type('text/plain; charset=utf-8').send(`The ${app} app is not built: run npm run build:web (npm start does it).\n`))
     return
   }

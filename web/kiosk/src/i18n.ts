@@ -110,9 +110,12 @@ export const BOTH = {
   offline: 'Ingen forbindelse til serveren. Prøv igjen om litt. / No connection to the server. Try again in a moment.',
   enrolAgain: 'Registrer på nytt / Enrol again',
   tryAgain: 'Prøv igjen / Try again',
-  /** The staff's line on the cover: counts and a time, never content. */
-  staffStatus: (waiting: number, last: Date | null) => {
-    const when = last === null ? null : `${last.toLocaleDateString('nb-NO', { day: 'numeric', month: 'numeric' })} ${last.toLocaleTimeString('nb-NO', { hour: '2-digit', minute: '2-digit' })}`
-    return `Venter på sending: ${waiting}. Sist sendt: ${when ?? 'ikke ennå'}. / Waiting to be sent: ${waiting}. Last sent: ${when ?? 'not yet'}.`
-  },
+  close: 'Lukk / Close',
+  /** The staff's status (behind the cover's "Staff" control and a confirmation): a count, never a time or content. */
+  staff: 'Ansatte / Staff',
+  staffTitle: 'For ansatte / For staff',
+  staffConfirm: 'Dette er bare for ansatte: hvor mange svar som venter på å bli sendt. Vis det? / This is for staff only: how many responses are waiting to be sent. Show it?',
+  staffShow: 'Vis / Show',
+  staffStatus: (waiting: number) => `Venter på sending: ${waiting}. / Waiting to be sent: ${waiting}.`,
+  staffNoQueue: 'Dette nettbrettet lagrer ingen svar; de sendes med en gang. / This tablet stores no responses; they are sent at once.',
 } as const

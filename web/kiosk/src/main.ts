@@ -10,7 +10,7 @@ import { kioskClip } from '../../../survey-definitions/audio-keys.js'
 import { SurveySession, loadEngine } from './survey-session.js'
 import { importIntakeKey, sealResponse } from './seal.js'
 import type { IntakeKey } from './seal.js'
-import { Uploader, queueStatus } from './upload-queue.js'
+import { Uploader, waitingCount } from './upload-queue.js'
 
 /** The device token is the tablet's, not the respondent's: the only thing the kiosk keeps in storage. */
 const TOKEN_KEY = 'kiosk.device'
@@ -49,13 +49,42 @@ function loadIntakeKey (): Promise<IntakeKey | undefined> {
   return key
 }
 
-/** For staff, on the cover: how many responses wait to be sent and when an upload last succeeded; never content. */
+/** The staff's status, where it is open (showStaffStatus): how many responses wait to be sent; no time, no content. */
 function drawStaffStatus (): void {
   const line = document.querySelector('[data-testid="staff-status"]')
-  if (line === null || !CAN_SEAL) return
-  queueStatus().then(({ waiting, lastUploadAt }) => {
-    line.textContent = BOTH.staffStatus(waiting, lastUploadAt === null ? null : new Date(lastUploadAt))
-  }, () => { line.textContent = '' })
+  if (line === null) return
+  if (!CAN_SEAL) { line.textContent = BOTH.staffNoQueue; return }
+  waitingCount().then((waiting) => { line.textContent = BOTH.staffStatus(waiting) }, () => { line.textContent = '' })
+}
+
+/** How long the staff's status stays open if nobody closes it: the next respondent should not find it. */
+const STAFF_STATUS_MS = 30_000
+
+/**
+ * Staff's status sits behind a deliberate gesture: the discreet "Ansatte / Staff" control on the cover, then a
+ * confirmation that it is for staff. It shows a count only: when the last upload went is exactly what the next
+ * person at the tablet must not learn (when the previous one finished), so no time is kept or shown.
+ */
+function showStaffStatus (): void {
+  const dialog = h('dialog', { class: 'help staff', 'aria-labelledby': 'staff-title', 'data-testid': 'staff-dialog' })
+  const close = (): void => { clearTimeout(timer); dialog.close(); dialog.remove() }
+  const timer = setTimeout(close, STAFF_STATUS_MS)
+  const closeButton = (): HTMLButtonElement => h('button', { type: 'button', class: 'secondary', 'data-testid': 'staff-close', onClick: close }, BOTH.close)
+  const show = (): void => {
+    dialog.replaceChildren(quickExitButton(BOTH.quickExit),
+      h('h1', { id: 'staff-title' }, BOTH.staffTitle),
+      h('p', { role: 'status', 'data-testid': 'staff-status' }),
+      closeButton())
+    drawStaffStatus()
+  }
+  dialog.replaceChildren(quickExitButton(BOTH.quickExit),
+    h('h1', { id: 'staff-title' }, BOTH.staffTitle),
+    h('p', {}, BOTH.staffConfirm),
+    h('div', { class: 'stack' },
+      h('button', { type: 'button', class: 'primary', 'data-testid': 'staff-confirm', onClick: show }, BOTH.staffShow),
+      closeButton()))
+  document.body.append(dialog)
+  dialog.showModal()
 }
 
 /**
@@ -196,9 +225,9 @@ function showCover (prepare = true): void {
     h('div', { class: 'cover' },
       h('h1', {}, 'Hverdag og helse'),
       h('p', { lang: 'nb' }, BOTH.coverLead),
-      h('button', { type: 'button', class: 'primary big', 'data-testid': 'start', onClick: showLanguage }, BOTH.start),
-      h('p', { class: 'staff-status', 'data-testid': 'staff-status' })))
-  drawStaffStatus()
+      h('button', { type: 'button', class: 'primary big', 'data-testid': 'start', onClick: showLanguage }, BOTH.start)),
+    h('div', { class: 'staff-corner' },
+      h('button', { type: 'button', class: 'staff-open', 'data-testid': 'staff-open', onClick: showStaffStatus }, BOTH.staff)))
   if (prepare) prepareSurvey()
 }
 

@@ -14,22 +14,23 @@ import type { SealedEnvelope } from '../../../api/schemas/responses.js'
  */
 const DB_NAME = 'kiosk-outbox'
 const QUEUE = 'sealed'
-const STATUS = 'status'
+/**
+ * Version 1 also kept the time of the last successful upload (to the minute) in a 'status' store: the next
+ * person at the tablet could learn when the previous one finished. Version 2 keeps no time at all and drops
+ * that store, with the time in it, on a tablet that had it.
+ */
+const VERSION = 2
+const DROPPED_STORES = ['status']
 
 interface Queued { ref: string, sealed: SealedEnvelope }
 
-/**
- * When an upload last succeeded, to the minute, for the staff's status line; overwritten by the next one. It
- * names no response and no wave.
- */
-interface UploadStatus { name: 'last-upload', at: string }
-
 function openOutbox (): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1)
+    const request = indexedDB.open(DB_NAME, VERSION)
     request.onupgradeneeded = () => {
-      request.result.createObjectStore(QUEUE, { keyPath: 'ref' })
-      request.result.createObjectStore(STATUS, { keyPath: 'name' })
+      const db = request.result
+      if (!db.objectStoreNames.contains(QUEUE)) db.createObjectStore(QUEUE, { keyPath: 'ref' })
+      for (const store of DROPPED_STORES) if (db.objectStoreNames.contains(store)) db.deleteObjectStore(store)
     }
     request.onsuccess = () => { resolve(request.result) }
     request.onerror = () => { reject(request.error ?? new Error('IndexedDB could not be opened')) }
@@ -60,20 +61,9 @@ export async function enqueue (sealed: SealedEnvelope): Promise<string> {
 const queued = async (): Promise<Queued[]> => await run(QUEUE, 'readonly', (objects) => objects.getAll() as IDBRequest<Queued[]>)
 const remove = async (ref: string): Promise<void> => { await run(QUEUE, 'readwrite', (objects) => objects.delete(ref)) }
 
-export interface QueueStatus { waiting: number, lastUploadAt: string | null }
-
-export async function queueStatus (): Promise<QueueStatus> {
-  const [waiting, last] = await Promise.all([
-    run(QUEUE, 'readonly', (objects) => objects.count()),
-    run(STATUS, 'readonly', (objects) => objects.get('last-upload') as IDBRequest<UploadStatus | undefined>),
-  ])
-  return { waiting, lastUploadAt: last?.at ?? null }
-}
-
-async function recordUpload (): Promise<void> {
-  const at = new Date()
-  at.setSeconds(0, 0)
-  await run(STATUS, 'readwrite', (objects) => objects.put({ name: 'last-upload', at: at.toISOString() } satisfies UploadStatus))
+/** How many sealed responses wait to be sent: the staff's status, a count and nothing else. */
+export async function waitingCount (): Promise<number> {
+  return await run(QUEUE, 'readonly', (objects) => objects.count())
 }
 
 /** What became of a queued response: sent (or already there), refused for good (deleted), or still waiting. */
@@ -169,7 +159,6 @@ export class Uploader {
       const verdict = await upload(token, sealed)
       if (verdict.kind === 'retry') { this.schedule(verdict.afterMs); return }
       await remove(ref)
-      if (verdict.kind === 'sent') await recordUpload()
       this.outcomes.set(ref, verdict.kind)
       this.failures = 0
       this.changed()
