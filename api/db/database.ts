@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type { JsonObject } from '../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
 import type { Role } from '../auth/roles.js'
-import type { Difference, ReleaseMethod, ReleaseTableSpec, RespondentRow } from '../schemas/releases.js'
+import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow } from '../schemas/releases.js'
 import type { ResultRowReply } from '../schemas/results.js'
 
 /** A calendar date as 'YYYY-MM-DD': both engines are told to return dates as text, never as a local-time Date. */
@@ -205,6 +205,7 @@ export interface ResultsReleaseTable {
   respondent_rows: JSONColumnType<RespondentRow[]>
   result_rows: JSONColumnType<ResultRowReply[]>
   differences: JSONColumnType<Difference[]>
+  disclosure_audit: JSONColumnType<DisclosureAudit | null, string | null, string | null> | null
   superseded_by: string | null
   superseded_at: Date | null
   public_token_hash: string | null

@@ -3,10 +3,10 @@ import { Type } from '@sinclair/typebox'
 import { ErrorReplySchema } from '../schemas/common.js'
 import {
   PublicLinkReplySchema, PublicReleaseParamsSchema, ReleaseCreateBodySchema, ReleaseDetailSchema, ReleaseListSchema,
-  ReleaseParamsSchema, WaveParamsSchema,
+  ReleaseParamsSchema, ReleasePreviewSchema, WaveParamsSchema,
 } from '../schemas/releases.js'
 import {
-  createPublicLink, createRelease, getPublicRelease, getRelease, listReleases, listReleasesOfWave, revokePublicLink,
+  createPublicLink, createRelease, getPublicRelease, previewRelease, getRelease, listReleases, listReleasesOfWave, revokePublicLink,
 } from '../services/releases.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
@@ -25,6 +25,12 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     const detail = await createRelease(fastify.db, request.params.waveId, request.body ?? {}, request.account)
     return await reply.code(201).send(detail)
   })
+
+  // Computes and audits a release without storing it: what it would publish and what an attacker could prove.
+  fastify.post('/waves/:waveId/releases/preview', {
+    config: releasers,
+    schema: { params: WaveParamsSchema, body: ReleaseCreateBodySchema, response: { 200: ReleasePreviewSchema, ...errors(400, 401, 403, 404, 409, 503) } },
+  }, async (request) => await previewRelease(fastify.db, request.params.waveId, request.body ?? {}))
 
   fastify.get('/waves/:waveId/releases', {
     config: releasers,

@@ -130,6 +130,43 @@ export const IndicatorLabelSchema = Type.Object({
   headline: Type.Boolean({ description: 'one of the overview\'s headline indicators' }),
 })
 
+const IntervalSchema = Type.Array(Type.Union([Type.Integer(), Type.Null()]), {
+  minItems: 2,
+  maxItems: 2,
+  description: '[least, greatest] an attacker can prove from everything published (null: no upper bound)',
+})
+
+/** One suppressed cell as the audit saw it. */
+export const AuditedCellSchema = Type.Object({
+  indicator: Type.String({ description: 'the indicator, or "(respondents)" for who answered' }),
+  by: Type.Array(Type.String()),
+  group: Type.Record(Type.String(), Type.String()),
+  rule: Type.String(),
+  n: IntervalSchema,
+  yes: Type.Optional(IntervalSchema),
+  no: Type.Optional(IntervalSchema),
+  problem: Type.Optional(Type.String({ description: 'why the cell is not protected' })),
+})
+export type AuditedCellReply = Static<typeof AuditedCellSchema>
+
+/**
+ * The audit of a release's disclosure control: for every suppressed count, the interval an attacker
+ * with a linear/integer programming solver can prove (README, "Results releases").
+ */
+export const DisclosureAuditSchema = Type.Object({
+  safe: Type.Boolean({ description: 'every suppressed cell protected: not determined, no count below k provable, none proven 0' }),
+  solver: Type.String(),
+  cells: Type.Integer({ description: 'cells in the release\'s tables' }),
+  primary: Type.Integer(),
+  secondary: Type.Integer(),
+  minWidth: Type.Union([Type.Integer(), Type.Null()], { description: 'narrowest interval of a suppressed count' }),
+  rounds: Type.Integer(),
+  linearPrograms: Type.Integer(),
+  seconds: Type.Number(),
+  suppressed: Type.Array(AuditedCellSchema),
+})
+export type DisclosureAudit = Static<typeof DisclosureAuditSchema>
+
 /** Everything the results pages need for one release, in one answer. */
 export const ReleaseDetailSchema = Type.Object({
   release: ReleaseSummarySchema,
@@ -139,8 +176,21 @@ export const ReleaseDetailSchema = Type.Object({
   respondents: Type.Array(RespondentRowSchema, { description: 'who answered: overall, then by gender, age_group, site_kind, county' }),
   rows: Type.Array(ResultRowSchema, { description: 'every cell of every table, per indicator then per table; a row\'s table is its indicator and the keys of its group, which come in no set order' }),
   differences: Type.Array(DifferenceSchema),
+  audit: Type.Optional(Type.Union([DisclosureAuditSchema, Type.Null()], {
+    description: 'researchers only, in the answer to making a release: the audit of its disclosure control (null for releases made before the audit)',
+  })),
 })
 export type ReleaseDetail = Static<typeof ReleaseDetailSchema>
+
+/** What a release would publish, computed and audited but not stored. */
+export const ReleasePreviewSchema = Type.Object({
+  source: Type.String(),
+  tables: Type.Array(ReleaseTableSpecSchema),
+  respondents: Type.Array(RespondentRowSchema),
+  rows: Type.Array(ResultRowSchema),
+  audit: DisclosureAuditSchema,
+})
+export type ReleasePreview = Static<typeof ReleasePreviewSchema>
 
 export const PublicLinkReplySchema = Type.Object({
   token: Type.String({ description: 'shown once: only its hash is stored' }),

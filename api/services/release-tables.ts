@@ -3,21 +3,23 @@
  * control in analysis/, with suppression across every table of the release, the wave's earlier
  * releases and the "who answered" counts together (DESIGN.md, anonymity rule 6).
  */
+import { performance } from 'node:perf_hooks'
 import type { Kysely } from 'kysely'
 import { MISSING_CATEGORY, buildResultsTable } from '../../analysis/results-table.js'
 import type { ResultRow, ResultsMethod } from '../../analysis/results-table.js'
 import { ESTIMATOR_OF } from '../../analysis/results-table.js'
 import { suppressedRow } from '../../analysis/result-row.js'
-import { suppressRelease } from '../../analysis/disclosure-control/suppress-release.js'
-import type {
-  CellGroup, ControlledCell, ControlledTable, ImpliedDimension, ReleaseCell, ReleaseTable,
-} from '../../analysis/disclosure-control/types.js'
+import type { EarlierTable, FamilyInput, LinkedReleaseInput, ReleaseSite } from '../../analysis/disclosure-control/atom-model.js'
+import { highsSolver } from '../../analysis/disclosure-control/highs-solver.js'
+import { protectLinkedRelease } from '../../analysis/disclosure-control/protect-linked-release.js'
+import type { LinkedCell, LinkedRelease } from '../../analysis/disclosure-control/protect-linked-release.js'
+import type { CellGroup } from '../../analysis/disclosure-control/types.js'
 import type { Database } from '../db/database.js'
 import { countRespondents } from '../db/queries/releases.js'
 import type { RespondentCount } from '../db/queries/releases.js'
 import { countCellsBySite, findIndicators } from '../db/queries/results.js'
 import type { IndicatorRef, ResultDimension, SiteCellCounts } from '../db/queries/results.js'
-import type { ReleaseTableSpec, RespondentRow } from '../schemas/releases.js'
+import type { DisclosureAudit, ReleaseTableSpec, RespondentRow } from '../schemas/releases.js'
 import type { ResultRowReply } from '../schemas/results.js'
 
 /** The overview's headline indicators (issue 6), last 12 months and ever, in the order the results page shows them. */
@@ -33,6 +35,8 @@ export const RESPONDENT_BREAKDOWNS: ReadonlyArray<readonly ResultDimension[]> = 
 
 /** The name "who answered" goes by in disclosure control: not a valid indicator name, so it cannot clash. */
 const RESPONDENTS = '(respondents)'
+/** The dimensions a respondent has (the others are the site's). */
+const RESPONSE_DIMENSIONS = ['wave', 'gender', 'age_group'] as const
 
 export interface ReleaseSettings {
   k: number
@@ -59,14 +63,18 @@ export interface ComputedTables {
   indicatorOrder: readonly string[]
   /** Site → stratum, for a stratified design. */
   strata: Readonly<Record<string, string>> | undefined
+  /** The audit of the suppression pattern: refused when not safe. */
+  audit: DisclosureAudit
 }
 
 const tableKey = (indicator: string, by: readonly string[]): string => `${indicator}|${[...by].sort().join(',')}`
 const groupKey = (group: CellGroup): string => JSON.stringify(Object.keys(group).sort().map((d) => [d, group[d]]))
 
 /**
- * Computes every table of a release (`specs`, ordered per indicator), suppressing across all of them,
- * the "who answered" tables and the earlier releases.
+ * Computes every table of a release (`specs`, ordered per indicator) and protects them together with
+ * the "who answered" tables and the earlier releases, on the atom model (per site and response-level
+ * cell, as the grouped query counts them): Gaussian-elimination suppression and the audit by
+ * HiGHS (analysis/disclosure-control/protect-linked-release.ts).
  * @throws {Error} only on a bug: the names were checked by the caller
  */
 export async function computeReleaseTables (
@@ -74,8 +82,10 @@ export async function computeReleaseTables (
   waveId: string,
   specs: readonly ReleaseTableSpec[],
   settings: ReleaseSettings,
-  earlier: readonly PublishedRelease[]
+  earlier: readonly PublishedRelease[],
+  implications: ReadonlyArray<{ from: string, to: string }> = []
 ): Promise<ComputedTables> {
+  const started = performance.now()
   const names = [...new Set(specs.map((spec) => spec.indicator))]
   const found = await findIndicators(db, names)
   const refs = names.map((name) => found.get(name) as IndicatorRef)
@@ -84,37 +94,21 @@ export async function computeReleaseTables (
   const counts = await countCellsBySite(db, { waveIds: [waveId], indicators: refs, dimensions, ...(settings.strata === null ? {} : { stratum: settings.strata }) })
   const respondentCounts = await countRespondents(db, waveId)
   const strata = settings.strata === null ? undefined : Object.fromEntries(counts.map((row) => [row.site, row.stratum ?? '']))
-  const total = respondentCounts.reduce((sum, row) => sum + row.responses, 0)
 
-  // An indicator every respondent answered has the respondents' counts as its n, so the "who answered"
-  // tables would tell an attacker its n per cell: its tables by those breakdowns join disclosure control.
-  // Fewer than k unanswered counts as all: the bounds are nearly as tight, and an upload arriving between
-  // the two counting statements above (read committed) cannot hide an indicator from this rule.
-  const complete = names.filter((_, i) => total > 0 && total - counts.reduce((sum, row) => sum + (row.counts[i]?.n ?? 0), 0) < settings.k)
-  const hidden = complete.flatMap((indicator) => RESPONDENT_BREAKDOWNS
-    .filter((by) => !specs.some((spec) => tableKey(spec.indicator, spec.by) === tableKey(indicator, by)))
-    .map((by): ReleaseTableSpec => ({ indicator, by: [...by], overview: false })))
+  const estimated = estimateTables(counts, names, specs, settings, strata)
+  const input = linkedInput(waveId, specs, names, counts, respondentCounts, settings.k, earlier, implications)
+  const protectedRelease = protectLinkedRelease(input, await highsSolver())
+  const seconds = (performance.now() - started) / 1000
+  const statusOf = new Map(protectedRelease.tables.map((t) => [tableKey(t.family, t.breakdown), new Map(t.cells.map((c) => [groupKey(c.group), c]))]))
 
-  const estimated = estimateTables(counts, names, [...specs, ...hidden], settings, strata)
-  const respondentTables = RESPONDENT_BREAKDOWNS.map((by) => respondentTable(respondentCounts, by))
-  const tables: ReleaseTable[] = [
-    ...[...specs, ...hidden].map((spec) => releaseTableOf(spec, estimated.get(tableKey(spec.indicator, spec.by)) ?? [])),
-    ...respondentTables,
-  ]
-  const controlled = suppressRelease(tables, {
-    k: settings.k,
-    previouslyPublished: earlier.map(controlledTablesOf),
-    impliedDimensions: impliedDimensions(respondentCounts, dimensions),
-  })
-
-  const resultRows = specs.flatMap((spec, t) => (estimated.get(tableKey(spec.indicator, spec.by)) ?? []).map((row, c) => {
-    const cell = controlled[t]?.cells[c]
-    return replyRow(cell?.suppressed === true ? suppressedRow(row.indicator, row.group, ESTIMATOR_OF[settings.method], cell.rule, settings.k) : row)
+  const resultRows = specs.flatMap((spec) => (estimated.get(tableKey(spec.indicator, spec.by)) ?? []).map((row) => {
+    const cell = statusOf.get(tableKey(spec.indicator, spec.by))?.get(groupKey(row.group))
+    // A row the model does not know is withheld rather than published unaudited.
+    const rule = cell === undefined ? 'complementary' : cell.rule
+    return replyRow(rule !== null ? suppressedRow(row.indicator, row.group, ESTIMATOR_OF[settings.method], rule, settings.k) : row)
   }))
-  const respondentControlled = controlled.slice(tables.length - respondentTables.length)
-  const completeControlled = controlled.filter((table, i) => i < specs.length + hidden.length && complete.includes(table.indicator))
-  const respondentRows = respondentControlled.flatMap((table) =>
-    table.cells.map((cell) => respondentRow(cell, settings.k, completeControlled.filter((t) => sameBreakdown(t.breakdown, table.breakdown)))))
+  const respondentRows = RESPONDENT_BREAKDOWNS.flatMap((by) =>
+    [...(statusOf.get(tableKey(RESPONDENTS, by))?.values() ?? [])].map((cell) => respondentRow(cell, settings.k)))
   const overall = respondentRows.find((row) => Object.keys(row.group).length === 0)
   return {
     resultRows,
@@ -124,6 +118,69 @@ export async function computeReleaseTables (
     siteCounts: counts,
     indicatorOrder: names,
     strata,
+    audit: auditReply(protectedRelease, seconds),
+  }
+}
+
+/** The release as the atom model reads it: sites with their attributes, counts per site and response-level cell. */
+function linkedInput (
+  waveId: string,
+  specs: readonly ReleaseTableSpec[],
+  names: readonly string[],
+  counts: readonly SiteCellCounts[],
+  respondentCounts: readonly RespondentCount[],
+  k: number,
+  earlier: readonly PublishedRelease[],
+  implications: ReadonlyArray<{ from: string, to: string }>
+): LinkedReleaseInput {
+  const sites = new Map<string, ReleaseSite>()
+  for (const row of respondentCounts) {
+    sites.set(row.site, { id: row.site, attributes: { site_kind: row.siteKind, county: row.county, municipality: row.municipality, centrality: row.centrality } })
+  }
+  const responseGroup = (group: Readonly<Record<string, string | null>>): Record<string, string> =>
+    Object.fromEntries(RESPONSE_DIMENSIONS.map((d) => [d, group[d] ?? MISSING_CATEGORY]))
+  const headline = new Set<string>(HEADLINE_INDICATORS)
+  const families: FamilyInput[] = names.map((name, i) => ({
+    name,
+    kind: 'proportion',
+    weight: headline.has(name) ? 4 : 1,
+    tables: specs.filter((spec) => spec.indicator === name).map((spec) => spec.by),
+    atoms: counts.map((row) => ({ site: row.site, group: responseGroup({ ...row.group, wave: waveId }), n: row.counts[i]?.n ?? 0, yes: row.counts[i]?.yes ?? 0 })),
+  }))
+  families.push({
+    name: RESPONDENTS,
+    kind: 'count',
+    weight: 16,
+    tables: RESPONDENT_BREAKDOWNS,
+    atoms: respondentCounts.map((row) => ({ site: row.site, group: responseGroup({ gender: row.gender, age_group: row.ageGroup, wave: waveId }), n: row.responses, yes: 0 })),
+  })
+  return { k, sites: [...sites.values()], families, implications, respondents: RESPONDENTS, earlier: earlier.map(earlierTablesOf) }
+}
+
+function auditReply (release: LinkedRelease, seconds: number): DisclosureAudit {
+  const { audit, counts } = release
+  const bound = (x: number): number | null => (Number.isFinite(x) ? x : null)
+  const interval = (i: readonly [number, number]): [number, number | null] => [i[0], bound(i[1])]
+  return {
+    safe: audit.safe,
+    solver: audit.solver,
+    cells: counts.cells,
+    primary: counts.primary,
+    secondary: counts.secondary,
+    minWidth: audit.minWidth === null ? null : bound(audit.minWidth),
+    rounds: release.rounds,
+    linearPrograms: audit.linearPrograms,
+    seconds: Math.round(seconds * 1000) / 1000,
+    suppressed: audit.cells.map((c) => ({
+      indicator: c.family,
+      by: [...c.breakdown],
+      group: { ...c.group },
+      rule: c.rule,
+      n: interval(c.n),
+      ...(c.yes === undefined ? {} : { yes: interval(c.yes) }),
+      ...(c.no === undefined ? {} : { no: interval(c.no) }),
+      ...(c.problem === undefined ? {} : { problem: c.problem }),
+    })),
   }
 }
 
@@ -158,63 +215,13 @@ function estimateTables (
   return out
 }
 
-function releaseTableOf (spec: ReleaseTableSpec, rows: readonly ResultRow[]): ReleaseTable {
-  return {
-    indicator: spec.indicator,
-    breakdown: spec.by,
-    cells: rows.map((row): ReleaseCell => {
-      if (row.n === undefined || row.count === undefined) throw new Error(`an unsuppressed row of ${spec.indicator} lacks its counts`)
-      return { group: row.group, n: row.n, yes: row.count }
-    }),
-  }
-}
-
-/**
- * "Who answered" as a table disclosure control can take: a count c is entered as n = 2c, yes = c,
- * so that min(n, yes, no) < k exactly when c < k, and every margin and change scales the same way:
- * the proportion rules become the frequency-table rule without a second implementation.
- */
-function respondentTable (counts: readonly RespondentCount[], by: readonly ResultDimension[]): ReleaseTable {
-  const cells = new Map<string, { group: CellGroup, c: number }>()
-  if (by.length === 0) cells.set(groupKey({}), { group: {}, c: 0 })
-  for (const row of counts) {
-    const group = Object.fromEntries(by.map((d) => [d, respondentValue(row, d) ?? MISSING_CATEGORY]))
-    const key = groupKey(group)
-    const cell = cells.get(key) ?? { group, c: 0 }
-    cells.set(key, { group, c: cell.c + row.responses })
-  }
-  const sorted = [...cells.values()].sort((a, b) => (groupKey(a.group) < groupKey(b.group) ? -1 : 1))
-  return { indicator: RESPONDENTS, breakdown: by, cells: sorted.map(({ group, c }) => ({ group, n: 2 * c, yes: c })) }
-}
-
-function respondentValue (row: RespondentCount, dimension: ResultDimension): string | null {
-  switch (dimension) {
-    case 'gender': return row.gender
-    case 'age_group': return row.ageGroup
-    case 'site_kind': return row.siteKind
-    case 'county': return row.county
-    case 'municipality': return row.municipality
-    case 'centrality': return row.centrality
-    case 'wave': return null
-  }
-}
-
 const sameBreakdown = (a: readonly string[], b: readonly string[]): boolean => [...a].sort().join(',') === [...b].sort().join(',')
 
-/**
- * A "who answered" cell as published: suppressed where its own table suppresses it, and also where a
- * table of an indicator every respondent answered suppresses the same cell (that table's n is this count).
- */
-function respondentRow (cell: ControlledCell, k: number, sameCounts: readonly ControlledTable[]): RespondentRow {
-  if (cell.suppressed) {
-    const rule = cell.reason === 'secondary' ? 'complementary' : cell.rule === 'change_below_k' ? 'change_below_k' : 'n_below_k'
-    return { group: cell.group, suppressed: true, rule, reason: respondentReason(rule, k) }
-  }
-  const key = groupKey(cell.group)
-  if (sameCounts.some((table) => table.cells.some((other) => other.suppressed && groupKey(other.group) === key))) {
-    return { group: cell.group, suppressed: true, rule: 'complementary', reason: respondentReason('complementary', k) }
-  }
-  return { group: cell.group, n: cell.yes, suppressed: false }
+/** A "who answered" cell as published. */
+function respondentRow (cell: LinkedCell, k: number): RespondentRow {
+  if (cell.rule === null) return { group: { ...cell.group }, n: cell.n, suppressed: false }
+  const rule = cell.rule === 'complementary' || cell.rule === 'change_below_k' ? cell.rule : 'n_below_k'
+  return { group: { ...cell.group }, suppressed: true, rule, reason: respondentReason(rule, k) }
 }
 
 function respondentReason (rule: string, k: number): string {
@@ -223,57 +230,27 @@ function respondentReason (rule: string, k: number): string {
   return 'suppressed (secondary): publishing it would let a suppressed cell be recovered from the published figures'
 }
 
-/** The earlier release's tables as disclosure control reads them ("who answered" in its n = 2c encoding). */
-export function controlledTablesOf (release: PublishedRelease): ControlledTable[] {
+/** An earlier release's tables as the atom model reads them: what it published, cell by cell. */
+export function earlierTablesOf (release: PublishedRelease): EarlierTable[] {
   const rowsByTable = new Map<string, ResultRowReply[]>()
   for (const row of release.resultRows) {
     const key = tableKey(row.indicator, Object.keys(row.group))
     rowsByTable.set(key, [...(rowsByTable.get(key) ?? []), row])
   }
-  const tables = release.tableSpecs.map((spec): ControlledTable => ({
-    indicator: spec.indicator,
+  const tables = release.tableSpecs.map((spec): EarlierTable => ({
+    family: spec.indicator,
     breakdown: spec.by,
-    cells: (rowsByTable.get(tableKey(spec.indicator, spec.by)) ?? []).map((row) => controlledCell(row.group, row.suppressed, row.rule, row.n, row.count)),
+    cells: (rowsByTable.get(tableKey(spec.indicator, spec.by)) ?? []).map((row) => ({
+      group: row.group, suppressed: row.suppressed, ...(row.n === undefined ? {} : { n: row.n }), ...(row.count === undefined ? {} : { yes: row.count }),
+    })),
   }))
-  const respondents = RESPONDENT_BREAKDOWNS.map((by): ControlledTable => ({
-    indicator: RESPONDENTS,
+  const respondents = RESPONDENT_BREAKDOWNS.map((by): EarlierTable => ({
+    family: RESPONDENTS,
     breakdown: by,
-    cells: release.respondentRows
-      .filter((row) => sameBreakdown(Object.keys(row.group), by))
-      .map((row) => controlledCell(row.group, row.suppressed, row.rule, row.n === undefined ? undefined : 2 * row.n, row.n)),
+    cells: release.respondentRows.filter((row) => sameBreakdown(Object.keys(row.group), by))
+      .map((row) => ({ group: row.group, suppressed: row.suppressed, ...(row.n === undefined ? {} : { n: row.n }) })),
   }))
   return [...tables, ...respondents]
-}
-
-function controlledCell (group: CellGroup, suppressed: boolean, rule: string | undefined, n: number | undefined, yes: number | undefined): ControlledCell {
-  if (!suppressed) {
-    if (n === undefined || yes === undefined) throw new Error('a published cell of an earlier release lacks its counts')
-    return { group, suppressed: false, n, yes, no: n - yes }
-  }
-  if (rule === 'complementary') return { group, suppressed: true, reason: 'secondary', rule: 'complementary' }
-  const primary = rule === 'yes_below_k' || rule === 'no_below_k' || rule === 'change_below_k' ? rule : 'n_below_k'
-  return { group, suppressed: true, reason: 'primary', rule: primary }
-}
-
-/**
- * Municipality → county and municipality → centrality, from the sites of the wave's responses, so that
- * disclosure control sees that municipalities add up to counties (a centrality that differs between two
- * sites of one municipality is no implication and is left out).
- */
-function impliedDimensions (counts: readonly RespondentCount[], dimensions: readonly ResultDimension[]): ImpliedDimension[] {
-  if (!dimensions.includes('municipality')) return []
-  const implied: ImpliedDimension[] = []
-  for (const to of ['county', 'centrality'] as const) {
-    const values: Record<string, string> = {}
-    let consistent = true
-    for (const row of counts) {
-      const value = to === 'county' ? row.county : row.centrality
-      if (Object.hasOwn(values, row.municipality) && values[row.municipality] !== value) consistent = false
-      values[row.municipality] = value
-    }
-    if (consistent && dimensions.includes(to)) implied.push({ from: 'municipality', to, values })
-  }
-  return implied
 }
 
 function replyRow (row: ResultRow): ResultRowReply {

@@ -3,7 +3,7 @@
  * funders, and a public link, read only what was frozen.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { MINIMUM_THRESHOLD, DEFAULT_THRESHOLD } from '../../analysis/disclosure-control/primary-rule.js'
 import { AnalysisInputError } from '../../analysis/errors.js'
 import type { Account } from '../auth/roles.js'
@@ -16,8 +16,9 @@ import type { ReleaseContentRow, ReleaseSummaryRow, ReleaseWave } from '../db/qu
 import { RESULT_DIMENSIONS } from '../db/queries/results.js'
 import { AppError } from '../errors.js'
 import type {
-  ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
+  DisclosureAudit, ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleasePreview, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
 } from '../schemas/releases.js'
+import { indicatorImplications } from '../../survey-definitions/indicator-map.js'
 import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
 import { HEADLINE_BREAKDOWNS, HEADLINE_INDICATORS, computeReleaseTables } from './release-tables.js'
 import type { ComputedTables, ReleaseSettings } from './release-tables.js'
@@ -38,32 +39,79 @@ const dimensionOrder = (by: readonly string[]): string[] =>
 const quoted = (names: readonly string[]): string => names.map((name) => `"${name}"`).join(', ')
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
 
+/** A release computed inside a transaction, before it is stored (or only previewed). */
+interface PreparedRelease {
+  wave: ReleaseWave
+  settings: ReleaseSettings
+  specs: ReleaseTableSpec[]
+  computed: ComputedTables
+  earlier: ReleaseContentRow[]
+  known: Set<string>
+}
+
+async function prepareRelease (trx: Transaction<Database>, waveId: string, body: ReleaseCreateBody): Promise<PreparedRelease> {
+  const settings = releaseSettings(body)
+  const wave = await lockReleaseWave(trx, waveId)
+  if (wave === undefined) throw new AppError(404, 'wave_not_found', `wave "${waveId}" does not exist`)
+  if (await countWaveResponses(trx, waveId) === 0) {
+    throw new AppError(400, 'bad_request', `wave "${wave.name}" has no responses yet: there is nothing to release`)
+  }
+  const indicatorMap = await findIndicatorMap(trx, wave.surveyVersionId)
+  const known = new Set(Object.keys(indicatorMap?.indicators ?? {}))
+  const earlier = await earlierReleases(trx, waveId)
+  const specs = releaseSpecs(body.tables ?? [], known, earlier)
+  const implications = indicatorMap === undefined ? [] : indicatorImplications(indicatorMap)
+  const computed = await computeReleaseTables(trx, waveId, specs, settings, earlier, implications).catch((error: unknown) => {
+    // The names were checked above, so this is the wave's data or earlier releases contradicting each other
+    // (e.g. a site moved to another county since a release): refused by name rather than published wrong.
+    if (error instanceof AnalysisInputError) throw new AppError(409, 'bad_request', `disclosure control cannot run on this wave: ${error.message}`)
+    throw error
+  })
+  return { wave, settings, specs, computed, earlier, known }
+}
+
+/**
+ * What a release of the wave would publish, with the audit of its disclosure control, computed
+ * now and not stored: the researcher sees the attacker's intervals before releasing.
+ * @throws {AppError} as createRelease, except that an unsafe audit is reported, not refused
+ */
+export async function previewRelease (db: Kysely<Database>, waveId: string, body: ReleaseCreateBody): Promise<ReleasePreview> {
+  return await db.transaction().execute(async (trx) => {
+    const { wave, settings, specs, computed } = await prepareRelease(trx, waveId, body)
+    return {
+      source: sourceLine(wave, computed, settings),
+      tables: specs,
+      respondents: computed.respondentRows,
+      rows: computed.resultRows,
+      audit: computed.audit,
+    }
+  })
+}
+
+/** A release whose audit failed, refused with the cells named (at most ten). */
+function refusal (audit: DisclosureAudit): AppError {
+  const failing = audit.suppressed.filter((cell) => cell.problem !== undefined)
+  const named = failing.slice(0, 10).map((cell) =>
+    `${cell.indicator} by [${cell.by.join(', ')}] ${JSON.stringify(cell.group)}: ${cell.problem ?? ''}`)
+  return new AppError(409, 'bad_request', `disclosure control cannot protect this release: ${failing.length} suppressed ` +
+    `cell${failing.length === 1 ? '' : 's'} could be narrowed by an attacker with a solver (${named.join('; ')}${failing.length > 10 ? '; …' : ''}). ` +
+    'Release fewer or coarser tables, or wait for more responses.')
+}
+
 /**
  * Makes a release of a wave: the overview set, the researcher's tables and every table of the wave's
- * earlier releases, computed now, suppressed together with the earlier releases, stored with their
- * differences, and the wave's current release superseded, in one transaction with its audit entry.
+ * earlier releases, computed now, suppressed together with the earlier releases and audited, stored with
+ * their differences and the audit, and the wave's current release superseded, in one transaction with its
+ * audit entry.
  * @throws {AppError} 404 for a wave that does not exist; 400 naming an unknown indicator, strata
- *   without the cluster method, a wave without responses, or too many tables
+ *   without the cluster method, a wave without responses, or too many tables; 409 when the audit finds a
+ *   suppressed cell an attacker could narrow below the rule, naming it
  */
 export async function createRelease (db: Kysely<Database>, waveId: string, body: ReleaseCreateBody, actor: Account | null): Promise<ReleaseDetail> {
-  const settings = releaseSettings(body)
   const id = randomUUID()
   await db.transaction().execute(async (trx) => {
-    const wave = await lockReleaseWave(trx, waveId)
-    if (wave === undefined) throw new AppError(404, 'wave_not_found', `wave "${waveId}" does not exist`)
-    if (await countWaveResponses(trx, waveId) === 0) {
-      throw new AppError(400, 'bad_request', `wave "${wave.name}" has no responses yet: there is nothing to release`)
-    }
-    const indicatorMap = await findIndicatorMap(trx, wave.surveyVersionId)
-    const known = new Set(Object.keys(indicatorMap?.indicators ?? {}))
-    const earlier = await earlierReleases(trx, waveId)
-    const specs = releaseSpecs(body.tables ?? [], known, earlier)
-    const computed = await computeReleaseTables(trx, waveId, specs, settings, earlier).catch((error: unknown) => {
-      // The names were checked above, so this is the wave's data or earlier releases contradicting each other
-      // (e.g. a site moved to another county since a release): refused by name rather than published wrong.
-      if (error instanceof AnalysisInputError) throw new AppError(409, 'bad_request', `disclosure control cannot run on this wave: ${error.message}`)
-      throw error
-    })
+    const { wave, settings, specs, computed, earlier, known } = await prepareRelease(trx, waveId, body)
+    if (!computed.audit.safe) throw refusal(computed.audit)
     const headline = HEADLINE_INDICATORS.filter((name) => known.has(name))
     const previous = await previousReleasedWave(trx, wave)
     const differences = [
@@ -83,6 +131,7 @@ export async function createRelease (db: Kysely<Database>, waveId: string, body:
       respondentRows: computed.respondentRows,
       resultRows: computed.resultRows,
       differences,
+      disclosureAudit: computed.audit,
     }, id)
     await recordAudit(trx, {
       actor,
@@ -92,7 +141,9 @@ export async function createRelease (db: Kysely<Database>, waveId: string, body:
       detail: { waveId, k: settings.k, method: settings.method, strata: settings.strata, level: settings.level, tables: specs.length, supersedes: current?.id ?? null },
     })
   })
-  return await getRelease(db, id)
+  const row = await findRelease(db, id)
+  if (row === undefined) throw new AppError(404, 'not_found', `release "${id}" does not exist`)
+  return { ...await detailOf(db, row), audit: row.disclosureAudit }
 }
 
 function releaseSettings (body: ReleaseCreateBody): ReleaseSettings {
@@ -147,7 +198,8 @@ function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: Rele
   return `Source: Prevalens, ${wave.name} (${wave.opensOn} to ${wave.closesOn}), ${n} at ${computed.sites} ` +
     `site${computed.sites === 1 ? '' : 's'}. ${METHOD_TEXT[settings.method]}${settings.strata === null ? '' : ', counties as strata'}, ` +
     `${Math.round(settings.level * 1000) / 10} % level. Disclosure control: cells with fewer than ${settings.k} respondents, ` +
-    'yes or no answers are suppressed, with complementary suppression across every table released for the wave.'
+    'yes or no answers are suppressed, with complementary suppression across every table released for the wave, ' +
+    'audited against an attacker with a linear and integer programming solver.'
 }
 
 function summaryOf (row: ReleaseSummaryRow): ReleaseSummary {

@@ -15,6 +15,7 @@ import * as deviceDailyUploads from './2026-12-03T0110_device_daily_uploads.js'
 import * as devicePlausibilityCounters from './2026-12-03T0120_device_plausibility_counters.js'
 import * as keyedThrottles from './2026-12-03T0200_keyed_throttles.js'
 import * as passwordMustChange from './2026-12-03T0210_password_must_change.js'
+import * as releaseDisclosureAudit from './2026-12-03T0300_release_disclosure_audit.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0120_device_plausibility_counters': devicePlausibilityCounters,
   '2026-12-03T0200_keyed_throttles': keyedThrottles,
   '2026-12-03T0210_password_must_change': passwordMustChange,
+  '2026-12-03T0300_release_disclosure_audit': releaseDisclosureAudit,
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
-import type { Difference, ReleaseMethod, ReleaseTableSpec, RespondentRow } from '../../schemas/releases.js'
+import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow } from '../../schemas/releases.js'
 import type { ResultRowReply } from '../../schemas/results.js'
 import type { IndicatorMap } from '../../../survey-definitions/indicator-map.js'
 import type { Database } from '../database.js'
@@ -39,6 +39,7 @@ export interface ReleaseContentRow extends ReleaseSummaryRow {
   respondentRows: RespondentRow[]
   resultRows: ResultRowReply[]
   differences: Difference[]
+  disclosureAudit: DisclosureAudit | null
 }
 
 export interface NewRelease {
@@ -54,6 +55,7 @@ export interface NewRelease {
   respondentRows: readonly RespondentRow[]
   resultRows: readonly ResultRowReply[]
   differences: readonly Difference[]
+  disclosureAudit: DisclosureAudit
 }
 
 /** Respondents of a wave per site and cell of the response-level dimensions, with the site's dimensions. */
@@ -135,7 +137,7 @@ export async function listCurrentReleases (db: Kysely<Database>, waveId?: string
 }
 
 function contentQuery (db: Kysely<Database>) {
-  return summaryQuery(db).select(['w.survey_version_id', 'r.table_specs', 'r.respondent_rows', 'r.result_rows', 'r.differences'])
+  return summaryQuery(db).select(['w.survey_version_id', 'r.table_specs', 'r.respondent_rows', 'r.result_rows', 'r.differences', 'r.disclosure_audit'])
 }
 
 function toContent (row: Awaited<ReturnType<ReturnType<typeof contentQuery>['executeTakeFirstOrThrow']>>): ReleaseContentRow {
@@ -145,6 +147,7 @@ function toContent (row: Awaited<ReturnType<ReturnType<typeof contentQuery>['exe
     tableSpecs: row.table_specs,
     respondentRows: row.respondent_rows,
     resultRows: row.result_rows,
+    disclosureAudit: row.disclosure_audit ?? null,
     differences: row.differences,
   }
 }
@@ -206,6 +209,7 @@ export async function insertRelease (trx: Transaction<Database>, release: NewRel
     respondent_rows: JSON.stringify(release.respondentRows),
     result_rows: JSON.stringify(release.resultRows),
     differences: JSON.stringify(release.differences),
+    disclosure_audit: JSON.stringify(release.disclosureAudit),
   }).execute()
 }
 

@@ -1,0 +1,112 @@
+/**
+ * The audit's solver: HiGHS (University of Edinburgh), compiled to WebAssembly by the `highs`
+ * package (MIT). One persistent model per audit: only the objective changes between bounds, so
+ * each solve starts from the last optimal basis (a few simplex iterations instead of a solve
+ * from scratch). Where the LP optimum is fractional and the model is small enough, the same
+ * bound is taken again with integrality (branch and bound), as an attacker with a MIP solver would;
+ * when that hits its time limit, HiGHS's proven MIP dual bound is used, which is still a bound
+ * the attacker cannot beat.
+ *
+ * Chosen over GLPK (glpk.js): HiGHS is the faster LP/MIP solver, actively released, MIT licensed
+ * (GLPK is GPL-3.0), and its persistent API allows the warm starts the audit relies on.
+ * @see https://highs.dev
+ */
+import { performance } from 'node:perf_hooks'
+import highsModule from 'highs'
+import type { Highs, InitOptions } from 'highs'
+import type { Bound, BoundSolver, LinearProgram, LoadedProgram } from './bound-solver.js'
+
+/** Models with more columns than this get LP bounds only (rounded inward to whole numbers). */
+export const MIP_COLUMN_LIMIT = Number(process.env.MIP_LIMIT ?? 4000)
+const MIP_TIME_LIMIT_SECONDS = 0.5
+/** Integer programming per audit, in seconds; past it, bounds are the LP's (still bounds, maybe not the tightest). */
+export const MIP_BUDGET_SECONDS = 4
+const EPS = 1e-6
+
+let runtime: Promise<Highs> | undefined
+
+// The package's types describe its CommonJS build, whose module object holds the loader as
+// `default`; its ES build (the one Node imports) exports the loader itself.
+type Loader = (options?: InitOptions) => Promise<Highs>
+const loadHighs: Loader = typeof highsModule === 'function' ? highsModule as Loader : (highsModule as { default: Loader }).default
+
+/** Loads HiGHS once per process. */
+export async function highsSolver (): Promise<BoundSolver> {
+  runtime ??= loadHighs()
+  const highs = await runtime
+  return { name: `HiGHS ${highs.version.major}.${highs.version.minor}.${highs.version.patch} (highs-js)`, load: (program) => loadProgram(highs, program) }
+}
+
+function loadProgram (highs: Highs, program: LinearProgram): LoadedProgram {
+  const data = {
+    numCols: program.numCols,
+    numRows: program.rowLower.length,
+    colCost: new Float64Array(program.numCols),
+    colLower: new Float64Array(program.numCols),
+    colUpper: new Float64Array(program.numCols).fill(highs.infinity),
+    rowLower: program.rowLower.map((x) => (x === -Infinity ? -highs.infinity : x)),
+    rowUpper: program.rowUpper.map((x) => (x === Infinity ? highs.infinity : x)),
+    matrix: { format: 'csr' as const, numRows: program.rowLower.length, numCols: program.numCols, starts: program.rowStarts, indices: program.indices, values: program.values },
+  }
+  const lp = highs.createModel(data)
+  // Only the objective changes between bounds, so the last optimal basis stays primal feasible: primal
+  // simplex from it takes a few iterations (measured: 3.4 ms a bound against 18 ms with the default
+  // strategy, on a 60-response overview); presolve would discard that basis.
+  lp.options.set({ output_flag: false, presolve: 'off', simplex_strategy: 4 })
+  let mip: ReturnType<Highs['createModel']> | undefined
+  const all = program.numCols === 0 ? undefined : { kind: 'range' as const, from: 0, to: program.numCols - 1 }
+  const status = highs.constants.modelStatus
+
+  const setObjective = (model: ReturnType<Highs['createModel']>, objective: ReadonlyMap<number, number>, sense: 'min' | 'max'): void => {
+    const cost = new Float64Array(program.numCols)
+    for (const [i, c] of objective) cost[i] = c
+    if (all !== undefined) model.changeColsCost(all, cost)
+    model.changeObjectiveSense(sense === 'max' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize)
+  }
+
+  let feasible = true
+  let mipSpent = 0
+  if (all !== undefined) {
+    lp.run()
+    feasible = lp.getModelStatus() !== status.infeasible
+  }
+
+  const bound = (objective: ReadonlyMap<number, number>, sense: 'min' | 'max', integer = false): Bound => {
+    if (all === undefined) return { value: 0, integer: true, binding: [] }
+    setObjective(lp, objective, sense)
+    lp.run()
+    const s = lp.getModelStatus()
+    if (s === status.unbounded || s === status.unboundedOrInfeasible) return { value: sense === 'max' ? Infinity : -Infinity, integer: false, binding: [] }
+    if (s !== status.optimal) throw new Error(`HiGHS: the audit's LP ended with status ${s}`)
+    const value = lp.getObjectiveValue()
+    const solution = lp.getSolution()
+    const binding: number[] = []
+    solution.rowDual.forEach((d, i) => { if (Math.abs(d) > EPS) binding.push(i) })
+    const integral = solution.colValue.every((v) => Math.abs(v - Math.round(v)) < EPS)
+    const rounded = { value: sense === 'max' ? Math.floor(value + EPS) : Math.ceil(value - EPS), integer: integral, binding }
+    if (integral || !integer || program.numCols > MIP_COLUMN_LIMIT || mipSpent > MIP_BUDGET_SECONDS * 1000) return rounded
+    const started = performance.now()
+    if (mip === undefined) {
+      mip = highs.createModel({ ...data, integrality: new Int32Array(program.numCols).fill(1) })
+      mip.options.set({ output_flag: false, time_limit: MIP_TIME_LIMIT_SECONDS })
+    }
+    setObjective(mip, objective, sense)
+    mip.run()
+    mipSpent += performance.now() - started
+    const ms = mip.getModelStatus()
+    if (ms === status.optimal) return { value: Math.round(mip.getObjectiveValue()), integer: true, binding }
+    // Not proven optimal in time: the dual bound is what the attacker can at best prove.
+    const dual = Number(mip.info.get('mip_dual_bound'))
+    const safe = Number.isFinite(dual) ? dual : value
+    return { value: sense === 'max' ? Math.floor(safe + EPS) : Math.ceil(safe - EPS), integer: false, binding }
+  }
+
+  return {
+    feasible,
+    bound,
+    dispose: () => {
+      lp.dispose()
+      mip?.dispose()
+    },
+  }
+}
