@@ -148,8 +148,9 @@ function cellToHide (model: AtomModel, status: CellStatus, at: readonly [number,
     const [f, t, c] = id.split(':').map(Number) as [number, number, number]
     const table = model.families[f]?.tables[t]
     const cell = table?.cells[c]
-    if (table === undefined || cell === undefined || !cell.listed || cell.n === 0 || status[f]?.[t]?.[c] != null || show.has(id)) return Infinity
-    return cost(cell, table.weight)
+    if (table === undefined || cell === undefined || !cell.listed || status[f]?.[t]?.[c] != null || show.has(id)) return Infinity
+    // An empty cell can bind too (an empty any-violence cell proves its raped cell 0), so it may be hidden here.
+    return (cell.n + 1) * table.weight
   }
   const cheapest = (ids: Iterable<string>): string | undefined => {
     let best: { id: string, price: number } | undefined
