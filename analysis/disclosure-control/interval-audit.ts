@@ -210,7 +210,8 @@ function baselineOf (family: ModelFamily, breakdown: readonly string[], cell: Mo
  * @param model the atom model of the release
  * @param status the decision on every current cell (null: published)
  * @param solver the LP solver
- * @param integer whether to tighten a primary cell's greatest values by integer programming
+ * @param integer the final audit: a primary cell's greatest values tightened by integer programming, and
+ *   every least value taken (while repairing, only where the greatest equals the truth)
  * @returns the interval of every suppressed count and whether every suppressed cell is protected
  */
 export function auditIntervals (model: AtomModel, status: CellStatus, solver: BoundSolver, integer = true): IntervalAudit {
@@ -226,14 +227,15 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
     if (!loaded.feasible) throw new Error('disclosure audit: the published figures contradict the model (a bug, or counts that changed under the release)')
     // Bounds of every count; the greatest values the rule reads (a primary cell's) with integrality.
     let binding: string[] = []
-    const interval = (objective: ReadonlyMap<number, number>, integer: boolean): Interval => {
-      const lo = loaded.bound(objective, 'min')
-      const hi = loaded.bound(objective, 'max', integer)
-      linearPrograms += 2
+    // While repairing (integer false) the least value is taken only when the greatest equals the truth
+    // (else the count is not determined, and the rules read only the greatest); the final audit takes both.
+    const interval = (objective: ReadonlyMap<number, number>, exact: boolean, truth: number): Interval => {
+      const hi = loaded.bound(objective, 'max', exact)
+      const lo = integer || hi.value <= truth ? loaded.bound(objective, 'min') : { value: truth, integer: false, binding: [] }
+      linearPrograms += integer || hi.value <= truth ? 2 : 1
       if (lo.integer) integerPrograms++
       if (hi.integer) integerPrograms++
-      const width = hi.value - lo.value
-      minWidth = minWidth === null ? width : Math.min(minWidth, width)
+      if (integer) minWidth = minWidth === null ? hi.value - lo.value : Math.min(minWidth, hi.value - lo.value)
       binding = [...lo.binding, ...hi.binding].flatMap((row) => rowCells[row] ?? [])
       return [lo.value, hi.value]
     }
@@ -245,7 +247,7 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
           const exact = integer && rule !== 'complementary'
           const blockers = new Set<string>()
           const nObj = sumOf(c.atoms.map((a) => layout.nCol(last, fi, a)))
-          const n = interval(nObj, exact)
+          const n = interval(nObj, exact, c.n)
           const nBinding = binding
           const base = baselineOf(f, t.breakdown, c)
           const problems: string[] = []
@@ -282,11 +284,11 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
             return
           }
           const yObj = sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)))
-          const yes = interval(yObj, exact)
+          const yes = interval(yObj, exact, c.yes)
           const yesBinding = binding
           const noObj = new Map(nObj)
           sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)), -1, noObj)
-          const no = interval(noObj, exact)
+          const no = interval(noObj, exact, c.n - c.yes)
           const noBinding = binding
           if (n[0] === n[1] && yes[0] === yes[1]) {
             problems.push(`its counts are determined (n = ${n[0]}, yes = ${yes[0]})`)

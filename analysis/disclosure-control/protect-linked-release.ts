@@ -34,7 +34,7 @@ import type { AuditedCell, CellStatus, IntervalAudit } from './interval-audit.js
 import { resolveThreshold } from './primary-rule.js'
 import type { CellGroup, SuppressionRule } from './types.js'
 
-export const MAX_ROUNDS = 12
+export const MAX_ROUNDS = 8
 
 export interface LinkedCell {
   readonly group: CellGroup
@@ -104,6 +104,7 @@ export function protectLinkedRelease (input: LinkedReleaseInput, solver: BoundSo
     }
     if (!changed) break
     status = suppress(model, primary, hide, show)
+    integer = false
     audit = auditIntervals(model, status, solver, integer)
     rounds++
   }
