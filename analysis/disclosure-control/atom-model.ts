@@ -98,7 +98,11 @@ export interface ModelEarlierTable {
 export interface ModelFamily {
   readonly name: string
   readonly kind: 'proportion' | 'count'
-  /** Atoms of this family: indices into `atoms` of the model (its own granularity). */
+  /** The atoms of this family: an indicator's are shared by every indicator linked to it by implications. */
+  readonly space: AtomSpace
+  /** An indicator's atoms: per atom, the count atoms (of `countSpace`) it is made of. */
+  readonly refinement: ReadonlyArray<readonly number[]>
+  /** Counts per atom of `space`. */
   readonly atomN: readonly number[]
   readonly atomYes: readonly number[]
   readonly tables: readonly ModelTable[]
@@ -116,12 +120,8 @@ export interface AtomSpace {
 export interface AtomModel {
   readonly k: number
   readonly sites: readonly ReleaseSite[]
-  /** Atoms of the indicators (shared, so that implications compare like with like). */
-  readonly indicatorSpace: AtomSpace
-  /** Atoms of the respondent counts (a refinement of the indicators' atoms). */
+  /** Atoms of the respondent counts (a refinement of every indicator's atoms). */
   readonly countSpace: AtomSpace
-  /** Per indicator atom, the count atoms it is made of. */
-  readonly refinement: ReadonlyArray<readonly number[]>
   readonly families: readonly ModelFamily[]
   readonly implications: ReadonlyArray<readonly [number, number]>
   readonly respondents: number | null
@@ -186,20 +186,51 @@ export function buildAtomModel (input: LinkedReleaseInput): AtomModel {
     }
   }
   const sortedValues = new Map([...values].map(([d, s]) => [d, [...s].sort(byCode)]))
-  const indicatorSpace = space(sites, indicatorDims, sortedValues)
   const countSpace = space(sites, countDims, sortedValues)
-  const refinement = indicatorSpace.atoms.map(() => [] as number[])
-  countSpace.atoms.forEach((a, j) => {
-    const i = indicatorSpace.indexOf.get(`${a.site}|${groupKey(a.group, indicatorDims)}`) as number
-    refinement[i]?.push(j)
-  })
+  // Indicators linked by implications (directly or through others) share one atom level: that of all
+  // their tables' dimensions. Indicators in different such groups are tied only through the respondent
+  // counts, so each group takes only the dimensions its own tables need (see interval-audit.ts for why
+  // the bounds stay those of the finest level).
+  const group = new Map(families.filter((f) => f.kind === 'proportion').map((f) => [f.name, f.name]))
+  const root = (name: string): string => {
+    let r = name
+    while (group.get(r) !== r) r = group.get(r) as string
+    return r
+  }
+  for (const { from, to } of input.implications ?? []) {
+    if (group.has(from) && group.has(to)) group.set(root(from), root(to))
+  }
+  const dimsOfGroup = new Map<string, Set<string>>()
+  for (const f of families) {
+    if (f.kind !== 'proportion') continue
+    const dims = dimsOfGroup.get(root(f.name)) ?? new Set<string>()
+    for (const d of responseDimsOf(f)) dims.add(d)
+    dimsOfGroup.set(root(f.name), dims)
+  }
+  const spaces = new Map<string, { space: AtomSpace, refinement: number[][] }>()
+  const spaceOf = (f: FamilyInput): { space: AtomSpace, refinement: number[][] } => {
+    if (f.kind === 'count') return { space: countSpace, refinement: countSpace.atoms.map((_, j) => [j]) }
+    const dims = [...(dimsOfGroup.get(root(f.name)) ?? [])].sort(byCode)
+    const key = JSON.stringify(dims)
+    const known = spaces.get(key)
+    if (known !== undefined) return known
+    const sp = space(sites, dims, sortedValues)
+    const refinement = sp.atoms.map(() => [] as number[])
+    countSpace.atoms.forEach((a, j) => {
+      const i = sp.indexOf.get(`${a.site}|${groupKey(a.group, dims)}`) as number
+      refinement[i]?.push(j)
+    })
+    const made = { space: sp, refinement }
+    spaces.set(key, made)
+    return made
+  }
 
   const valueOf = (atom: { site: string, group: CellGroup }, d: string): string =>
     siteAttrs.has(d) ? (siteOf.get(atom.site)?.attributes[d] ?? '') : (atom.group[d] ?? '')
   const earlier = input.earlier ?? []
 
   const modelFamilies = families.map((f): ModelFamily => {
-    const sp = f.kind === 'proportion' ? indicatorSpace : countSpace
+    const { space: sp, refinement } = spaceOf(f)
     const atomN = new Array<number>(sp.atoms.length).fill(0)
     const atomYes = new Array<number>(sp.atoms.length).fill(0)
     const present = new Array<boolean>(sp.atoms.length).fill(false)
@@ -252,21 +283,20 @@ export function buildAtomModel (input: LinkedReleaseInput): AtomModel {
         }),
       }
     }))
-    return { name: f.name, kind: f.kind, atomN, atomYes, tables, earlier: earlierTables }
+    return { name: f.name, kind: f.kind, space: sp, refinement, atomN, atomYes, tables, earlier: earlierTables }
   })
 
   const indexOfFamily = new Map(modelFamilies.map((f, i) => [f.name, i]))
   const implications = (input.implications ?? []).flatMap(({ from, to }): Array<readonly [number, number]> => {
     const a = indexOfFamily.get(from)
     const b = indexOfFamily.get(to)
+    // Linked indicators share their atoms (one group, one space), so atom a of one is atom a of the other.
     return a === undefined || b === undefined || modelFamilies[a]?.kind !== 'proportion' || modelFamilies[b]?.kind !== 'proportion' ? [] : [[a, b]]
   })
   return {
     k,
     sites,
-    indicatorSpace,
     countSpace,
-    refinement,
     families: modelFamilies,
     implications,
     respondents: countFamily === undefined ? null : indexOfFamily.get(countFamily.name) ?? null,

@@ -66,13 +66,23 @@ function loadProgram (highs: Highs, program: LinearProgram): LoadedProgram {
 
   let feasible = true
   let mipSpent = 0
+  /** The last LP optimum: a point of the polytope, reused to settle least values of 0 without a solve. */
+  let point: ArrayLike<number> | undefined
   if (all !== undefined) {
     lp.run()
     feasible = lp.getModelStatus() !== status.infeasible
+    if (feasible) point = lp.getSolution().colValue
   }
 
   const bound = (objective: ReadonlyMap<number, number>, sense: 'min' | 'max', integer = false): Bound => {
     if (all === undefined) return { value: 0, integer: true, binding: [] }
+    // Every variable is ≥ 0, so a non-negative objective is at least 0; a known point of the polytope
+    // where it is 0 proves its least value is exactly 0, and a solve would only confirm it.
+    if (sense === 'min' && point !== undefined && [...objective.values()].every((c) => c >= 0)) {
+      let at = 0
+      for (const [i, c] of objective) at += c * (point[i] ?? 0)
+      if (at <= EPS) return { value: 0, integer: false, binding: [] }
+    }
     setObjective(lp, objective, sense)
     lp.run()
     const s = lp.getModelStatus()
@@ -80,6 +90,7 @@ function loadProgram (highs: Highs, program: LinearProgram): LoadedProgram {
     if (s !== status.optimal) throw new Error(`HiGHS: the audit's LP ended with status ${s}`)
     const value = lp.getObjectiveValue()
     const solution = lp.getSolution()
+    point = solution.colValue
     const binding: number[] = []
     solution.rowDual.forEach((d, i) => { if (Math.abs(d) > EPS) binding.push(i) })
     const integral = solution.colValue.every((v) => Math.abs(v - Math.round(v)) < EPS)

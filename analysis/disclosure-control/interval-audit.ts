@@ -10,10 +10,14 @@
  * - across releases nothing is taken away: yes, no = n − yes and c never fall, and an atom's n
  *   grows by at most the respondents it gained;
  * - every published cell (and every combination a table leaves out, = 0) is an equation.
- * Indicators share one atom level (site × the response-level dimensions of their tables) and the
- * counts may be finer; splitting every indicator's atom in proportion to its count atoms (release by
- * release, the gains by the gains) satisfies all the finer constraints, so the LP bounds are exactly
- * those of the model at the finest level.
+ * Indicators linked by implications share one atom level (site × the response-level dimensions of
+ * their tables); indicators of another such group may be coarser, and the counts may be finer. A
+ * group touches the rest of the model only through its n ≤ respondents (and the gains), so splitting
+ * each of its atoms in proportion to its count atoms (release by release, the gains by the gains;
+ * every indicator of the group by the same ratios, which keeps its implications and yes ≤ n) lifts
+ * any solution to one at the finest level with the same cells: the LP bounds are exactly those of
+ * the model at the finest level, while a gender × age × county table of one indicator makes only its
+ * group fine, not every indicator.
  *
  * A suppressed cell is safe (the protection interval of τ-ARGUS's frequency rule) when
  * - its counts are not determined (n and yes not both pinned to one value);
@@ -133,11 +137,11 @@ export function attackerProgram (model: AtomModel, status: CellStatus): { progra
           rows.add(new Map([[y, 1], [n, -1]]), -Infinity, 0)
           if (resp !== null) {
             const link = new Map([[n, 1]])
-            for (const j of model.refinement[a] ?? []) link.set(layout.nCol(r, resp, j), -1)
+            for (const j of f.refinement[a] ?? []) link.set(layout.nCol(r, resp, j), -1)
             rows.add(link, -Infinity, 0)
             if (r > 0) {
               const gain = new Map([[n, 1], [layout.nCol(r - 1, fi, a), -1]])
-              for (const j of model.refinement[a] ?? []) {
+              for (const j of f.refinement[a] ?? []) {
                 gain.set(layout.nCol(r, resp, j), -1)
                 gain.set(layout.nCol(r - 1, resp, j), 1)
               }
