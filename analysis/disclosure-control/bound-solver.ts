@@ -19,6 +19,11 @@ export interface LinearProgram {
 /** The attacker's bound of one objective: the value, and whether integrality was used (MIP). */
 export interface Bound {
   readonly value: number
+  /**
+   * True when no solve was made because a known point of the polytope already reaches the `atLeast`
+   * asked for: `value` is then only a value the objective takes, so the true bound is at least it.
+   */
+  readonly reached?: boolean
   readonly integer: boolean
   /** Rows whose constraint binds the LP optimum (non-zero dual): relaxing one of them moves the bound. */
   readonly binding: readonly number[]
@@ -32,11 +37,18 @@ export interface LoadedProgram {
    * unbounded), rounded inward to a whole number; with `integer`, over whole-number x where the
    * solver can (else the LP bound).
    */
-  bound (objective: ReadonlyMap<number, number>, sense: 'min' | 'max', integer?: boolean): Bound
+  bound (objective: ReadonlyMap<number, number>, sense: 'min' | 'max', integer?: boolean, atLeast?: number): Bound
   dispose (): void
 }
 
+/**
+ * Points (one value per column) found by earlier solves, kept across programs over the same columns:
+ * a point still feasible for a new program shows values its objectives take without solving.
+ */
+export type PointPool = number[][]
+
 export interface BoundSolver {
   readonly name: string
-  load (program: LinearProgram): LoadedProgram
+  /** `pool`: points to reuse where still feasible, and to which this program's optima are added. */
+  load (program: LinearProgram, pool?: PointPool): LoadedProgram
 }

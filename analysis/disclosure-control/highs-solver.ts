@@ -14,7 +14,7 @@
 import { performance } from 'node:perf_hooks'
 import highsModule from 'highs'
 import type { Highs, InitOptions } from 'highs'
-import type { Bound, BoundSolver, LinearProgram, LoadedProgram } from './bound-solver.js'
+import type { Bound, BoundSolver, LinearProgram, LoadedProgram, PointPool } from './bound-solver.js'
 
 /** Models with more columns than this get LP bounds only (rounded inward to whole numbers). */
 export const MIP_COLUMN_LIMIT = Number(process.env.MIP_LIMIT ?? 4000)
@@ -22,6 +22,20 @@ const MIP_TIME_LIMIT_SECONDS = 0.5
 /** Integer programming per audit, in seconds; past it, bounds are the LP's (still bounds, maybe not the tightest). */
 export const MIP_BUDGET_SECONDS = 4
 const EPS = 1e-6
+/** Points kept for reuse: enough to hold the optima of a round's cells that other cells can reuse. */
+const POOL_SIZE = 256
+
+const wholeNumbers = (x: readonly number[]): boolean => x.every((v) => Math.abs(v - Math.round(v)) < EPS)
+
+/** Whether x satisfies every row of the program (x ≥ 0 holds for every point the solver returns). */
+function feasibleAt (program: LinearProgram, x: readonly number[]): boolean {
+  for (let r = 0; r < program.rowLower.length; r++) {
+    let v = 0
+    for (let e = program.rowStarts[r] as number; e < (program.rowStarts[r + 1] as number); e++) v += (program.values[e] as number) * (x[program.indices[e] as number] ?? 0)
+    if (v < (program.rowLower[r] as number) - EPS || v > (program.rowUpper[r] as number) + EPS) return false
+  }
+  return true
+}
 
 let runtime: Promise<Highs> | undefined
 
@@ -34,10 +48,10 @@ const loadHighs: Loader = typeof highsModule === 'function' ? highsModule as Loa
 export async function highsSolver (): Promise<BoundSolver> {
   runtime ??= loadHighs()
   const highs = await runtime
-  return { name: `HiGHS ${highs.version.major}.${highs.version.minor}.${highs.version.patch} (highs-js)`, load: (program) => loadProgram(highs, program) }
+  return { name: `HiGHS ${highs.version.major}.${highs.version.minor}.${highs.version.patch} (highs-js)`, load: (program, pool) => loadProgram(highs, program, pool) }
 }
 
-function loadProgram (highs: Highs, program: LinearProgram): LoadedProgram {
+function loadProgram (highs: Highs, program: LinearProgram, pool: PointPool = []): LoadedProgram {
   const data = {
     numCols: program.numCols,
     numRows: program.rowLower.length,
@@ -68,14 +82,34 @@ function loadProgram (highs: Highs, program: LinearProgram): LoadedProgram {
   let mipSpent = 0
   /** The last LP optimum: a point of the polytope, reused to settle least values of 0 without a solve. */
   let point: ArrayLike<number> | undefined
+  // Points of earlier programs that this one still admits.
+  const known: number[][] = pool.filter((x) => x.length === program.numCols && feasibleAt(program, x))
+  const remember = (x: ArrayLike<number>): void => {
+    const copy = Array.from(x)
+    known.push(copy)
+    pool.push(copy)
+    if (known.length > POOL_SIZE) known.shift()
+    if (pool.length > POOL_SIZE) pool.shift()
+  }
   if (all !== undefined) {
     lp.run()
     feasible = lp.getModelStatus() !== status.infeasible
     if (feasible) point = lp.getSolution().colValue
   }
 
-  const bound = (objective: ReadonlyMap<number, number>, sense: 'min' | 'max', integer = false): Bound => {
+  const bound = (objective: ReadonlyMap<number, number>, sense: 'min' | 'max', integer = false, atLeast?: number): Bound => {
     if (all === undefined) return { value: 0, integer: true, binding: [] }
+    // A known point where the objective reaches atLeast proves the greatest value is at least that.
+    if (sense === 'max' && atLeast !== undefined) {
+      let best = -Infinity
+      // With integrality asked for, only whole-number points count: the LP's may not be attainable.
+      for (const x of integer ? known.filter(wholeNumbers) : known) {
+        let at = 0
+        for (const [i, c] of objective) at += c * (x[i] ?? 0)
+        best = Math.max(best, at)
+      }
+      if (best >= atLeast - EPS) return { value: Math.max(atLeast, Math.floor(best + EPS)), integer, binding: [], reached: true }
+    }
     // Every variable is ≥ 0, so a non-negative objective is at least 0; a known point of the polytope
     // where it is 0 proves its least value is exactly 0, and a solve would only confirm it.
     if (sense === 'min' && point !== undefined && [...objective.values()].every((c) => c >= 0)) {
@@ -91,6 +125,7 @@ function loadProgram (highs: Highs, program: LinearProgram): LoadedProgram {
     const value = lp.getObjectiveValue()
     const solution = lp.getSolution()
     point = solution.colValue
+    if (sense === 'max') remember(solution.colValue)
     const binding: number[] = []
     solution.rowDual.forEach((d, i) => { if (Math.abs(d) > EPS) binding.push(i) })
     const integral = solution.colValue.every((v) => Math.abs(v - Math.round(v)) < EPS)

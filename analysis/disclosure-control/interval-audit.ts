@@ -28,7 +28,7 @@
  */
 import { sameDims } from './atom-model.js'
 import type { AtomModel, ModelCell, ModelFamily } from './atom-model.js'
-import type { BoundSolver, LinearProgram } from './bound-solver.js'
+import type { BoundSolver, LinearProgram, PointPool } from './bound-solver.js'
 import type { CellGroup, SuppressionRule } from './types.js'
 
 /** The decision on every cell of the current release: per family, per table, per cell. */
@@ -216,11 +216,12 @@ function baselineOf (family: ModelFamily, breakdown: readonly string[], cell: Mo
  * @param solver the LP solver
  * @param integer the final audit: a primary cell's greatest values tightened by integer programming, and
  *   every least value taken (while repairing, only where the greatest equals the truth)
+ * @param pool points of earlier audits of the same model, reused while repairing (see below)
  * @returns the interval of every suppressed count and whether every suppressed cell is protected
  */
-export function auditIntervals (model: AtomModel, status: CellStatus, solver: BoundSolver, integer = true): IntervalAudit {
+export function auditIntervals (model: AtomModel, status: CellStatus, solver: BoundSolver, integer = true, pool?: PointPool): IntervalAudit {
   const { program, layout, rowCells } = attackerProgram(model, status)
-  const loaded = solver.load(program)
+  const loaded = solver.load(program, pool)
   const k = model.k
   const last = model.releases - 1
   let linearPrograms = 0
@@ -233,10 +234,15 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
     let binding: string[] = []
     // While repairing (integer false) the least value is taken only when the greatest equals the truth
     // (else the count is not determined, and the rules read only the greatest); the final audit takes both.
-    const interval = (objective: ReadonlyMap<number, number>, exact: boolean, truth: number): Interval => {
-      const hi = loaded.bound(objective, 'max', exact)
+    // Only whether a count is protected decides: a greatest value of at least `enough` (above the truth, so
+    // neither determined nor 0; and k above the baseline) protects it, and a known point of the polytope
+    // where the count reaches that (a whole-number point where integrality counts) proves it without a solve.
+    // The greatest value shown is then that point's: the attacker's bound is at least it (the interval shown
+    // may be narrower than the attacker's, never wider).
+    const interval = (objective: ReadonlyMap<number, number>, exact: boolean, truth: number, enough?: number): Interval => {
+      const hi = loaded.bound(objective, 'max', exact, enough)
       const lo = integer || hi.value <= truth ? loaded.bound(objective, 'min') : { value: truth, integer: false, binding: [] }
-      linearPrograms += integer || hi.value <= truth ? 2 : 1
+      linearPrograms += (hi.reached === true ? 0 : 1) + (integer || hi.value <= truth ? 1 : 0)
       if (lo.integer) integerPrograms++
       if (hi.integer) integerPrograms++
       if (integer) minWidth = minWidth === null ? hi.value - lo.value : Math.min(minWidth, hi.value - lo.value)
@@ -250,10 +256,11 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
           if (rule == null) return
           const exact = integer && rule !== 'complementary'
           const blockers = new Set<string>()
-          const nObj = sumOf(c.atoms.map((a) => layout.nCol(last, fi, a)))
-          const n = interval(nObj, exact, c.n)
-          const nBinding = binding
           const base = baselineOf(f, t.breakdown, c)
+          const enough = (truth: number, baseline: number): number => (rule === 'complementary' ? truth + 1 : Math.max(truth + 1, baseline + k))
+          const nObj = sumOf(c.atoms.map((a) => layout.nCol(last, fi, a)))
+          const n = interval(nObj, exact, c.n, enough(c.n, base?.[0] ?? 0))
+          const nBinding = binding
           const problems: string[] = []
           const changed = base !== null && (c.n !== base[0] || (f.kind === 'proportion' && c.yes !== base[1]))
           const check = (name: string, truth: number, got: Interval, baseline: number, bindingRows: readonly string[]): void => {
@@ -288,11 +295,11 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
             return
           }
           const yObj = sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)))
-          const yes = interval(yObj, exact, c.yes)
+          const yes = interval(yObj, exact, c.yes, enough(c.yes, base?.[1] ?? 0))
           const yesBinding = binding
           const noObj = new Map(nObj)
           sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)), -1, noObj)
-          const no = interval(noObj, exact, c.n - c.yes)
+          const no = interval(noObj, exact, c.n - c.yes, enough(c.n - c.yes, base === null ? 0 : base[0] - base[1]))
           const noBinding = binding
           if (n[0] === n[1] && yes[0] === yes[1]) {
             problems.push(`its counts are determined (n = ${n[0]}, yes = ${yes[0]})`)

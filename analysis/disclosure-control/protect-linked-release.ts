@@ -26,7 +26,7 @@
  */
 import { buildAtomModel, primaryOfCell } from './atom-model.js'
 import type { AtomModel, LinkedReleaseInput, ModelCell } from './atom-model.js'
-import type { BoundSolver } from './bound-solver.js'
+import type { BoundSolver, PointPool } from './bound-solver.js'
 import { gaussSuppression } from './gauss-suppression.js'
 import type { SparseColumn } from './gauss-suppression.js'
 import { auditIntervals, cellId } from './interval-audit.js'
@@ -74,12 +74,14 @@ export function protectLinkedRelease (input: LinkedReleaseInput, solver: BoundSo
   let status = suppress(model, primary, hide, show)
   // Rounds of repair on LP bounds (fast), then the final audit with integer programming too.
   let integer = false
-  let audit = auditIntervals(model, status, solver, integer)
+  // Optima of one round's solves, reused by the next rounds where still feasible (they differ by a few cells).
+  const pool: PointPool = []
+  let audit = auditIntervals(model, status, solver, integer, pool)
   let rounds = 1
   for (;;) {
     if (audit.safe && !integer) {
       integer = true
-      audit = auditIntervals(model, status, solver, integer)
+      audit = auditIntervals(model, status, solver, integer, pool)
     }
     if (audit.safe || rounds >= MAX_ROUNDS) break
     let changed = false
@@ -105,7 +107,7 @@ export function protectLinkedRelease (input: LinkedReleaseInput, solver: BoundSo
     if (!changed) break
     status = suppress(model, primary, hide, show)
     integer = false
-    audit = auditIntervals(model, status, solver, integer)
+    audit = auditIntervals(model, status, solver, integer, pool)
     rounds++
   }
 
