@@ -38,6 +38,8 @@ export interface LoadedProgram {
    * solver can (else the LP bound).
    */
   bound (objective: ReadonlyMap<number, number>, sense: 'min' | 'max', integer?: boolean, atLeast?: number): Bound
+  /** The least value the objective takes at the points found so far (Infinity when none): the least bound is at most it. */
+  seen (objective: ReadonlyMap<number, number>): number
   dispose (): void
 }
 

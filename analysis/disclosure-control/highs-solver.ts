@@ -20,7 +20,7 @@ import type { Bound, BoundSolver, LinearProgram, LoadedProgram, PointPool } from
 export const MIP_COLUMN_LIMIT = Number(process.env.MIP_LIMIT ?? 4000)
 const MIP_TIME_LIMIT_SECONDS = 0.5
 /** Integer programming per audit, in seconds; past it, bounds are the LP's (still bounds, maybe not the tightest). */
-export const MIP_BUDGET_SECONDS = 4
+export const MIP_BUDGET_SECONDS = 1.5
 const EPS = 1e-6
 /** Points kept for reuse: enough to hold the optima of a round's cells that other cells can reuse. */
 const POOL_SIZE = 256
@@ -147,9 +147,20 @@ function loadProgram (highs: Highs, program: LinearProgram, pool: PointPool = []
     return { value: sense === 'max' ? Math.floor(safe + EPS) : Math.ceil(safe - EPS), integer: false, binding }
   }
 
+  const seen = (objective: ReadonlyMap<number, number>): number => {
+    let least = Infinity
+    for (const x of point === undefined ? known : [...known, Array.from(point)]) {
+      let at = 0
+      for (const [i, c] of objective) at += c * (x[i] ?? 0)
+      least = Math.min(least, at)
+    }
+    return least
+  }
+
   return {
     feasible,
     bound,
+    seen,
     dispose: () => {
       lp.dispose()
       mip?.dispose()

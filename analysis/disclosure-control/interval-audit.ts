@@ -241,8 +241,13 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
     // may be narrower than the attacker's, never wider).
     const interval = (objective: ReadonlyMap<number, number>, exact: boolean, truth: number, enough?: number): Interval => {
       const hi = loaded.bound(objective, 'max', exact, enough)
-      const lo = integer || hi.value <= truth ? loaded.bound(objective, 'min') : { value: truth, integer: false, binding: [] }
-      linearPrograms += (hi.reached === true ? 0 : 1) + (integer || hi.value <= truth ? 1 : 0)
+      // Above the truth, the greatest value already shows the count undetermined; the least value then decides
+      // nothing, and the least the count takes at the points found (LP optima over published figures only,
+      // so it tells nothing the release does not) is shown: the attacker's least value is at most it.
+      const seen = hi.value > truth ? Math.min(hi.value, Math.ceil(loaded.seen(objective) - 1e-6)) : Infinity
+      const solveLo = hi.value <= truth || (integer && !Number.isFinite(seen))
+      const lo = solveLo ? loaded.bound(objective, 'min') : { value: integer ? seen : truth, integer: false, binding: [] }
+      linearPrograms += (hi.reached === true ? 0 : 1) + (solveLo ? 1 : 0)
       if (lo.integer) integerPrograms++
       if (hi.integer) integerPrograms++
       if (integer) minWidth = minWidth === null ? hi.value - lo.value : Math.min(minWidth, hi.value - lo.value)
