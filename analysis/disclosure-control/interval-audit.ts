@@ -245,7 +245,8 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
       // nothing, and the least the count takes at the points found (LP optima over published figures only,
       // so it tells nothing the release does not) is shown: the attacker's least value is at most it.
       const seen = hi.value > truth ? Math.min(hi.value, Math.ceil(loaded.seen(objective) - 1e-6)) : Infinity
-      const solveLo = hi.value <= truth || (integer && !Number.isFinite(seen))
+      // Points that never go below the greatest value show nothing about the least: then it is solved for.
+      const solveLo = hi.value <= truth || (integer && !(seen < hi.value))
       const lo = solveLo ? loaded.bound(objective, 'min') : { value: integer ? seen : truth, integer: false, binding: [] }
       linearPrograms += (hi.reached === true ? 0 : 1) + (solveLo ? 1 : 0)
       if (lo.integer) integerPrograms++
