@@ -311,7 +311,9 @@ describe('results releases', () => {
       const naive = suppressRelease(counted, { k: 5, impliedDimensions: implied })
       const findings = auditSuppression(counted, naive, { k: 5, impliedDimensions: implied, previouslyPublished: [earlierTables] }).findings
       expect(findings.some((f) => f.kind === 'change_recovered')).toBe(true)
-    })
+      // A release of two waves' worth of atoms with a gender × age group × county table: 25 s on PostgreSQL, up to
+      // a minute on PGlite on a loaded 2-core machine.
+    }, 120_000)
 
     it('serves a public link to anyone until it is revoked, and audits each step', async () => {
       const made = await app.inject({ method: 'POST', url: `/api/releases/${spring.release.id}/public-link`, headers: as('researcher') })
