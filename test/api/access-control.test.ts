@@ -43,6 +43,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'GET /api/kiosk/intake-key': 'public',
   'GET /api/results': STAFF,
   'POST /api/waves/:waveId/releases': STAFF,
+  'POST /api/waves/:waveId/releases/preview': STAFF,
   'GET /api/waves/:waveId/releases': STAFF,
   'GET /api/releases': RELEASE_READERS,
   'GET /api/releases/:releaseId': RELEASE_READERS,
