@@ -3,16 +3,14 @@ import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import app, { serverOptions } from './app.js'
-import { ConfigError, holdingKeyFile, loadConfig } from './config.js'
+import { ConfigError, loadConfig } from './config.js'
 import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import type { DatabaseHandle } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
 import { SeedError, demoEnrolmentCode, isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
 import type { DemoData } from './db/seed-demo.js'
-import { startMixSchedule } from './services/mix.js'
-import type { MixContext } from './services/mix.js'
-import { loadHoldingKeyring } from './intake/holding-key.js'
+import { configuredMixContext, startMixSchedule } from './services/mix.js'
 import { restrictUmask } from './files-at-rest.js'
 import { demoAccounts, describeNewDemoAccounts, ensureDemoAccounts } from './services/demo-accounts.js'
 import type { DemoAccount } from './services/demo-accounts.js'
@@ -51,12 +49,7 @@ async function start (): Promise<void> {
   })
   await fastify.listen({ port: config.PORT, host: config.HOST })
   // The week's mix: every minute, whatever is due (services/mix.ts); a failure leaves the responses held.
-  const mixing: MixContext = {
-    db: database.db,
-    keys: loadHoldingKeyring(holdingKeyFile(config)),
-    timeZone: config.STUDY_TIME_ZONE,
-    log: (message, counts) => { fastify.log.info(counts, message) },
-  }
+  const mixing = configuredMixContext(database.db, config, (message, counts) => { fastify.log.info(counts, message) })
   stopMixing = startMixSchedule(mixing, (error) => {
     fastify.log.error({ errMessage: error instanceof Error ? error.message : String(error) }, 'the week\'s mix failed; the responses stay held and it is tried again in a minute')
   })

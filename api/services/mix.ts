@@ -5,6 +5,9 @@ import { deleteHeldResponses, heldResponsesOfWave, tryLockWaveForMix, vacuumHeld
 import type { HeldRow } from '../db/queries/held-responses.js'
 import { insertAnalysisRows } from '../db/queries/responses.js'
 import type { ResponseAtSite, ResponseToStore } from '../db/queries/responses.js'
+import { holdingKeyFile } from '../config.js'
+import type { Config } from '../config.js'
+import { loadHoldingKeyring } from '../intake/holding-key.js'
 import type { HoldingKeyring } from '../intake/holding-key.js'
 import { isoWeek, studyToday } from '../study-calendar.js'
 
@@ -24,6 +27,11 @@ export interface MixOutcome {
   mixed: number
   /** Held rows that did not open (a key missing from the key file); they stay held. */
   unopened: number
+}
+
+/** The mix's context as the configuration gives it: the holding key file it names, the study's time zone. */
+export function configuredMixContext (db: Kysely<Database>, config: Pick<Config, 'DATA_DIR' | 'HOLDING_KEY_FILE' | 'STUDY_TIME_ZONE'>, log: MixContext['log']): MixContext {
+  return { db, keys: loadHoldingKeyring(holdingKeyFile(config)), timeZone: config.STUDY_TIME_ZONE, log }
 }
 
 /** Responses inserted per statement inside the mix's one transaction. */

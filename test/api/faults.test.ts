@@ -11,7 +11,7 @@ import type { Database } from '../../api/db/database.js'
 import { migrateToLatest } from '../../api/db/migrate.js'
 import { mixWave } from '../../api/services/mix.js'
 import { killApi, startApi, stopApi } from '../helpers/api-process.js'
-import { mixAllHeld, testHoldingKeys } from '../helpers/holding.js'
+import { mixAllHeld, testMixContext } from '../helpers/holding.js'
 import type { ApiProcess } from '../helpers/api-process.js'
 import { createStudy } from '../helpers/fixtures.js'
 import { createPrivateCluster } from '../helpers/private-postgres.js'
@@ -157,7 +157,7 @@ describe.skipIf(engineUnderTest === 'pglite')('faults on PostgreSQL', () => {
     cleanups.push(async () => { await blocker.end() })
     await blocker.query('begin')
     await blocker.query('lock table held_responses in exclusive mode')
-    const mixing = mixWave({ db: database.db, keys: testHoldingKeys(), timeZone: 'Europe/Oslo' }, study.wave.id)
+    const mixing = mixWave(testMixContext(database.db), study.wave.id)
     let waiting: number | undefined
     for (let tries = 0; waiting === undefined && tries < 200; tries += 1) {
       // The mix's delete, waiting for the blocker's lock (pg_stat_activity may still show the statement before it).

@@ -19,7 +19,7 @@ import { addDays, isoWeek, studyToday } from '../../api/study-calendar.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import type { TestApp } from '../helpers/build-app.js'
 import { FIVE_SITES, responseTableCounts, siteFixture } from '../helpers/fixtures.js'
-import { testHoldingKeys } from '../helpers/holding.js'
+import { testMixContext } from '../helpers/holding.js'
 import { bytesAtRest, openTestDatabaseOnDisk } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -44,8 +44,7 @@ async function publishFreeTextVersion (db: Kysely<Database>): Promise<number> {
   return row.id
 }
 
-/** What the server's mix runs with: the same key file the test apps read. */
-const mixContextFor = (database: TestDatabase): MixContext => ({ db: database.db, keys: testHoldingKeys(), timeZone: 'Europe/Oslo' })
+const mixContextFor = (database: TestDatabase): MixContext => testMixContext(database.db)
 
 /** Every xmin of every row of each ordinary table in the schema, by table. */
 async function xminsByTable (db: Kysely<Database>): Promise<Map<string, Set<string>>> {

@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin'
-import { holdingKeyFile } from '../../config.js'
-import { loadHoldingKeyring } from '../../intake/holding-key.js'
+import { configuredMixContext } from '../../services/mix.js'
 import type { MixContext } from '../../services/mix.js'
 
 declare module 'fastify' {
@@ -12,10 +11,5 @@ declare module 'fastify' {
 
 /** Reads (or makes, at the first start) the holding key file: README, "Threat model". */
 export default fp(async (fastify) => {
-  fastify.decorate('mixContext', {
-    db: fastify.db,
-    keys: loadHoldingKeyring(holdingKeyFile(fastify.config)),
-    timeZone: fastify.config.STUDY_TIME_ZONE,
-    log: (message, counts) => { fastify.log.info(counts, message) },
-  } satisfies MixContext)
+  fastify.decorate('mixContext', configuredMixContext(fastify.db, fastify.config, (message, counts) => { fastify.log.info(counts, message) }))
 }, { name: 'holding', dependencies: ['config', 'db'] })
