@@ -5,6 +5,8 @@ import { Kysely, PostgresDialect } from 'kysely'
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import { ensurePrivateDir, privatiseTree, restrictUmask } from '../files-at-rest.js'
+import { lockDataDir } from './data-dir-lock.js'
+import type { DataDirLock } from './data-dir-lock.js'
 import type { Database } from './database.js'
 import { PGliteDialect } from './pglite-dialect.js'
 
@@ -53,6 +55,8 @@ export async function connectDatabase (options: ConnectOptions): Promise<Databas
  * PGlite in DATA_DIR/pglite (or in memory without a folder). The folder holds the answers and the write-ahead
  * log, and PGlite writes its files 0666: DATA_DIR and everything in the database folder are made owner-only
  * (0700 / 0600) before and after it opens, and the process's umask keeps the files it writes later so.
+ * One process at a time: DATA_DIR's lock (data-dir-lock.ts) is taken first and let go when it closes; a second
+ * process gets DatabaseBusyError at once instead of a copy whose writes vanish.
  */
 export async function openPGlite (dataDir: string | undefined): Promise<PGlite> {
   if (dataDir === undefined) {
@@ -62,13 +66,36 @@ export async function openPGlite (dataDir: string | undefined): Promise<PGlite> 
   }
   restrictUmask()
   ensurePrivateDir(resolve(dataDir))
-  const dir = resolve(dataDir, 'pglite')
-  ensurePrivateDir(dir)
-  privatiseTree(dir)
-  const pglite = new PGlite({ dataDir: dir, parsers: PGLITE_PARSERS })
-  await pglite.waitReady
-  privatiseTree(dir)
-  return pglite
+  const lock = lockDataDir(dataDir)
+  try {
+    const dir = resolve(dataDir, 'pglite')
+    ensurePrivateDir(dir)
+    privatiseTree(dir)
+    const pglite = new LockedPGlite({ dataDir: dir, parsers: PGLITE_PARSERS }, lock)
+    await pglite.waitReady
+    privatiseTree(dir)
+    return pglite
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+/** A PGlite on a data folder that lets go of the folder's lock once it has closed. */
+class LockedPGlite extends PGlite {
+  readonly #lock: DataDirLock
+  constructor (options: ConstructorParameters<typeof PGlite>[0], lock: DataDirLock) {
+    super(options)
+    this.#lock = lock
+  }
+
+  override async close (): Promise<void> {
+    try {
+      await super.close()
+    } finally {
+      this.#lock.release()
+    }
+  }
 }
 
 export const PGLITE_PARSERS = {

@@ -4,6 +4,8 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { openPGlite } from '../db/connect.js'
+import { lockDataDir } from '../db/data-dir-lock.js'
 import { PRIVATE_FILE_MODE, ensurePrivateDir, privatiseTree, writeSecretFile } from '../files-at-rest.js'
 
 const run = promisify(execFile)
@@ -99,17 +101,15 @@ async function tool (command: 'pg_dump' | 'pg_restore', args: string[]): Promise
 // ----- PGlite -------------------------------------------------------------------------------------------
 
 /**
- * A dump of the embedded database in DATA_DIR as a tar file (PGlite's `dumpDataDir`). Stop the API first:
- * PGlite lives in one process, and a second one opening the same folder could see it half-written.
+ * A dump of the embedded database in DATA_DIR as a tar file (PGlite's `dumpDataDir`). The API must be stopped:
+ * PGlite lives in one process, and a copy taken beside a running server could be half-written, so the data
+ * folder's lock refuses (DatabaseBusyError) while the server holds it.
  */
 export async function backupPGlite (dataDir: string, out: string): Promise<void> {
   const dir = pgliteDir(dataDir)
   if (!existsSync(join(dir, 'PG_VERSION'))) throw new BackupError(`there is no embedded database in ${dir} (DATA_DIR=${dataDir}); nothing to back up`)
-  // Like every process that opens the embedded database, it leaves DATA_DIR and the folder owner-only.
-  ensurePrivateDir(resolve(dataDir))
-  const pglite = new PGlite({ dataDir: dir })
+  const pglite = await openPGlite(dataDir)
   try {
-    await pglite.waitReady
     const dump = await pglite.dumpDataDir('none')
     // 0600 from its first byte, renamed into place whole (api/files-at-rest.ts).
     writeSecretFile(out, new Uint8Array(await dump.arrayBuffer()))
@@ -139,6 +139,16 @@ export async function restorePGlite (dataDir: string, file: string, force: boole
       'Stop the API, then run it again with --force (the current one is moved aside, not deleted), or choose an empty DATA_DIR')
   }
   ensurePrivateDir(resolve(dataDir))
+  // Not under a running server: it would go on writing into the folder moved aside.
+  const lock = lockDataDir(dataDir)
+  try {
+    return await restoreLocked(dir, file, occupied)
+  } finally {
+    lock.release()
+  }
+}
+
+async function restoreLocked (dir: string, file: string, occupied: boolean): Promise<PGliteRestore> {
   const staging = `${dir}.restoring-${process.pid}`
   rmSync(staging, { recursive: true, force: true })
   const pglite = new PGlite({ dataDir: staging, loadDataDir: new Blob([readFileSync(file)]) })

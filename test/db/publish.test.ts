@@ -64,5 +64,5 @@ describe('publishing survey definitions', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true })
     }
-  })
+  }, 120_000) // two commands, each starting tsx and migrating a new embedded database: 20-45 s on a busy machine
 })
