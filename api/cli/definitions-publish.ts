@@ -1,19 +1,9 @@
-import { loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
-import { migrateToLatest } from '../db/migrate.js'
 import { publishDefinitions } from '../services/publish-definitions.js'
+import { runWithDatabase } from './command-database.js'
 
-const config = loadConfig()
-const { db, engine } = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })
-try {
-  await migrateToLatest(db)
+await runWithDatabase('definitions:publish', async ({ db, engine }) => {
   for (const { slug, version, outcome } of await publishDefinitions(db)) {
     process.stdout.write(`${slug} v${version}: ${outcome === 'published' ? 'published' : 'already published, unchanged'}\n`)
   }
   process.stdout.write(`(${engine})\n`)
-} catch (error) {
-  process.stderr.write(`definitions:publish refused: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exitCode = 1
-} finally {
-  await db.destroy()
-}
+})

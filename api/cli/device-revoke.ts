@@ -3,12 +3,10 @@
 // Revokes a tablet at once (a lost or stolen one): its token stops working for the kiosk and for uploads, and
 // the audit log records it with no account (a command run on the server). The console does the same for staff.
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
-import { migrateToLatest } from '../db/migrate.js'
 import { listTablets, revokeTablet } from '../db/queries/tablets.js'
 import type { TabletRow } from '../db/queries/tablets.js'
 import { recordAudit } from '../services/audit-log.js'
+import { runWithDatabase } from './command-database.js'
 
 const usage = 'usage: npm run device:revoke -- --id TABLET_ID\n       npm run device:revoke -- --site SITE --label LABEL   (SITE: the site\'s id or exact name)'
 
@@ -39,30 +37,17 @@ function parse (): TabletChoice | undefined {
   }
 }
 
-async function main (): Promise<number> {
-  const choice = parse()
-  if (choice === undefined) {
-    process.stderr.write(`${usage}\n`)
-    return 2
-  }
-  const config = loadConfig()
-  const { db } = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })
-  try {
-    await migrateToLatest(db)
-    const tablet = chooseTablet(await listTablets(db), choice)
-    if (typeof tablet === 'string') throw new Error(tablet)
-    await db.transaction().execute(async (trx) => {
-      if (!await revokeTablet(trx, tablet.id)) throw new Error(`tablet "${tablet.label}" at ${tablet.siteName} was already revoked (${tablet.revokedAt?.toISOString() ?? 'just now'})`)
-      await recordAudit(trx, { actor: null, action: 'tablet.revoke', objectType: 'tablet', objectId: tablet.id, detail: { siteId: tablet.siteId, label: tablet.label, by: 'command' } })
-    })
-    process.stdout.write(`Revoked tablet "${tablet.label}" at ${tablet.siteName} (${tablet.id}). It can no longer start the survey or send responses; enrol it again with a new code to use it.\n`)
-    return 0
-  } catch (error) {
-    process.stderr.write(`device:revoke failed: ${error instanceof Error ? error.message : String(error)}\n`)
-    return 1
-  } finally {
-    await db.destroy()
-  }
+const choice = parse()
+if (choice === undefined) {
+  process.stderr.write(`${usage}\n`)
+  process.exit(2)
 }
-
-process.exitCode = await main()
+await runWithDatabase('device:revoke', async ({ db }) => {
+  const tablet = chooseTablet(await listTablets(db), choice)
+  if (typeof tablet === 'string') throw new Error(tablet)
+  await db.transaction().execute(async (trx) => {
+    if (!await revokeTablet(trx, tablet.id)) throw new Error(`tablet "${tablet.label}" at ${tablet.siteName} was already revoked (${tablet.revokedAt?.toISOString() ?? 'just now'})`)
+    await recordAudit(trx, { actor: null, action: 'tablet.revoke', objectType: 'tablet', objectId: tablet.id, detail: { siteId: tablet.siteId, label: tablet.label, by: 'command' } })
+  })
+  process.stdout.write(`Revoked tablet "${tablet.label}" at ${tablet.siteName} (${tablet.id}). It can no longer start the survey or send responses; enrol it again with a new code to use it.\n`)
+})

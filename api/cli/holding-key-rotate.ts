@@ -2,23 +2,17 @@
 // Adds a fresh holding key that seals from now on, and drops every older key that no held response needs any
 // more (README, "Threat model"). Restart the API processes afterwards so they read the new file; until then they
 // keep sealing with the key they read, which the file still holds.
-import { holdingKeyFile, loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
-import { migrateToLatest } from '../db/migrate.js'
+import { holdingKeyFile } from '../config.js'
 import { heldKeyIds } from '../db/queries/held-responses.js'
 import { loadHoldingKeyring, rotateHoldingKey } from '../intake/holding-key.js'
+import { runWithDatabase } from './command-database.js'
 
-const config = loadConfig()
-const path = holdingKeyFile(config)
-const { db } = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })
-try {
-  await migrateToLatest(db)
+await runWithDatabase('holding-key:rotate', async ({ db, config }) => {
+  const path = holdingKeyFile(config)
   const current = loadHoldingKeyring(path).currentKeyId
   const needed = await heldKeyIds(db)
   // The current key stays too: a running API process may be sealing with it until it restarts.
   const { added, dropped } = rotateHoldingKey(path, (keyId) => keyId === current || needed.has(keyId))
   process.stdout.write(`Holding key ${added} now seals (${path}); ${dropped.length === 0 ? 'no key dropped' : `dropped ${dropped.join(', ')}`}. ` +
     'Restart the API processes so they read it.\n')
-} finally {
-  await db.destroy()
-}
+})

@@ -1,35 +1,26 @@
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
-import { migrateToLatest } from '../db/migrate.js'
 import { CompiledSurveyCache } from '../services/compiled-surveys.js'
 import { seedSyntheticResponses } from '../services/synthetic-responses.js'
+import { runWithDatabase } from './command-database.js'
 
 const usage = 'usage: npm run seed:synthetic -- --wave WAVE_ID --responses N [--seed S]'
 
 const { values } = parseArgs({ options: { wave: { type: 'string' }, responses: { type: 'string' }, seed: { type: 'string' } } })
 const responses = Number(values.responses)
 const seed = values.seed === undefined ? 1 : Number(values.seed)
-if (values.wave === undefined || !Number.isInteger(responses) || responses < 1 || !Number.isInteger(seed)) {
+const waveId = values.wave
+if (waveId === undefined || !Number.isInteger(responses) || responses < 1 || !Number.isInteger(seed)) {
   process.stderr.write(`${usage}\n  --wave is the wave's id, --responses a positive whole number, --seed a whole number\n`)
   process.exit(2)
 }
 
-const config = loadConfig()
-const { db, engine } = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })
-try {
-  await migrateToLatest(db)
+await runWithDatabase('seed:synthetic', async ({ db, engine, config }) => {
   const started = performance.now()
   const result = await seedSyntheticResponses(
     { db, surveys: new CompiledSurveyCache(db), timeZone: config.STUDY_TIME_ZONE },
-    { waveId: values.wave, responses, seed }
+    { waveId, responses, seed }
   )
   const seconds = (performance.now() - started) / 1000
-  process.stdout.write(`${result.stored} synthetic responses stored in wave ${values.wave} on ${engine} in ${seconds.toFixed(1)} s ` +
+  process.stdout.write(`${result.stored} synthetic responses stored in wave ${waveId} on ${engine} in ${seconds.toFixed(1)} s ` +
     `(${Math.round(result.stored / seconds)}/s), across ${Object.keys(result.bySite).length} sites\n`)
-} catch (error) {
-  process.stderr.write(`seed:synthetic failed: ${error instanceof Error ? error.message : String(error)}\n`)
-  process.exitCode = 1
-} finally {
-  await db.destroy()
-}
+})

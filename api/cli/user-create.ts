@@ -1,18 +1,15 @@
 import { parseArgs } from 'node:util'
 import { ROLES } from '../auth/roles.js'
 import type { Role } from '../auth/roles.js'
-import { loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
-import { migrateToLatest } from '../db/migrate.js'
-import { AppError } from '../errors.js'
 import { createAccount } from '../services/accounts.js'
+import { runWithDatabase } from './command-database.js'
 
 const usage = `usage: npm run user:create -- --email EMAIL --role ROLE [--site SITE_ID] < password
   ROLE is one of ${ROLES.join(', ')}; site staff need --site.
   The password is read from stdin when stdin is not a terminal; otherwise one is generated and printed once.`
 
-const { values } = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' }, site: { type: 'string' } } })
-if (values.email === undefined || values.role === undefined || !(ROLES as readonly string[]).includes(values.role)) {
+const { values: { email, role, site } } = parseArgs({ options: { email: { type: 'string' }, role: { type: 'string' }, site: { type: 'string' } } })
+if (email === undefined || role === undefined || !(ROLES as readonly string[]).includes(role)) {
   process.stderr.write(`${usage}\n`)
   process.exit(2)
 }
@@ -25,15 +22,12 @@ async function passwordFromStdin (): Promise<string | undefined> {
   return text === '' ? undefined : text
 }
 
-const config = loadConfig()
-const { db } = await connectDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })
-try {
-  await migrateToLatest(db)
+await runWithDatabase('user:create', async ({ db }) => {
   const password = await passwordFromStdin()
   const created = await createAccount(db, {
-    email: values.email,
-    role: values.role as Role,
-    siteId: values.site ?? null,
+    email,
+    role: role as Role,
+    siteId: site ?? null,
     ...(password === undefined ? {} : { password }),
   }, null)
   const lines = [`Created ${created.account.role} account ${created.account.email} (${created.account.id}).`]
@@ -42,9 +36,4 @@ try {
     lines.push(`  Second factor: add this to an authenticator app (secret ${created.totp.secret}):`, `    ${created.totp.uri}`)
   }
   process.stdout.write(`${lines.join('\n')}\n`)
-} catch (error) {
-  process.stderr.write(`user:create failed: ${error instanceof AppError || error instanceof Error ? error.message : String(error)}\n`)
-  process.exitCode = 1
-} finally {
-  await db.destroy()
-}
+})
