@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import Fastify from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import app, { serverOptions } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import type { Config } from './config.js'
 import { connectDatabase } from './db/connect.js'
+import { DatabaseBusyError } from './db/data-dir-lock.js'
 import type { DatabaseHandle } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
 import { SeedError, demoEnrolmentCode, isEmpty, readDemoData, seedDemo } from './db/seed-demo.js'
@@ -39,13 +41,18 @@ async function start (): Promise<void> {
   })
 
   const fastify = Fastify(serverOptions(config)).withTypeProvider<TypeBoxTypeProvider>()
+  endKeepAliveWhenClosing(fastify)
   await fastify.register(app, { config, database })
   let stopMixing = (): void => {}
-  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+  // Requests in flight finish (an acknowledged response is committed before its 201), then the database closes;
+  // what is still running after 10 s is cut off, and a second signal ends it at once.
+  closeWithGrace({ delay: 10_000, logger: { error: (message: unknown) => { fastify.log.error({ detail: String(message) }, 'shutdown') } } }, async ({ err, signal }) => {
     if (err !== undefined) fastify.log.error({ errMessage: err.message, stack: err.stack }, 'shutting down after an error')
+    else fastify.log.info({ signal }, 'shutting down: no new requests, finishing those in flight')
     stopMixing()
     await fastify.close()
     await database.db.destroy()
+    fastify.log.info('stopped: every request answered, the database closed')
   })
   await fastify.listen({ port: config.PORT, host: config.HOST })
   // The week's mix: every minute, whatever is due (services/mix.ts); a failure leaves the responses held.
@@ -58,6 +65,19 @@ async function start (): Promise<void> {
     printDemoAccounts(fastify.listeningOrigin, demo)
     await printDemoEnrolment(fastify.listeningOrigin, database)
   }
+}
+
+/**
+ * Closing waits for every open connection; one that was busy when the signal came and then sat idle under
+ * keep-alive would hold the shutdown for the keep-alive timeout (72 s), past close-with-grace's 10 s. Answers
+ * sent while closing ask the client to close the connection instead; new requests get Fastify's 503.
+ */
+function endKeepAliveWhenClosing (fastify: FastifyInstance): void {
+  let closing = false
+  fastify.addHook('preClose', async () => { closing = true })
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
 }
 
 function printDemoAccounts (origin: string, demo: DemoStart): void {
@@ -79,7 +99,7 @@ async function printDemoEnrolment (origin: string, database: DatabaseHandle): Pr
   const enrolment = await demoEnrolmentCode(database.db)
   if (enrolment === undefined) return
   process.stdout.write(`Kiosk: open ${origin}/kiosk/ and enrol it with the one-time code ${enrolment.code} ` +
-    `(${enrolment.siteName}, valid 24 hours; make more with npm run enrolment:create -- --site SITE_ID).\n\n`)
+    `(${enrolment.siteName}, valid 24 hours; make more in the console under Tablets${database.engine === 'pglite' ? '' : ', or with npm run enrolment:create -- --site SITE_ID'}).\n\n`)
 }
 
 async function prepareDemo (config: Config, database: DatabaseHandle): Promise<DemoStart | undefined> {
@@ -128,14 +148,17 @@ function printWelcome (origin: string, config: Config, database: DatabaseHandle,
       `    curl -s -X POST ${origin}/api/responses -H 'content-type: application/json' \\`,
       `      -H 'authorization: Bearer ${demo.deviceToken}' \\`,
       `      -d '{"id":"'$(node -p 'crypto.randomUUID()')'","waveId":"${demo.waveId}","answers":{"gender":"woman","pushed_ever":"no"}}'`,
-      `  Fill the wave: npm run seed:synthetic -- --wave ${demo.waveId} --responses 1000`
+      database.engine === 'pglite'
+        // The embedded database serves one process at a time (db/data-dir-lock.ts): the command refuses while this runs.
+        ? `  Fill the wave: stop this server (Ctrl-C), run npm run seed:synthetic -- --wave ${demo.waveId} --responses 1000, start it again`
+        : `  Fill the wave: npm run seed:synthetic -- --wave ${demo.waveId} --responses 1000`
     )
   }
   process.stdout.write(`${lines.join('\n')}\n\n`)
 }
 
 start().catch((error: unknown) => {
-  const known = error instanceof ConfigError || error instanceof SeedError
+  const known = error instanceof ConfigError || error instanceof SeedError || error instanceof DatabaseBusyError
   process.stderr.write(`Prevalens could not start: ${error instanceof Error ? (known ? error.message : error.stack) : String(error)}\n`)
   process.exit(1)
 })
