@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
+// Timeouts are a safety net against a hung test, not a speed target (speed lives in npm run bench:*): they
+// leave room for a busy two-core machine, where a command's tsx start and migration alone can take 40 s.
 export default defineConfig({
   test: {
     projects: [
@@ -7,6 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          testTimeout: 30_000,
         },
       },
       {
@@ -15,8 +18,8 @@ export default defineConfig({
           name: 'db',
           include: ['test/db/**/*.test.ts', 'test/api/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -25,8 +28,8 @@ export default defineConfig({
           name: 'web',
           include: ['test/web/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/build-web.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
         },
       },
     ],
