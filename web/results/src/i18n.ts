@@ -73,6 +73,7 @@ export const TEXT = {
       'clopper-pearson': 'eksakte Clopper–Pearson-intervaller',
       'design-logit': 'designbaserte intervaller med steder som klynger (logit)',
       cluster: 'designbaserte intervaller med steder som klynger (logit)',
+      'korn-graubard': 'Korn–Graubard-intervaller med steder som klynger',
     },
     diffMethod: { 'newcombe-hybrid': 'Newcombes hybridmetode', 'design-linearised': 'designbasert (linearisert)' },
     suppressionRule: {
@@ -179,6 +180,7 @@ export const TEXT = {
       'clopper-pearson': 'Clopper–Pearson exact intervals',
       'design-logit': 'design-based intervals with sites as clusters (logit)',
       cluster: 'design-based intervals with sites as clusters (logit)',
+      'korn-graubard': 'Korn–Graubard intervals with sites as clusters',
     },
     diffMethod: { 'newcombe-hybrid': 'Newcombe\'s hybrid score method', 'design-linearised': 'design-based (linearised)' },
     suppressionRule: {
