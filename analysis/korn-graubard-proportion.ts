@@ -70,7 +70,14 @@ export function kornGraubardProportion (rows: readonly ClusterCount[], options: 
   const lonely = lonelyStratum(design, [0])
   if (lonely !== undefined) {
     return {
-      status: 'not_estimable', method: 'korn-graubard', n, count: yes, p, level, se: null, deff: null,
+      status: 'not_estimable',
+      method: 'korn-graubard',
+      n,
+      count: yes,
+      p,
+      level,
+      se: null,
+      deff: null,
       reason: `stratum "${lonely}" has only one cluster in the design, so its variance cannot be estimated (R stops with "Stratum (${lonely}) has only one PSU")`,
     }
   }

@@ -89,7 +89,10 @@ export function publishedRow (indicator: string, group: CellGroup, result: Propo
         ...(effectiveN === undefined ? {} : { effective_n: effectiveN }),
         suppressed: false,
         reliability: nchsReliability({
-          n: result.n, estimate: result.p, lower: result.lower, upper: result.upper,
+          n: result.n,
+          estimate: result.p,
+          lower: result.lower,
+          upper: result.upper,
           ...(effectiveN === undefined ? {} : { effectiveN }),
           ...(df === undefined ? {} : { df }),
         }),

@@ -206,7 +206,7 @@ function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: Rele
   return `Source: Prevalens, ${wave.name} (${wave.opensOn} to ${wave.closesOn}), ${n} at ${computed.sites} ` +
     `site${computed.sites === 1 ? '' : 's'}. ${METHOD_TEXT[settings.method]}${settings.strata === null ? '' : ', counties as strata'}, ` +
     `${Math.round(settings.level * 1000) / 10} % level. Reliability: the NCHS presentation standard for proportions ` +
-    `(effective sample size at least 30, interval narrower than 30 points and, from 5 points, than 130 % of the estimate; ` +
+    '(effective sample size at least 30, interval narrower than 30 points and, from 5 points, than 130 % of the estimate; ' +
     `fewer than 8 degrees of freedom, 0 % and 100 % marked); ${UNRELIABLE_TEXT[settings.unreliable]}. Disclosure control: cells with fewer than ${settings.k} respondents, ` +
     'yes or no answers are suppressed, with complementary suppression across every table released for the wave, ' +
     'audited against an attacker with a linear and integer programming solver.'
