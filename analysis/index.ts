@@ -40,6 +40,8 @@ export { clopperPearsonInterval } from './clopper-pearson-interval.js'
 export { designBasedProportion } from './design-based-proportion.js'
 export type { ClusterCount, ClustersPerStratum, DesignOptions } from './design-based-proportion.js'
 export { kornGraubardProportion } from './korn-graubard-proportion.js'
+export { MAX_COUNTED_VISITS, multiplicityWeight, weightedDesignProportion } from './weighted-design-proportion.js'
+export type { WeightedClusterCount, WeightedDesignOptions, WeightedDesignResult } from './weighted-design-proportion.js'
 
 // Whether an estimate is fit to publish (NCHS presentation standard for proportions)
 export { MIN_DF, MIN_EFFECTIVE_N, RELIABILITY_TEXT, WITHHOLDING_FLAGS, nchsReliability } from './reliability.js'
