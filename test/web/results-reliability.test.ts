@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -67,7 +68,7 @@ describe('reliability marks in the results app (a wave of 5 sites)', () => {
     const linked = await app.inject({ method: 'POST', url: `/api/releases/${release.release.id}/public-link`, headers: researcher.headers })
     link = linked.json<PublicLinkReply>()
     browser = await launchChromium()
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
     page = await context.newPage()
   }, 240_000)
 
@@ -109,6 +110,16 @@ describe('reliability marks in the results app (a wave of 5 sites)', () => {
       expect(withheld, 'the 5-site wave has estimates that fail a rule').toBeGreaterThan(0)
       expect(flagged, 'and estimates that are only flagged (4 degrees of freedom)').toBeGreaterThan(0)
       expect(await page.locator('.headline .reliability-note').first().textContent()).toMatch(lang === 'nb' ? /NCHS-standarden/ : /NCHS standard/)
+      if (lang === 'en') {
+        // The figure's CSV carries the verdict too.
+        const block = page.locator('.headline .figure-block').first()
+        const [file] = await Promise.all([page.waitForEvent('download'), block.locator('button[data-download="csv"]').click()])
+        const text = readFileSync(await file.path(), 'utf8')
+        const [header = '', ...lines] = text.trim().split('\r\n')
+        expect(header.split(',').slice(-3)).toEqual(['reliability', 'reliability_flags', 'withheld'])
+        const withheldInBlock = await block.locator('tr[data-withheld="true"]').count()
+        expect(lines.filter((line) => line.endsWith(',true'))).toHaveLength(withheldInBlock)
+      }
     })
   }
 
