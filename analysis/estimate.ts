@@ -11,7 +11,7 @@
  */
 
 /** Interval methods for one proportion. */
-export type ProportionMethod = 'wilson' | 'clopper-pearson' | 'design-logit'
+export type ProportionMethod = 'wilson' | 'clopper-pearson' | 'design-logit' | 'korn-graubard'
 
 /** Interval methods for a difference of two proportions. */
 export type DifferenceMethod = 'newcombe-hybrid' | 'design-linearised'
@@ -88,6 +88,26 @@ export interface NotEstimable<M extends string = ProportionMethod> {
   readonly deff: number | null
 }
 
+/**
+ * A Korn–Graubard proportion (sites as clusters, optionally counties as strata), with the effective
+ * sample sizes the interval and the presentation standard use.
+ */
+export interface KornGraubardEstimate extends ProportionEstimate {
+  readonly method: 'korn-graubard'
+  /** Linearised standard error of p (0 at p = 0 or 1). */
+  readonly se: number
+  /** Design effect as on design-logit rows; absent where it is 0/0 (p = 0 or 1). */
+  readonly deff?: number
+  /** Degrees of freedom: clusters with data − strata with data. */
+  readonly df: number
+  readonly clusters: number
+  readonly strata: number
+  /** p(1 − p)/v, capped at n where the design effect is below 1 or undefined (the NCHS rule). */
+  readonly effectiveN: number
+  /** effectiveN × (t(n − 1)/t(df))², the size the beta quantiles use. */
+  readonly effectiveNDf: number
+}
+
 /** Result of a single-sample interval (Wilson, Clopper–Pearson). */
 export type ProportionResult = ProportionEstimate | NoData
 
@@ -97,6 +117,13 @@ export type DesignProportionResult =
   | WilsonFallbackEstimate
   | NoData<'design-logit'>
   | NotEstimable<'design-logit'>
+
+/** Result of the Korn–Graubard estimator; a Wilson estimate with `fallback` when the design gives 0 degrees of freedom. */
+export type KornGraubardResult =
+  | KornGraubardEstimate
+  | WilsonFallbackEstimate
+  | NoData<'korn-graubard'>
+  | NotEstimable<'korn-graubard'>
 
 /** The counts and proportion of one group of a difference. */
 export interface GroupSummary {

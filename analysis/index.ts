@@ -10,6 +10,8 @@ export type {
   DesignGroup,
   DesignProportionEstimate,
   DesignProportionResult,
+  KornGraubardEstimate,
+  KornGraubardResult,
   DifferenceEstimate,
   DifferenceMethod,
   DifferenceNoData,
@@ -37,6 +39,13 @@ export { clopperPearsonInterval } from './clopper-pearson-interval.js'
 // One proportion, clustered (and stratified) design
 export { designBasedProportion } from './design-based-proportion.js'
 export type { ClusterCount, ClustersPerStratum, DesignOptions } from './design-based-proportion.js'
+export { kornGraubardProportion } from './korn-graubard-proportion.js'
+export { MAX_COUNTED_VISITS, multiplicityWeight, weightedDesignProportion } from './weighted-design-proportion.js'
+export type { WeightedClusterCount, WeightedDesignOptions, WeightedDesignResult } from './weighted-design-proportion.js'
+
+// Whether an estimate is fit to publish (NCHS presentation standard for proportions)
+export { MIN_DF, MIN_EFFECTIVE_N, RELIABILITY_TEXT, WITHHOLDING_FLAGS, nchsReliability } from './reliability.js'
+export type { PublishDecision, Reliability, ReliabilityFlag, ReliabilityInput } from './reliability.js'
 
 // Differences between two groups
 export { designBasedDifference, newcombeDifference } from './difference-of-proportions.js'
@@ -73,7 +82,7 @@ export type {
 } from './disclosure-control/types.js'
 
 // Results tables from counts per cell and site, and the flat respondent-level file (API, analyze CLI, export)
-export { ESTIMATOR_OF, MISSING_CATEGORY, RESULTS_METHODS, buildResultsTable } from './results-table.js'
+export { ESTIMATOR_OF, MISSING_CATEGORY, RESULTS_METHODS, buildResultsTable, isDesignMethod } from './results-table.js'
 export type { ClusterCellCounts, IndicatorCounts, ResultRow, ResultsMethod, ResultsTableRequest } from './results-table.js'
 export { FLAT_DIMENSION_COLUMNS, formatCsvRow, parseCsv, parseFlatFile, parseJsonLines } from './flat-file.js'
 export type { FlatFileFormat, FlatTable } from './flat-file.js'

@@ -3,7 +3,9 @@
  * with no numbers at all.
  */
 import type { CellGroup, SuppressionRule } from './disclosure-control/types.js'
-import type { DesignProportionResult, ProportionMethod, ProportionResult } from './estimate.js'
+import type { DesignProportionResult, KornGraubardResult, ProportionMethod, ProportionResult } from './estimate.js'
+import { nchsReliability } from './reliability.js'
+import type { Reliability } from './reliability.js'
 
 /**
  * One published row. A suppressed row carries no numbers: only that it is suppressed, the `rule`
@@ -21,6 +23,12 @@ export interface ResultRow {
   readonly method: ProportionMethod
   /** Design effect, on design-based rows where it is defined. */
   readonly deff?: number
+  /** Design degrees of freedom (clusters with data − strata with data), on design-based rows. */
+  readonly df?: number
+  /** Effective sample size, capped at n (Korn–Graubard rows). */
+  readonly effective_n?: number
+  /** The NCHS presentation standard's verdict on a published row with an estimate. */
+  readonly reliability?: Reliability
   readonly suppressed: boolean
   /** Why a suppressed row is suppressed. */
   readonly rule?: SuppressionRule
@@ -45,7 +53,7 @@ export function suppressedRow (indicator: string, group: CellGroup, method: Prop
  * reason where they do not (no data, not estimable) or where a fallback method gave them.
  * Keys come in the documented order, so the CLI's JSON reads as the API's does.
  */
-export function publishedRow (indicator: string, group: CellGroup, result: ProportionResult | DesignProportionResult): ResultRow {
+export function publishedRow (indicator: string, group: CellGroup, result: ProportionResult | DesignProportionResult | KornGraubardResult): ResultRow {
   switch (result.status) {
     case 'no_data':
       return { indicator, group, n: 0, count: 0, method: result.method, suppressed: false, reason: result.reason }
@@ -59,9 +67,14 @@ export function publishedRow (indicator: string, group: CellGroup, result: Propo
         method: result.method,
         ...(result.deff === null ? {} : { deff: result.deff }),
         suppressed: false,
+        reliability: nchsReliability({ n: result.n, estimate: result.p }),
         reason: result.reason,
       }
-    case 'estimated':
+    case 'estimated': {
+      const design = 'df' in result ? result : undefined
+      // A Wilson interval given for want of degrees of freedom keeps that fact in the flags.
+      const df = design?.df ?? (result.fallback === undefined ? undefined : 0)
+      const effectiveN = 'effectiveN' in result ? result.effectiveN : undefined
       return {
         indicator,
         group,
@@ -71,9 +84,20 @@ export function publishedRow (indicator: string, group: CellGroup, result: Propo
         ci_low: result.lower,
         ci_high: result.upper,
         method: result.method,
-        ...(result.method === 'design-logit' && result.deff !== undefined ? { deff: result.deff } : {}),
+        ...(design !== undefined && result.deff !== undefined ? { deff: result.deff } : {}),
+        ...(design === undefined ? {} : { df: design.df }),
+        ...(effectiveN === undefined ? {} : { effective_n: effectiveN }),
         suppressed: false,
+        reliability: nchsReliability({
+          n: result.n,
+          estimate: result.p,
+          lower: result.lower,
+          upper: result.upper,
+          ...(effectiveN === undefined ? {} : { effectiveN }),
+          ...(df === undefined ? {} : { df }),
+        }),
         ...(result.fallback === undefined ? {} : { reason: result.fallback.reason }),
       }
+    }
   }
 }

@@ -6,6 +6,7 @@
  */
 import { clopperPearsonInterval } from './clopper-pearson-interval.js'
 import { designBasedProportion } from './design-based-proportion.js'
+import { kornGraubardProportion } from './korn-graubard-proportion.js'
 import type { ClusterCount, ClustersPerStratum } from './design-based-proportion.js'
 import { resolveThreshold } from './disclosure-control/primary-rule.js'
 import { suppressRelease } from './disclosure-control/suppress-release.js'
@@ -19,8 +20,11 @@ import { wilsonInterval } from './wilson-interval.js'
 
 export type { ResultRow } from './result-row.js'
 
-/** Interval methods a results table is requested with; `cluster` is the design-based logit interval. */
-export const RESULTS_METHODS = ['wilson', 'clopper-pearson', 'cluster'] as const
+/**
+ * Interval methods a results table is requested with; `cluster` is the design-based logit interval,
+ * `korn-graubard` the design-based Korn–Graubard interval (both with sites as clusters).
+ */
+export const RESULTS_METHODS = ['wilson', 'clopper-pearson', 'cluster', 'korn-graubard'] as const
 export type ResultsMethod = typeof RESULTS_METHODS[number]
 
 /** The estimator each requested method runs (and reports in `method`, unless it falls back). */
@@ -28,7 +32,11 @@ export const ESTIMATOR_OF: Readonly<Record<ResultsMethod, ProportionMethod>> = {
   wilson: 'wilson',
   'clopper-pearson': 'clopper-pearson',
   cluster: 'design-logit',
+  'korn-graubard': 'korn-graubard',
 }
+
+/** Whether a method is design-based (sites as clusters, strata allowed). */
+export const isDesignMethod = (method: ResultsMethod): boolean => method === 'cluster' || method === 'korn-graubard'
 
 /**
  * The category of respondents whose value of a breakdown dimension is missing (gender "prefer not
@@ -68,7 +76,7 @@ export interface ResultsTableRequest {
   readonly method?: ResultsMethod
   /** Confidence level, default 0.95. */
   readonly level?: number
-  /** Method 'cluster' only: the stratum (county) of every cluster; omitted for an unstratified design. */
+  /** Design-based methods only: the stratum (county) of every cluster; omitted for an unstratified design. */
   readonly strata?: Readonly<Record<string, string>>
   /** Threshold of disclosure control, default 5, never below 3. */
   readonly k?: number
@@ -99,9 +107,10 @@ const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
  *    the category `MISSING_CATEGORY`), with n and yes summed over the rows and kept per cluster;
  * 2. disclosure control (`suppressRelease`, primary and secondary suppression, threshold k) runs
  *    over every table at once, so no suppressed cell follows from another table's figures;
- * 3. every published cell gets its estimate: Wilson, Clopper–Pearson, or the design-based logit
- *    interval with the clusters as PSUs (optionally stratified), where the design is every cluster
- *    in the rows, so a subgroup keeps the design's cluster counts as R's `subset()` does.
+ * 3. every published cell gets its estimate: Wilson, Clopper–Pearson, or the design-based logit or
+ *    Korn–Graubard interval with the clusters as PSUs (optionally stratified), where the design is
+ *    every cluster in the rows, so a subgroup keeps the design's cluster counts as R's `subset()`
+ *    does, and the NCHS presentation standard's flags (`nchsReliability`).
  *
  * Rows come out per indicator (in request order), then per breakdown (in request order), then per
  * cell sorted by its values (compared by code unit), so the same counts always give the same rows.
@@ -129,7 +138,7 @@ export function buildResultsTable (request: ResultsTableRequest): ResultRow[] {
   const k = suppress ? resolveThreshold(request.k) : undefined
   const { indicators, breakdowns, rows } = request
   checkShape(indicators, breakdowns, rows)
-  const design = method === 'cluster' ? designOf(rows, request.strata) : undefined
+  const design = isDesignMethod(method) ? designOf(rows, request.strata) : undefined
 
   const tables = breakdowns.map((breakdown) => cellsOf(rows, breakdown, indicators.length))
   const releaseTables: ReleaseTable[] = []
@@ -243,9 +252,12 @@ function totalOf (cell: Cell, indicator: number): IndicatorCounts {
 }
 
 function estimatedRow (indicator: string, cell: Cell, i: number, method: ResultsMethod, level: number, design: Design | undefined): ResultRow {
+  const designOptions = { level, clustersPerStratum: design?.clustersPerStratum }
   const result = method === 'cluster'
-    ? designBasedProportion(clusterRows(cell, i, design?.strata), { level, clustersPerStratum: design?.clustersPerStratum })
-    : (method === 'wilson' ? wilsonInterval : clopperPearsonInterval)(totalOf(cell, i), { level })
+    ? designBasedProportion(clusterRows(cell, i, design?.strata), designOptions)
+    : method === 'korn-graubard'
+      ? kornGraubardProportion(clusterRows(cell, i, design?.strata), designOptions)
+      : (method === 'wilson' ? wilsonInterval : clopperPearsonInterval)(totalOf(cell, i), { level })
   return publishedRow(indicator, cell.group, result)
 }
 

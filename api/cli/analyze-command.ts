@@ -4,25 +4,28 @@ import { AnalysisInputError } from '../../analysis/errors.js'
 import { flatFileCounts } from '../../analysis/flat-file-counts.js'
 import { parseFlatFile } from '../../analysis/flat-file.js'
 import type { FlatFileFormat } from '../../analysis/flat-file.js'
-import { RESULTS_METHODS, buildResultsTable } from '../../analysis/results-table.js'
+import { RESULTS_METHODS, buildResultsTable, isDesignMethod } from '../../analysis/results-table.js'
 import type { ResultsMethod } from '../../analysis/results-table.js'
 
 export const ANALYZE_USAGE = `usage: npm run -s analyze -- --input FILE [--by a,b]... [--indicators x,y]
-         [--method wilson|clopper-pearson|cluster] [--cluster COLUMN] [--strata COLUMN]
+         [--method wilson|clopper-pearson|cluster|korn-graubard] [--cluster COLUMN] [--strata COLUMN]
          [--level 0.95] [--k 5] [--no-suppress]
 
 Reads a flat respondent-level file (.csv with a header row, or .jsonl with one object per line):
 one column per dimension and one per indicator (1 yes, 0 no, empty or null missing), and prints a
 JSON array with one object per cell: {indicator, group, n, count, estimate, ci_low, ci_high,
-method, deff?, suppressed, reason?}. Without --by it gives the overall figure of each indicator.
+method, deff?, df?, effective_n?, suppressed, reliability?, reason?}. Without --by it gives the
+overall figure of each indicator. reliability is the NCHS presentation standard's verdict: {flags,
+publish: yes | flag | no}.
 
   --by          a breakdown (columns, comma-separated); repeat it for several tables, which then
                 pass disclosure control together (--by '' is the overall figure)
   --indicators  default: every column whose values are all 1, 0 or empty (with at least one 1 or 0),
                 except the --by, --cluster and --strata columns and the export's dimension columns
-  --method      wilson (default), clopper-pearson, or cluster (design-based; needs --cluster)
+  --method      wilson (default), clopper-pearson, cluster (design-based logit) or korn-graubard
+                (design-based Korn–Graubard, effective sample size capped at n); the last two need --cluster
   --cluster     the column naming each respondent's cluster (site)
-  --strata      the column naming each cluster's stratum (county); method cluster only
+  --strata      the column naming each cluster's stratum (county); design-based methods only
   --k           disclosure-control threshold, default 5, never below 3
   --no-suppress publish every cell: only for your own microdata, never for a release
 
@@ -125,9 +128,10 @@ function parseOptions (args: readonly string[]) {
 
   const method = values.method ?? 'wilson'
   if (!(RESULTS_METHODS as readonly string[]).includes(method)) throw new UsageError(`unknown method "${method}": use ${RESULTS_METHODS.join(', ')}`)
-  if (method === 'cluster' && values.cluster === undefined) throw new UsageError('--method cluster needs --cluster COLUMN (the column naming each respondent\'s site)')
-  if (method !== 'cluster' && values.cluster !== undefined) throw new UsageError(`--cluster applies to --method cluster only, not ${method}`)
-  if (values.strata !== undefined && method !== 'cluster') throw new UsageError(`--strata applies to --method cluster only, not ${method}`)
+  const design = isDesignMethod(method as ResultsMethod)
+  if (design && values.cluster === undefined) throw new UsageError(`--method ${method} needs --cluster COLUMN (the column naming each respondent's site)`)
+  if (!design && values.cluster !== undefined) throw new UsageError(`--cluster applies to --method cluster or korn-graubard only, not ${method}`)
+  if (values.strata !== undefined && !design) throw new UsageError(`--strata applies to --method cluster or korn-graubard only, not ${method}`)
 
   let level = 0.95
   if (values.level !== undefined) {

@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type { JsonObject } from '../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
 import type { Role } from '../auth/roles.js'
-import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow } from '../schemas/releases.js'
+import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../schemas/releases.js'
 import type { ResultRowReply } from '../schemas/results.js'
 
 /** A calendar date as 'YYYY-MM-DD': both engines are told to return dates as text, never as a local-time Date. */
@@ -198,6 +198,7 @@ export interface ResultsReleaseTable {
   method: ReleaseMethod
   strata: 'county' | null
   level: number
+  unreliable: Generated<UnreliablePolicy>
   respondents: number | null
   table_count: number
   source: string

@@ -21,10 +21,17 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { ResultRowSchema } from './results.js'
 
-export const RELEASE_METHODS = ['wilson', 'clopper-pearson', 'cluster'] as const
-export const ReleaseMethodSchema = Type.Union([Type.Literal('wilson'), Type.Literal('clopper-pearson'), Type.Literal('cluster')], {
-  description: 'interval method: wilson (default), clopper-pearson, or cluster (design-based, sites as clusters)',
+export const RELEASE_METHODS = ['wilson', 'clopper-pearson', 'cluster', 'korn-graubard'] as const
+export const ReleaseMethodSchema = Type.Union([Type.Literal('wilson'), Type.Literal('clopper-pearson'), Type.Literal('cluster'), Type.Literal('korn-graubard')], {
+  description: 'interval method: wilson, clopper-pearson, cluster (design-based logit) or korn-graubard (design-based); ' +
+    'default korn-graubard with sites as clusters when the wave has responses from at least 2 sites, wilson otherwise',
 })
+/** What a release does with an estimate the presentation standard says not to present. */
+export const UNRELIABLE_POLICIES = ['withhold', 'mark'] as const
+export const UnreliablePolicySchema = Type.Union([Type.Literal('withhold'), Type.Literal('mark')], {
+  description: 'withhold (default): no estimate or interval, the reason in words; mark: shown, marked with the reason',
+})
+export type UnreliablePolicy = Static<typeof UnreliablePolicySchema>
 export type ReleaseMethod = Static<typeof ReleaseMethodSchema>
 
 export const RELEASE_DIMENSIONS = ['wave', 'gender', 'age_group', 'site_kind', 'county', 'municipality', 'centrality'] as const
@@ -48,8 +55,9 @@ export const ReleaseCreateBodySchema = Type.Object({
   })),
   k: Type.Optional(Type.Integer({ minimum: 3, maximum: 1000, description: 'disclosure-control threshold, default 5, never below 3' })),
   method: Type.Optional(ReleaseMethodSchema),
-  strata: Type.Optional(Type.Literal('county', { description: 'method cluster only: counties as strata' })),
+  strata: Type.Optional(Type.Literal('county', { description: 'design-based methods only: counties as strata' })),
   level: Type.Optional(Type.Number({ minimum: 0.5, maximum: 0.999, description: 'confidence level, default 0.95' })),
+  unreliable: Type.Optional(UnreliablePolicySchema),
 }, { additionalProperties: false })
 export type ReleaseCreateBody = Static<typeof ReleaseCreateBodySchema>
 
@@ -115,6 +123,7 @@ export const ReleaseSummarySchema = Type.Object({
   method: ReleaseMethodSchema,
   strata: Type.Union([Type.Literal('county'), Type.Null()]),
   level: Type.Number(),
+  unreliable: UnreliablePolicySchema,
   respondents: Type.Optional(Type.Integer({ description: 'responses of the wave counted in the release (absent if below k)' })),
   tableCount: Type.Integer(),
   hasPublicLink: Type.Boolean(),

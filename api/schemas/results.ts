@@ -11,8 +11,8 @@ export const ResultsQuerySchema = Type.Object({
     description: 'a breakdown: any of wave, gender, age_group, site_kind, county, municipality, centrality, comma-separated; ' +
       'empty for the overall figure (the default). Repeat by= for several tables, released together under one disclosure control',
   })),
-  method: Type.Optional(Type.String({ maxLength: 50, description: 'wilson (default), clopper-pearson or cluster (design-based, sites as clusters)' })),
-  strata: Type.Optional(Type.String({ maxLength: 50, description: 'method cluster only: a site dimension whose values are strata, e.g. county' })),
+  method: Type.Optional(Type.String({ maxLength: 50, description: 'wilson (default), clopper-pearson, cluster (design-based logit) or korn-graubard (design-based Korn–Graubard), both with sites as clusters' })),
+  strata: Type.Optional(Type.String({ maxLength: 50, description: 'design-based methods only: a site dimension whose values are strata, e.g. county' })),
   level: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'confidence level, default 0.95' })),
   k: Type.Optional(Type.Integer({ minimum: 3, maximum: 1000, description: 'disclosure-control threshold, default 5, never below 3' })),
 }, { additionalProperties: false })
@@ -26,6 +26,25 @@ const SuppressionRuleSchema = Type.Union([
   Type.Literal('complementary'),
 ])
 
+export const RELIABILITY_FLAGS = [
+  'effective_n_below_30', 'ci_width_30_or_more', 'relative_width_above_130', 'no_interval',
+  'df_below_8', 'complement_relative_width_above_130', 'estimate_0_or_100',
+] as const
+
+/** The NCHS presentation standard's verdict on a row (analysis/reliability.ts). */
+export const ReliabilitySchema = Type.Object({
+  flags: Type.Array(Type.Union([
+    Type.Literal('effective_n_below_30'), Type.Literal('ci_width_30_or_more'), Type.Literal('relative_width_above_130'), Type.Literal('no_interval'),
+    Type.Literal('df_below_8'), Type.Literal('complement_relative_width_above_130'), Type.Literal('estimate_0_or_100'),
+  ]), { description: 'the rules the estimate fails' }),
+  publish: Type.Union([Type.Literal('yes'), Type.Literal('flag'), Type.Literal('no')], {
+    description: 'yes: fit to present; flag: present, marked for caution; no: the standard says do not present it',
+  }),
+  withheld: Type.Optional(Type.Boolean({ description: 'in a release: the estimate and interval were withheld because publish is no' })),
+  explanation: Type.Optional(Type.Object({ nb: Type.String(), en: Type.String() }, { description: 'in a release: each flag in plain words' })),
+})
+export type ReliabilityReply = Static<typeof ReliabilitySchema>
+
 /** One cell of a results table; a suppressed cell carries no numbers (see analysis/results-table.ts). */
 export const ResultRowSchema = Type.Object({
   indicator: Type.String(),
@@ -35,8 +54,11 @@ export const ResultRowSchema = Type.Object({
   estimate: Type.Optional(Type.Number()),
   ci_low: Type.Optional(Type.Number()),
   ci_high: Type.Optional(Type.Number()),
-  method: Type.Union([Type.Literal('wilson'), Type.Literal('clopper-pearson'), Type.Literal('design-logit')]),
+  method: Type.Union([Type.Literal('wilson'), Type.Literal('clopper-pearson'), Type.Literal('design-logit'), Type.Literal('korn-graubard')]),
   deff: Type.Optional(Type.Number({ description: 'design effect (design-based rows)' })),
+  df: Type.Optional(Type.Integer({ description: 'design degrees of freedom: sites with data − strata with data (design-based rows)' })),
+  effective_n: Type.Optional(Type.Number({ description: 'effective sample size, capped at n (Korn–Graubard rows)' })),
+  reliability: Type.Optional(ReliabilitySchema),
   suppressed: Type.Boolean(),
   rule: Type.Optional(SuppressionRuleSchema),
   reason: Type.Optional(Type.String({ description: 'why a row is suppressed, has no estimate or interval, or used a fallback method' })),

@@ -19,7 +19,7 @@ const findRow = (rows: readonly ResultRowReply[], indicator: string, group: Read
   rows.find((row) => row.indicator === indicator && sameGroup(row.group, group))
 
 function side (label: string, waveId: string, row: ResultRowReply | undefined): Side {
-  if (row === undefined || row.suppressed) return { label, waveId }
+  if (row === undefined || row.suppressed || row.reliability?.withheld === true) return { label, waveId }
   return {
     label,
     waveId,
@@ -45,6 +45,11 @@ function difference (
   if (suppressed !== -1) {
     const label = suppressed === 0 ? base.first.label : base.second.label
     return { ...base, level, suppressed: true, reason: `not given: the cell of ${label} is suppressed by disclosure control` }
+  }
+  const withheld = rows.findIndex((row) => row?.reliability?.withheld === true)
+  if (withheld !== -1) {
+    const label = withheld === 0 ? base.first.label : base.second.label
+    return { ...base, level, suppressed: false, reason: `not given: the estimate of ${label} is withheld as unreliable by the presentation standard` }
   }
   const result = estimate()
   switch (result.status) {
@@ -86,7 +91,7 @@ export function womenMinusMen (
   return indicators.map((indicator) => {
     const pair: ReleaseRowPair = [findRow(rows, indicator, { gender: 'woman' }), findRow(rows, indicator, { gender: 'man' })]
     const base = { kind: 'women_minus_men' as const, indicator, group: {}, first: side('women', waveId, pair[0]), second: side('men', waveId, pair[1]) }
-    return difference(base, settings.level, pair, () => settings.method === 'cluster'
+    return difference(base, settings.level, pair, () => settings.method === 'cluster' || settings.method === 'korn-graubard'
       ? designBasedDifference(siteCounts(computed, indicator, 'woman'), siteCounts(computed, indicator, 'man'),
         { level: settings.level, clustersPerStratum: clustersPerStratum(computed) })
       : newcombeDifference(counts(pair[0]), counts(pair[1]), { level: settings.level }))

@@ -19,7 +19,7 @@ import { countRespondents } from '../db/queries/releases.js'
 import type { RespondentCount } from '../db/queries/releases.js'
 import { countCellsBySite, findIndicators } from '../db/queries/results.js'
 import type { IndicatorRef, ResultDimension, SiteCellCounts } from '../db/queries/results.js'
-import type { DisclosureAudit, ReleaseTableSpec, RespondentRow } from '../schemas/releases.js'
+import type { DisclosureAudit, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../schemas/releases.js'
 import type { ResultRowReply } from '../schemas/results.js'
 
 /** The overview's headline indicators (issue 6), last 12 months and ever, in the order the results page shows them. */
@@ -43,6 +43,7 @@ export interface ReleaseSettings {
   method: ResultsMethod
   strata: 'county' | null
   level: number
+  unreliable: UnreliablePolicy
 }
 
 /** An earlier release of the wave, as published. */

@@ -9,7 +9,7 @@ import { AnalysisInputError } from '../../analysis/errors.js'
 import type { Account } from '../auth/roles.js'
 import type { Database } from '../db/database.js'
 import {
-  countWaveResponses, earlierReleases, findIndicatorMap, findRelease, findReleaseByTokenHash, findReleaseWave, insertRelease,
+  countWaveResponses, countWaveSites, earlierReleases, findIndicatorMap, findRelease, findReleaseByTokenHash, findReleaseWave, insertRelease,
   listCurrentReleases, listWaveReleases, lockReleaseWave, previousReleasedWave, setPublicTokenHash,
 } from '../db/queries/releases.js'
 import type { ReleaseContentRow, ReleaseSummaryRow, ReleaseWave } from '../db/queries/releases.js'
@@ -20,6 +20,7 @@ import type {
 } from '../schemas/releases.js'
 import { indicatorImplications } from '../../survey-definitions/indicator-map.js'
 import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
+import { applyReliability, defaultReleaseMethod } from './release-reliability.js'
 import { HEADLINE_BREAKDOWNS, HEADLINE_INDICATORS, computeReleaseTables } from './release-tables.js'
 import type { ComputedTables, ReleaseSettings } from './release-tables.js'
 import { recordAudit } from './audit-log.js'
@@ -31,6 +32,12 @@ const METHOD_TEXT: Readonly<Record<ReleaseSettings['method'], string>> = {
   wilson: 'Wilson score intervals',
   'clopper-pearson': 'Clopper–Pearson exact intervals',
   cluster: 'design-based intervals with sites as clusters (logit, as R survey\'s svyciprop)',
+  'korn-graubard': 'Korn–Graubard intervals with sites as clusters (as R survey\'s svyciprop(method = "beta"), effective sample size capped at n)',
+}
+
+const UNRELIABLE_TEXT: Readonly<Record<ReleaseSettings['unreliable'], string>> = {
+  withhold: 'estimates that fail it are withheld, with the reason',
+  mark: 'estimates that fail it are shown marked, with the reason',
 }
 
 const tableKey = (spec: { indicator: string, by: readonly string[] }): string => `${spec.indicator}|${[...spec.by].sort().join(',')}`
@@ -50,12 +57,12 @@ interface PreparedRelease {
 }
 
 async function prepareRelease (trx: Transaction<Database>, waveId: string, body: ReleaseCreateBody): Promise<PreparedRelease> {
-  const settings = releaseSettings(body)
   const wave = await lockReleaseWave(trx, waveId)
   if (wave === undefined) throw new AppError(404, 'wave_not_found', `wave "${waveId}" does not exist`)
   if (await countWaveResponses(trx, waveId) === 0) {
     throw new AppError(400, 'bad_request', `wave "${wave.name}" has no responses yet: there is nothing to release`)
   }
+  const settings = releaseSettings(body, await countWaveSites(trx, waveId))
   const indicatorMap = await findIndicatorMap(trx, wave.surveyVersionId)
   const known = new Set(Object.keys(indicatorMap?.indicators ?? {}))
   const earlier = await earlierReleases(trx, waveId)
@@ -67,6 +74,7 @@ async function prepareRelease (trx: Transaction<Database>, waveId: string, body:
     if (error instanceof AnalysisInputError) throw new AppError(409, 'bad_request', `disclosure control cannot run on this wave: ${error.message}`)
     throw error
   })
+  computed.resultRows = computed.resultRows.map((row) => applyReliability(row, settings.unreliable))
   return { wave, settings, specs, computed, earlier, known }
 }
 
@@ -138,7 +146,7 @@ export async function createRelease (db: Kysely<Database>, waveId: string, body:
       action: 'release.create',
       objectType: 'release',
       objectId: id,
-      detail: { waveId, k: settings.k, method: settings.method, strata: settings.strata, level: settings.level, tables: specs.length, supersedes: current?.id ?? null },
+      detail: { waveId, k: settings.k, method: settings.method, strata: settings.strata, level: settings.level, unreliable: settings.unreliable, tables: specs.length, supersedes: current?.id ?? null },
     })
   })
   const row = await findRelease(db, id)
@@ -146,15 +154,15 @@ export async function createRelease (db: Kysely<Database>, waveId: string, body:
   return { ...await detailOf(db, row), audit: row.disclosureAudit }
 }
 
-function releaseSettings (body: ReleaseCreateBody): ReleaseSettings {
-  const method = body.method ?? 'wilson'
+function releaseSettings (body: ReleaseCreateBody, sites: number): ReleaseSettings {
+  const method = body.method ?? defaultReleaseMethod(sites)
   const strata = body.strata ?? null
-  if (strata !== null && method !== 'cluster') {
-    throw new AppError(400, 'bad_request', `strata apply to method cluster only, not ${method}`)
+  if (strata !== null && method !== 'cluster' && method !== 'korn-graubard') {
+    throw new AppError(400, 'bad_request', `strata apply to the design-based methods (cluster, korn-graubard) only, not ${method}`)
   }
   const k = body.k ?? DEFAULT_THRESHOLD
   if (k < MINIMUM_THRESHOLD) throw new AppError(400, 'bad_request', `k must be at least ${MINIMUM_THRESHOLD} (DESIGN.md, anonymity rule 6)`)
-  return { k, method, strata, level: body.level ?? 0.95 }
+  return { k, method, strata, level: body.level ?? 0.95, unreliable: body.unreliable ?? 'withhold' }
 }
 
 /**
@@ -197,7 +205,9 @@ function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: Rele
     : overall?.rule === 'n_below_k' ? `fewer than ${settings.k} respondents` : 'respondents (number withheld by disclosure control)'
   return `Source: Prevalens, ${wave.name} (${wave.opensOn} to ${wave.closesOn}), ${n} at ${computed.sites} ` +
     `site${computed.sites === 1 ? '' : 's'}. ${METHOD_TEXT[settings.method]}${settings.strata === null ? '' : ', counties as strata'}, ` +
-    `${Math.round(settings.level * 1000) / 10} % level. Disclosure control: cells with fewer than ${settings.k} respondents, ` +
+    `${Math.round(settings.level * 1000) / 10} % level. Reliability: the NCHS presentation standard for proportions ` +
+    '(effective sample size at least 30, interval narrower than 30 points and, from 5 points, than 130 % of the estimate; ' +
+    `fewer than 8 degrees of freedom, 0 % and 100 % marked); ${UNRELIABLE_TEXT[settings.unreliable]}. Disclosure control: cells with fewer than ${settings.k} respondents, ` +
     'yes or no answers are suppressed, with complementary suppression across every table released for the wave, ' +
     'audited against an attacker with a linear and integer programming solver.'
 }
@@ -216,6 +226,7 @@ function summaryOf (row: ReleaseSummaryRow): ReleaseSummary {
     method: row.method,
     strata: row.strata,
     level: row.level,
+    unreliable: row.unreliable,
     ...(row.respondents === null ? {} : { respondents: row.respondents }),
     tableCount: row.tableCount,
     hasPublicLink: row.hasPublicLink,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { AnalysisInputError } from '../../analysis/errors.js'
-import { RESULTS_METHODS, buildResultsTable } from '../../analysis/results-table.js'
+import { RESULTS_METHODS, buildResultsTable, isDesignMethod } from '../../analysis/results-table.js'
 import type { ResultRow, ResultsMethod } from '../../analysis/results-table.js'
 import type { Database } from '../db/database.js'
 import {
@@ -96,7 +96,7 @@ function parseStratum (text: string | undefined, method: ResultsMethod): SiteDim
   if (!isSiteDimension(text)) {
     throw new AppError(400, 'unknown_dimension', `unknown strata dimension "${text}": strata are a site dimension, one of ${SITE_DIMENSIONS.join(', ')}`)
   }
-  if (method !== 'cluster') throw badRequest(`strata apply to method cluster only, not ${method}`)
+  if (!isDesignMethod(method)) throw badRequest(`strata apply to the design-based methods (cluster, korn-graubard) only, not ${method}`)
   return text
 }
 

@@ -203,7 +203,7 @@ describe('results releases', () => {
       expect(autumn.tables).toContainEqual({ indicator: 'raped_12m', by: ['gender', 'age_group', 'county'], overview: false })
       expect(autumn.indicators.filter((i) => i.headline).map((i) => i.name)).toEqual(headline)
       expect(autumn.indicators.find((i) => i.name === 'strangled_ever')?.label.nb).toMatch(/\S/)
-      expect(autumn.release).toMatchObject({ waveId: waves.later, waveName: 'Autumn wave', status: 'current', supersededBy: null, k: 5, method: 'wilson', level: 0.95 })
+      expect(autumn.release).toMatchObject({ waveId: waves.later, waveName: 'Autumn wave', status: 'current', supersededBy: null, k: 5, method: 'korn-graubard', unreliable: 'withhold', level: 0.95 })
 
       const counted = await countedTables(waves.later, autumn.tables)
       for (const [t, spec] of autumn.tables.entries()) {
@@ -257,9 +257,17 @@ describe('results releases', () => {
           continue
         }
         expect(d.suppressed).toBe(false)
+        if (women?.reliability?.withheld === true || men?.reliability?.withheld === true) {
+          expect(d.reason).toMatch(/withheld as unreliable/)
+          expect(d).not.toHaveProperty('difference')
+          if (women?.reliability?.withheld === true) expect(d.first).not.toHaveProperty('estimate')
+          if (men?.reliability?.withheld === true) expect(d.second).not.toHaveProperty('estimate')
+          continue
+        }
         expect(d.first).toMatchObject({ label: 'women', n: women?.n, count: women?.count })
         expect(d.difference).toBeCloseTo((women?.estimate as number) - (men?.estimate as number), 12)
-        expect(d.method).toBe('newcombe-hybrid')
+        // Korn–Graubard with sites as clusters by default: the difference is design-based too.
+        expect(d.method).toBe('design-linearised')
         expect(d.ci_low as number).toBeLessThan(d.difference as number)
         expect(d.ci_high as number).toBeGreaterThan(d.difference as number)
       }
@@ -345,7 +353,7 @@ describe('results releases', () => {
       ]))
       const created = entries.find((e) => e.action === 'release.create' && e.object_id === autumn.release.id)
       expect(created?.actor_id).toBe(sessions.researcher.account.id)
-      expect(created?.detail).toMatchObject({ waveId: waves.later, k: 5, method: 'wilson' })
+      expect(created?.detail).toMatchObject({ waveId: waves.later, k: 5, method: 'korn-graubard', unreliable: 'withhold' })
       expect(entries.find((e) => e.action === 'release.public_link.revoke')?.actor_id).toBe(sessions.admin.account.id)
       // Nothing about a respondent: no response id appears in any audit entry or release.
       const ids = (await database.db.selectFrom('responses').select('id').where('wave_id', '=', waves.later).limit(200).execute()).map((r) => r.id)
@@ -440,8 +448,8 @@ describe('results releases', () => {
         await app.inject({ method: 'POST', url: `/api/waves/${waveId}/releases`, headers: as('researcher'), payload })
       const unknown = await post(waves.unreleased, { tables: [{ indicators: ['no_such_thing'], by: ['gender'] }] })
       expect([unknown.statusCode, unknown.json<{ message: string }>().message]).toEqual([400, 'unknown indicator "no_such_thing": the wave\'s survey version does not define it'])
-      const strata = await post(waves.unreleased, { strata: 'county' })
-      expect([strata.statusCode, strata.json<{ message: string }>().message]).toEqual([400, 'strata apply to method cluster only, not wilson'])
+      const strata = await post(waves.unreleased, { strata: 'county', method: 'wilson' })
+      expect([strata.statusCode, strata.json<{ message: string }>().message]).toEqual([400, 'strata apply to the design-based methods (cluster, korn-graubard) only, not wilson'])
       expect((await post(waves.unreleased, { k: 2 })).statusCode).toBe(400)
       const empty = await post(waves.empty, {})
       expect([empty.statusCode, empty.json<{ message: string }>().message]).toEqual([400, 'wave "Empty wave" has no responses yet: there is nothing to release'])

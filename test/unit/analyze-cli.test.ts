@@ -80,7 +80,7 @@ describe('analyze CLI', () => {
       [['--input', csv, '--method', 'bootstrap'], 2, 'unknown method "bootstrap": use wilson, clopper-pearson, cluster'],
       [['--input', csv, '--method', 'cluster'], 2, '--method cluster needs --cluster COLUMN'],
       [['--input', csv, '--method', 'cluster', '--cluster', 'nowhere'], 1, 'unknown column "nowhere" (cluster)'],
-      [['--input', csv, '--strata', 'region'], 2, '--strata applies to --method cluster only'],
+      [['--input', csv, '--strata', 'region'], 2, '--strata applies to --method cluster or korn-graubard only'],
       [['--input', csv, '--level', '95'], 2, '--level must be a number strictly between 0 and 1'],
       [['--input', csv, '--k', '2'], 2, '--k must be a whole number of at least 3'],
       [['--input', csv, '--by', 'gender', '--by', 'gender'], 1, 'the breakdown by [gender] is requested twice'],

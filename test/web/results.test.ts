@@ -367,7 +367,7 @@ describe('the results app in a browser', () => {
       expect(titles.map((title) => Number(/\d+/.exec(title)?.[0]))).toEqual(titles.map((_, i) => i + 1))
       const first = page.locator('.headline .figure-block').first()
       expect(await first.locator('.source').textContent()).toMatch(lang === 'nb' ? /^Kilde: Prevalens, Høst 2026/ : /^Source: Prevalens, Høst 2026/)
-      expect(await first.locator('.method').textContent()).toMatch(lang === 'nb' ? /Wilson/ : /Wilson score intervals/)
+      expect(await first.locator('.method').textContent()).toMatch(lang === 'nb' ? /Korn–Graubard-intervaller med steder som klynger/ : /Korn–Graubard intervals with sites as clusters/)
       await screenshot(page, `results-print-${lang}`)
       await page.emulateMedia({ media: 'screen' })
     }

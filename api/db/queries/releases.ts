@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
-import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow } from '../../schemas/releases.js'
+import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../../schemas/releases.js'
 import type { ResultRowReply } from '../../schemas/results.js'
 import type { IndicatorMap } from '../../../survey-definitions/indicator-map.js'
 import type { Database } from '../database.js'
@@ -26,6 +26,7 @@ export interface ReleaseSummaryRow {
   method: ReleaseMethod
   strata: 'county' | null
   level: number
+  unreliable: UnreliablePolicy
   respondents: number | null
   tableCount: number
   hasPublicLink: boolean
@@ -49,6 +50,7 @@ export interface NewRelease {
   method: ReleaseMethod
   strata: 'county' | null
   level: number
+  unreliable: UnreliablePolicy
   respondents: number | null
   source: string
   tableSpecs: readonly ReleaseTableSpec[]
@@ -95,7 +97,7 @@ function summaryQuery (db: Kysely<Database>) {
     .innerJoin('waves as w', 'w.id', 'r.wave_id')
     .select([
       'r.id', 'r.wave_id', 'w.name as wave_name', 'w.opens_on', 'w.closes_on', 'r.released_at', 'r.superseded_by',
-      'r.k', 'r.method', 'r.strata', 'r.level', 'r.respondents', 'r.table_count', 'r.source',
+      'r.k', 'r.method', 'r.strata', 'r.level', 'r.unreliable', 'r.respondents', 'r.table_count', 'r.source',
       sql<boolean>`r.public_token_hash is not null`.as('has_public_link'),
     ])
 }
@@ -115,6 +117,7 @@ function toSummary (row: SummarySelection): ReleaseSummaryRow {
     method: row.method,
     strata: row.strata,
     level: row.level,
+    unreliable: row.unreliable,
     respondents: row.respondents,
     tableCount: row.table_count,
     hasPublicLink: row.has_public_link,
@@ -202,6 +205,7 @@ export async function insertRelease (trx: Transaction<Database>, release: NewRel
     method: release.method,
     strata: release.strata,
     level: release.level,
+    unreliable: release.unreliable,
     respondents: release.respondents,
     table_count: release.tableSpecs.length,
     source: release.source,
@@ -249,6 +253,12 @@ export async function countRespondents (db: Kysely<Database>, waveId: string): P
 /** Responses of the wave stored so far. */
 export async function countWaveResponses (db: Kysely<Database>, waveId: string): Promise<number> {
   const row = await db.selectFrom('response_facts').select((eb) => eb.fn.countAll<number>().as('n')).where('wave_id', '=', waveId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Sites of a wave with at least one response: the clusters of a design-based release. */
+export async function countWaveSites (db: Kysely<Database>, waveId: string): Promise<number> {
+  const row = await db.selectFrom('response_facts').select(sql<number>`count(distinct site_id)::int`.as('n')).where('wave_id', '=', waveId).executeTakeFirstOrThrow()
   return Number(row.n)
 }
 

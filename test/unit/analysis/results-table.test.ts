@@ -185,3 +185,24 @@ describe('buildResultsTable', () => {
     }
   })
 })
+
+describe('buildResultsTable reliability flags', () => {
+  const rows = [
+    { group: { gender: 'woman' }, cluster: 'a', counts: [{ n: 60, yes: 9 }] },
+    { group: { gender: 'woman' }, cluster: 'b', counts: [{ n: 40, yes: 14 }] },
+    { group: { gender: 'man' }, cluster: 'a', counts: [{ n: 12, yes: 3 }] },
+    { group: { gender: 'man' }, cluster: 'b', counts: [{ n: 14, yes: 5 }] },
+  ]
+
+  it('puts the NCHS verdict on every published row: Wilson rows without a df rule, Korn–Graubard rows with it', () => {
+    const wilson = buildResultsTable({ indicators: ['x'], breakdowns: [['gender']], rows, suppress: false })
+    expect(wilson.map((row) => row.reliability)).toEqual([
+      { flags: ['effective_n_below_30', 'ci_width_30_or_more'], publish: 'no' }, // men: 26, about 12 to 48 %
+      { flags: [], publish: 'yes' }, // women: 100, about 16 to 32 %
+    ])
+    const kg = buildResultsTable({ indicators: ['x'], breakdowns: [['gender']], rows, suppress: false, method: 'korn-graubard' })
+    expect(kg.map((row) => row.method)).toEqual(['korn-graubard', 'korn-graubard'])
+    expect(kg.every((row) => row.df === 1 && row.reliability?.flags.includes('df_below_8') === true)).toBe(true)
+    expect(kg[0]?.reliability?.publish).toBe('no')
+  })
+})

@@ -24,14 +24,16 @@ export const ALL = 'all'
 
 /**
  * A results table as CSV with exactly the API's figures (full precision, a dot as decimal mark); a
- * suppressed cell has empty number fields, suppressed=true and its rule and reason, never a number.
+ * suppressed cell has empty number fields, suppressed=true and its rule and reason, never a number;
+ * reliability is the NCHS standard's verdict (yes, flag, no) with its flags, and withheld whether the
+ * release withheld the estimate for it.
  */
 export function resultsCsv (rows: ReadonlyArray<{ row: ResultRowReply, label: string, wave?: string }>): string {
   const dimensions = [...new Set(rows.flatMap(({ row }) => Object.keys(row.group)))]
   const hasWave = rows.some((row) => row.wave !== undefined)
   const number = (value: number | undefined): string => value === undefined ? '' : String(value)
   return csvText([
-    [...(hasWave ? ['wave'] : []), 'indicator', 'indicator_label', ...dimensions, 'n', 'count', 'estimate', 'ci_low', 'ci_high', 'method', 'deff', 'suppressed', 'rule', 'reason'],
+    [...(hasWave ? ['wave'] : []), 'indicator', 'indicator_label', ...dimensions, 'n', 'count', 'estimate', 'ci_low', 'ci_high', 'method', 'deff', 'suppressed', 'rule', 'reason', 'reliability', 'reliability_flags', 'withheld'],
     ...rows.map(({ row, label, wave }) => [
       ...(hasWave ? [wave ?? ''] : []),
       row.indicator,
@@ -43,6 +45,9 @@ export function resultsCsv (rows: ReadonlyArray<{ row: ResultRowReply, label: st
       String(row.suppressed),
       row.rule ?? '',
       row.reason ?? '',
+      row.reliability?.publish ?? '',
+      row.reliability?.flags.join(' ') ?? '',
+      String(row.reliability?.withheld === true),
     ]),
   ])
 }

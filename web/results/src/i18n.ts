@@ -38,6 +38,13 @@ export const TEXT = {
     suppressed: 'skjult',
     suppressedNote: 'Skjulte celler',
     noSuppressed: 'Ingen celler er skjult.',
+    withheld: 'ikke vist',
+    withheldMark: 'Ikke vist: for usikkert',
+    flaggedMark: 'Les med forsiktighet',
+    markedMark: 'For usikkert, vist likevel',
+    reliabilityNote: (withheld: number, flagged: number) =>
+      `Pålitelighet (NCHS-standarden for andeler): ${withheld === 0 ? 'ingen tall er holdt tilbake' : `${withheld} tall er ikke vist fordi de er for usikre`}` +
+      `${flagged === 0 ? '' : `, ${flagged} er merket for forsiktig tolkning`}. Pek på eller trykk på merket for å se hvorfor.`,
     figure: (n: number) => `Figur ${n}`,
     table: (n: number) => `Tabell ${n}`,
     method: 'Metode',
@@ -73,6 +80,7 @@ export const TEXT = {
       'clopper-pearson': 'eksakte Clopper–Pearson-intervaller',
       'design-logit': 'designbaserte intervaller med steder som klynger (logit)',
       cluster: 'designbaserte intervaller med steder som klynger (logit)',
+      'korn-graubard': 'Korn–Graubard-intervaller med steder som klynger',
     },
     diffMethod: { 'newcombe-hybrid': 'Newcombes hybridmetode', 'design-linearised': 'designbasert (linearisert)' },
     suppressionRule: {
@@ -144,6 +152,13 @@ export const TEXT = {
     suppressed: 'suppressed',
     suppressedNote: 'Suppressed cells',
     noSuppressed: 'No cell is suppressed.',
+    withheld: 'withheld',
+    withheldMark: 'Withheld: too uncertain',
+    flaggedMark: 'Read with caution',
+    markedMark: 'Too uncertain, shown anyway',
+    reliabilityNote: (withheld: number, flagged: number) =>
+      `Reliability (the NCHS standard for proportions): ${withheld === 0 ? 'no figure is withheld' : `${withheld} figure${withheld === 1 ? ' is' : 's are'} withheld as too uncertain`}` +
+      `${flagged === 0 ? '' : `, ${flagged} ${flagged === 1 ? 'is' : 'are'} marked to be read with caution`}. Point at or tap a mark to see why.`,
     figure: (n: number) => `Figure ${n}`,
     table: (n: number) => `Table ${n}`,
     method: 'Method',
@@ -179,6 +194,7 @@ export const TEXT = {
       'clopper-pearson': 'Clopper–Pearson exact intervals',
       'design-logit': 'design-based intervals with sites as clusters (logit)',
       cluster: 'design-based intervals with sites as clusters (logit)',
+      'korn-graubard': 'Korn–Graubard intervals with sites as clusters',
     },
     diffMethod: { 'newcombe-hybrid': 'Newcombe\'s hybrid score method', 'design-linearised': 'design-based (linearised)' },
     suppressionRule: {

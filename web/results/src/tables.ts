@@ -33,7 +33,14 @@ export function resultTable (lang: Lang, caption: string, labelHeaders: string[]
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...head.map((text) => h('th', { scope: 'col' }, text)))),
     h('tbody', {}, ...rows.map(({ labels, row, waveId }) => {
-      const attributes = { 'data-indicator': row.indicator, 'data-group': groupKey(row.group), 'data-wave': waveId, 'data-suppressed': String(row.suppressed) }
+      const attributes = {
+        'data-indicator': row.indicator,
+        'data-group': groupKey(row.group),
+        'data-wave': waveId,
+        'data-suppressed': String(row.suppressed),
+        'data-reliability': row.suppressed ? undefined : row.reliability?.publish,
+        'data-withheld': row.reliability?.withheld === true ? 'true' : undefined,
+      }
       const [first, ...rest] = labels
       const numbers = row.suppressed
         ? [1, 2, 3, 4].map(() => h('td', { class: 'suppressed' }, t.suppressed))
@@ -44,8 +51,44 @@ export function resultTable (lang: Lang, caption: string, labelHeaders: string[]
             h('td', { class: 'num', 'data-field': 'interval' }, row.ci_low === undefined || row.ci_high === undefined ? '–' : interval(lang, row.ci_low, row.ci_high)),
           ]
       const note = row.suppressed ? suppressionText(lang, row.rule, k) : row.reason ?? (row.deff === undefined ? '' : `deff ${row.deff.toFixed(2)}`)
-      return h('tr', attributes, h('th', { scope: 'row' }, first ?? ''), ...rest.map((label) => h('td', {}, label)), ...numbers, h('td', { class: 'note' }, note))
+      return h('tr', attributes, h('th', { scope: 'row' }, first ?? ''), ...rest.map((label) => h('td', {}, label)), ...numbers,
+        h('td', { class: 'note' }, note, row.suppressed ? null : reliabilityMark(lang, row)))
     })))
+}
+
+let markCount = 0
+
+/**
+ * The mark of an estimate the presentation standard flags: a button that shows the reason in the
+ * reader's language on hover, focus or tap (results.css), and always on paper.
+ */
+export function reliabilityMark (lang: Lang, row: ResultRowReply): HTMLElement | null {
+  const reliability = row.reliability
+  if (reliability?.explanation === undefined || reliability.flags.length === 0) return null
+  const t = TEXT[lang]
+  const id = `reliability-${++markCount}`
+  const label = reliability.withheld === true ? t.withheldMark : reliability.publish === 'no' ? t.markedMark : t.flaggedMark
+  const button = h('button', {
+    type: 'button',
+    class: `reliability-mark ${reliability.publish === 'no' ? 'fails' : 'caution'}`,
+    'aria-expanded': 'false',
+    'aria-controls': id,
+    'data-flags': reliability.flags.join(' '),
+    onClick: (event) => {
+      const target = event.currentTarget as HTMLButtonElement
+      target.setAttribute('aria-expanded', String(target.getAttribute('aria-expanded') !== 'true'))
+    },
+  }, reliability.publish === 'no' ? '‡ ' : '* ', label)
+  return h('span', { class: 'reliability' }, button, h('span', { id, class: 'reliability-text', role: 'note' }, reliability.explanation[lang]))
+}
+
+/** How many rows of a table the standard withheld or marked, and how to read the marks. */
+export function reliabilitySummary (lang: Lang, rows: readonly ResultRowReply[]): HTMLElement | null {
+  const published = rows.filter((row) => !row.suppressed && row.reliability !== undefined)
+  if (published.length === 0) return null
+  const withheld = published.filter((row) => row.reliability?.withheld === true).length
+  const flagged = published.filter((row) => row.reliability?.withheld !== true && (row.reliability?.flags.length ?? 0) > 0).length
+  return h('p', { class: 'reliability-note' }, TEXT[lang].reliabilityNote(withheld, flagged))
 }
 
 /** "Who answered" by one dimension: respondents per group, suppressed groups marked. */

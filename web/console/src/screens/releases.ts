@@ -89,10 +89,16 @@ function tableChooser (indicators: Array<{ name: string, label: string }>, onRem
 function releaseForm (context: Context, wave: Wave, indicators: Array<{ name: string, label: string }>): HTMLElement {
   const k = input({ name: 'k', type: 'number', min: 3, max: 1000, value: 5, required: true })
   const method = select([
+    { value: '', label: 'Default: Korn–Graubard with sites as clusters (Wilson for a single site)' },
+    { value: 'korn-graubard', label: 'Korn–Graubard, sites as clusters (design-based)' },
+    { value: 'cluster', label: 'Design-based logit, sites as clusters' },
     { value: 'wilson', label: 'Wilson score (simple random sample)' },
     { value: 'clopper-pearson', label: 'Clopper–Pearson exact' },
-    { value: 'cluster', label: 'Design-based, sites as clusters' },
-  ], 'wilson', { name: 'method' })
+  ], '', { name: 'method' })
+  const unreliable = select([
+    { value: 'withhold', label: 'Withhold them, with the reason' },
+    { value: 'mark', label: 'Show them, marked with the reason' },
+  ], 'withhold', { name: 'unreliable' })
   const strata = h('input', { type: 'checkbox', id: 'strata', name: 'strata' })
   const level = select([{ value: '0.95', label: '95 %' }, { value: '0.9', label: '90 %' }, { value: '0.99', label: '99 %' }], '0.95', { name: 'level' })
   const choosers: Array<ReturnType<typeof tableChooser>> = []
@@ -107,7 +113,8 @@ function releaseForm (context: Context, wave: Wave, indicators: Array<{ name: st
     h('p', {}, 'Every release has the overview tables; add more below. Cells under the threshold are suppressed, with enough others that they cannot be worked out from totals or from earlier releases.'),
     field('Suppression threshold k', k, 'a cell is hidden when its n, yes or no count is below k (never below 3)'),
     field('Interval method', method),
-    h('div', { class: 'field inline' }, strata, h('label', { for: 'strata' }, 'Counties as strata (design-based method only)')),
+    h('div', { class: 'field inline' }, strata, h('label', { for: 'strata' }, 'Counties as strata (design-based methods only)')),
+    field('Estimates the NCHS reliability standard says not to present', unreliable),
     field('Confidence level', level),
     tables,
     button('Add a table', addTable),
@@ -115,9 +122,10 @@ function releaseForm (context: Context, wave: Wave, indicators: Array<{ name: st
     const chosen = choosers.map((chooser) => chooser.value()).filter((choice) => choice.indicators.length > 0)
     const body: ReleaseCreateBody = {
       k: Number(k.value),
-      method: method.value as ReleaseCreateBody['method'],
+      ...(method.value === '' ? {} : { method: method.value as ReleaseCreateBody['method'] }),
+      unreliable: unreliable.value as ReleaseCreateBody['unreliable'],
       level: Number(level.value),
-      ...(strata.checked && method.value === 'cluster' ? { strata: 'county' as const } : {}),
+      ...(strata.checked && method.value !== 'wilson' && method.value !== 'clopper-pearson' ? { strata: 'county' as const } : {}),
       ...(chosen.length === 0 ? {} : { tables: chosen }),
     }
     const release = await api.post<ReleaseDetail>(`/api/waves/${wave.id}/releases`, body)

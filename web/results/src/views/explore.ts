@@ -5,7 +5,7 @@ import type { Bar } from '../charts.js'
 import { fill, h } from '../dom.js'
 import { resultsCsv } from '../downloads.js'
 import { compareGroups, groupLabel } from '../i18n.js'
-import { resultTable } from '../tables.js'
+import { reliabilitySummary, resultTable } from '../tables.js'
 import type { LabelledRow } from '../tables.js'
 import type { ViewContext } from './context.js'
 import { figureBlock } from './figure.js'
@@ -93,7 +93,7 @@ function oneRelease (ctx: ViewContext, indicator: string, by: readonly string[],
   const bars: Bar[] = labelled.map(({ labels, row }) => ({
     facet: '',
     x: labels[0] ?? '',
-    ...(row.estimate === undefined ? { missing: row.suppressed ? t.suppressed : '–' } : { estimate: row.estimate }),
+    ...(row.estimate === undefined ? { missing: row.suppressed ? t.suppressed : row.reliability?.withheld === true ? t.withheld : '–' } : { estimate: row.estimate }),
     ...(row.ci_low === undefined || row.ci_high === undefined ? {} : { low: row.ci_low, high: row.ci_high }),
   }))
   const label = ctx.detail.indicators.find((candidate) => candidate.name === indicator)?.label[ctx.lang] ?? indicator
@@ -102,7 +102,7 @@ function oneRelease (ctx: ViewContext, indicator: string, by: readonly string[],
     title,
     chart: groupBars(bars, { label: title, xLabel: '%' }),
     table: resultTable(ctx.lang, title, [t.group], labelled, ctx.detail.release.k, ctx.detail.release.level),
-    notes: [methodNote(ctx, tableRows(ctx.detail, indicator, [])), suppressedNote(ctx, labelled), differencesTable(ctx, [indicator])],
+    notes: [methodNote(ctx, tableRows(ctx.detail, indicator, [])), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, labelled.map(({ row }) => row)), differencesTable(ctx, [indicator])],
     csv: () => resultsCsv(rows.map((row) => ({ row, label }))),
   })
 }
@@ -121,7 +121,7 @@ async function overTime (ctx: ViewContext, indicator: string, by: readonly strin
   const bars: Bar[] = labelled.map(({ labels, row }) => ({
     facet: labels[0] ?? '',
     x: labels[1] ?? '',
-    ...(row.estimate === undefined ? { missing: row.suppressed ? t.suppressed : '–' } : { estimate: row.estimate }),
+    ...(row.estimate === undefined ? { missing: row.suppressed ? t.suppressed : row.reliability?.withheld === true ? t.withheld : '–' } : { estimate: row.estimate }),
     ...(row.ci_low === undefined || row.ci_high === undefined ? {} : { low: row.ci_low, high: row.ci_high }),
   }))
   const label = ctx.detail.indicators.find((candidate) => candidate.name === indicator)?.label[ctx.lang] ?? indicator
@@ -133,7 +133,7 @@ async function overTime (ctx: ViewContext, indicator: string, by: readonly strin
       title: overTimeTitle,
       chart: facetedBars(bars, { label: overTimeTitle, yLabel: '%' }),
       table: resultTable(ctx.lang, overTimeTitle, [t.group, t.wave], labelled, ctx.detail.release.k, ctx.detail.release.level),
-      notes: [methodNote(ctx, tableRows(ctx.detail, indicator, [])), suppressedNote(ctx, labelled), differencesTable(ctx, [indicator])],
+      notes: [methodNote(ctx, tableRows(ctx.detail, indicator, [])), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, labelled.map(({ row }) => row)), differencesTable(ctx, [indicator])],
       csv: () => resultsCsv(rows.map(({ detail, row }) => ({ row, label, wave: detail.release.waveName }))),
     }))
 }

@@ -9,7 +9,7 @@ import { resultsCsv, respondentsCsv, saveFile } from '../downloads.js'
 import { count, day, points, pointsInterval } from '../format.js'
 import { compareGroups, groupLabel, percentLevel, valueLabel } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { groupKey, respondentTable, resultTable, suppressionText } from '../tables.js'
+import { groupKey, reliabilitySummary, respondentTable, resultTable, suppressionText } from '../tables.js'
 import type { LabelledRow } from '../tables.js'
 import type { ViewContext } from './context.js'
 import { figureBlock } from './figure.js'
@@ -83,7 +83,7 @@ function headlineFigure (ctx: ViewContext, concept: string): HTMLElement {
   const bars: Bar[] = rows.map((row) => ({
     facet: groupLabel(ctx.lang, row.group),
     x: periodOf(row.indicator) === '12m' ? t.chart12m : periodOf(row.indicator) === 'ever' ? t.chartEver : '',
-    ...(row.estimate === undefined ? { missing: row.suppressed ? t.suppressed : '–' } : { estimate: row.estimate }),
+    ...(row.estimate === undefined ? { missing: row.suppressed ? t.suppressed : row.reliability?.withheld === true ? t.withheld : '–' } : { estimate: row.estimate }),
     ...(row.ci_low === undefined || row.ci_high === undefined ? {} : { low: row.ci_low, high: row.ci_high }),
   }))
   const { k, level } = ctx.detail.release
@@ -92,7 +92,7 @@ function headlineFigure (ctx: ViewContext, concept: string): HTMLElement {
     title,
     chart: facetedBars(bars, { label: title, yLabel: '%' }),
     table: resultTable(ctx.lang, title, [t.group, t.period], labelled, k, level),
-    notes: [methodNote(ctx, rows), suppressedNote(ctx, labelled), differencesTable(ctx, indicators)],
+    notes: [methodNote(ctx, rows), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, rows), differencesTable(ctx, indicators)],
     csv: () => resultsCsv(rows.map((row) => ({ row, label: indicatorLabel(ctx, row.indicator) }))),
     aside: otherStudies(ctx, concept),
   })
