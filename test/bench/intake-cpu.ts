@@ -13,6 +13,8 @@
  *   BENCH_BASELINE_DIR  optional: another checkout of the project (say the last commit) whose API is measured
  *                       in the same rounds, for an A/B on the same machine load
  *   BENCH_NODE_ARGS     optional: extra node options for this tree's API, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *   BENCH_BASELINE_NODE optional: another node binary (say the machine's own, /usr/bin/node) that runs this tree's
+ *                       API in the same rounds, for an A/B of runtimes on the same machine load
  */
 import { execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -35,6 +37,7 @@ const uploads = Number(process.env.BENCH_UPLOADS ?? 5000)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const baselineDir = process.env.BENCH_BASELINE_DIR
+const baselineNode = process.env.BENCH_BASELINE_NODE
 const dbName = `prevalens_bench_cpu_${Date.now()}`
 const url = databaseUrlFor(adminUrl, dbName)
 const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
@@ -70,6 +73,10 @@ try {
   if (baselineDir !== undefined) {
     targets.push(await startServer('intake (baseline)', resolve(baselineDir), 'api/server.ts', { ...apiEnv, PORT: '3313' }, 'http://127.0.0.1:3313/api/responses', /running/))
   }
+  if (baselineNode !== undefined && baselineNode !== '') {
+    const version = execFileSync(baselineNode, ['--version']).toString().trim()
+    targets.push(await startServer(`intake (node ${version})`, process.cwd(), 'api/server.ts', { ...apiEnv, PORT: '3314' }, 'http://127.0.0.1:3314/api/responses', /running/, [], baselineNode))
+  }
   targets.push(await startServer('bare Fastify + insert', process.cwd(), 'test/bench/bare-insert-server.ts', { DATABASE_URL: url, PORT: '3312' }, 'http://127.0.0.1:3312/bare', /ready/))
 
   let next = 0
@@ -85,7 +92,7 @@ try {
   const bare = medianOf(targets.at(-1)!.cpu)
   const lines = [
     '',
-    `bench:intake-cpu — PostgreSQL, ${connections} tablets, ${rounds} interleaved rounds of ${uploads} valid distinct uploads (${compiled.survey.questionNames.length}-question instrument); server CPU (user + system, /proc) per 201`,
+    `bench:intake-cpu — PostgreSQL, node ${process.version}, ${connections} tablets, ${rounds} interleaved rounds of ${uploads} valid distinct uploads (${compiled.survey.questionNames.length}-question instrument); server CPU (user + system, /proc) per 201`,
     ...targets.map((target) => {
       const cpu = medianOf(target.cpu)
       return `${target.name.padEnd(22)} median ${cpu.toFixed(0).padStart(4)} µs/upload, system ${medianOf(target.system).toFixed(0).padStart(3)}, PostgreSQL ${medianOf(target.database).toFixed(0).padStart(3)} µs  (rounds ${target.cpu.map((v) => v.toFixed(0)).join(' / ')})` +
@@ -167,9 +174,9 @@ async function stopServer (child: ChildProcess): Promise<void> {
   await exited
 }
 
-function startServer (name: string, cwd: string, script: string, env: Record<string, string>, target: string, ready: RegExp, nodeArgs: string[] = []): Promise<Target> {
+function startServer (name: string, cwd: string, script: string, env: Record<string, string>, target: string, ready: RegExp, nodeArgs: string[] = [], node = process.execPath): Promise<Target> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(node, [...nodeArgs, '--import', 'tsx', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
     const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 60_000)
     child.stdout?.on('data', (chunk: Buffer) => {
       if (ready.test(chunk.toString())) {
