@@ -2,9 +2,22 @@ import type { Codebook, CodebookColumn } from '../schemas/exports.js'
 import { MULTIPLE_SEPARATOR } from './codebook.js'
 
 /** File names the downloads are offered under; the R script reads the CSV by this name by default. */
-export function exportFileNames (codebook: Codebook): { csv: string, jsonl: string, codebookJson: string, codebookMd: string, rScript: string } {
+export function exportFileNames (codebook: Codebook, language: 'nb' | 'en' = 'nb'): {
+  csv: string, jsonl: string, codebookJson: string, codebookMd: string, rScript: string, sav: string, dta: string, sps: string, doFile: string
+} {
   const base = `prevalens-${codebook.surveyVersion.slug}-wave-${codebook.wave.id.slice(0, 8)}`
-  return { csv: `${base}.csv`, jsonl: `${base}.jsonl`, codebookJson: `${base}-codebook.json`, codebookMd: `${base}-codebook.md`, rScript: `${base}.R` }
+  return {
+    csv: `${base}.csv`,
+    jsonl: `${base}.jsonl`,
+    codebookJson: `${base}-codebook.json`,
+    codebookMd: `${base}-codebook.md`,
+    rScript: `${base}.R`,
+    // Labels differ by language, so the language is in the name: both can sit in one folder.
+    sav: `${base}-${language}.sav`,
+    dta: `${base}-${language}.dta`,
+    sps: `${base}-${language}.sps`,
+    doFile: `${base}-${language}.do`,
+  }
 }
 
 const KIND_HEADINGS: Record<CodebookColumn['kind'], string> = {
