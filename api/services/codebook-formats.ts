@@ -54,9 +54,13 @@ function columnMarkdown (column: CodebookColumn): string[] {
   if (column.question !== undefined) lines.push(`- question / spørsmål: \`${column.question}\`${column.questionType === undefined ? '' : ` (${column.questionType}${column.multiple === true ? ', several answers' : ''})`}`)
   if (column.rule !== undefined) lines.push(`- rule (en): ${escapeMd(column.rule.text.en)}`, `- regel (nb): ${escapeMd(column.rule.text.nb)}`)
   lines.push(`- empty / tom: ${escapeMd(column.missing.en)} / ${escapeMd(column.missing.nb)}`)
+  for (const code of column.missingCodes ?? []) {
+    lines.push(`- SPSS/Stata missing: ${code.code === '' ? 'empty' : `\`${code.code}\``} = ${code.number} (SPSS user-missing) / .${code.stata} (Stata): ${escapeMd(code.label.en)} / ${escapeMd(code.label.nb)}`)
+  }
+  if (column.dummies !== undefined) lines.push(`- SPSS/Stata: one variable per choice, 1 chosen, 0 not chosen: ${column.dummies.map((dummy) => `\`${dummy.name}\` = \`${dummy.code}\``).join(', ')}`)
   if (column.values.length > 0) {
-    lines.push('', '| code | en | nb |', '| --- | --- | --- |')
-    for (const value of column.values) lines.push(`| \`${value.code}\` | ${escapeMd(value.label.en)} | ${escapeMd(value.label.nb)} |`)
+    lines.push('', '| code | number (SPSS/Stata) | en | nb |', '| --- | --- | --- | --- |')
+    for (const value of column.values) lines.push(`| \`${value.code}\` | ${value.number ?? ''} | ${escapeMd(value.label.en)} | ${escapeMd(value.label.nb)} |`)
   }
   lines.push('')
   return lines

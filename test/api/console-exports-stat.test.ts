@@ -36,11 +36,15 @@ const RESPONSES = 400
 const run = promisify(execFile)
 const UTF8 = { ...process.env, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' }
 
+/** Whether a reader is here; a developer's machine may lack one (the test says so and skips), CI may not. */
 function reader (binary: string, why: string): boolean {
   const found = ['/usr/bin', '/usr/local/bin'].some((dir) => existsSync(join(dir, binary)))
-
-  if (!found) console.warn(`${binary} is not installed here: ${why} is skipped (.ci/run installs it)`)
+  if (!found) missingReader(`${binary} is not installed here: ${why} is skipped (.ci/run installs it)`)
   return found
+}
+function missingReader (message: string): void {
+  if (process.env.CI === 'true') throw new Error(`CI must have every reader: ${message}`)
+  console.warn(message)
 }
 const HAVE_R = reader('Rscript', 'reading the files with haven') &&
   execFileOk('Rscript', ['-e', 'suppressMessages({library(haven); library(survey)})'], 'R packages haven and survey')
@@ -53,7 +57,7 @@ function execFileOk (binary: string, args: string[], what: string): boolean {
     execFileSync(binary, args, { stdio: 'ignore' })
     return true
   } catch {
-    console.warn(`${what} not found: the tests that need them are skipped (.ci/run installs r-cran-haven and r-cran-survey)`)
+    missingReader(`${what} not found: the tests that need them are skipped (.ci/run installs r-cran-haven and r-cran-survey)`)
     return false
   }
 }
