@@ -79,20 +79,27 @@ export function createDtaWriter (dictionary: StatDictionary, observations: numbe
   return {
     opening,
     rows: (rows) => {
-      const out = new Bytes()
+      // One zero-filled buffer per batch, written in place (strings are padded with \0).
+      const out = Buffer.alloc(rows.length * rowBytes)
+      let at = 0
       for (const row of rows) {
         if (row.length !== variables.length) throw new Error(`a row has ${row.length} values for ${variables.length} variables`)
         variables.forEach((variable, i) => {
           const cell = row[i] ?? null
           checkCell(variable, cell)
-          if (variable.stringWidth > 0) { out.fixed(cell === null ? '' : cell as string, variable.stringWidth); return }
+          if (variable.stringWidth > 0) {
+            if (cell !== null) out.write(cell as string, at, 'utf8')
+            at += variable.stringWidth
+            return
+          }
           const missing = cell === null ? LONG_MISSING : missingByValue[i]?.get(cell as number)
           if (missing === undefined && (!Number.isInteger(cell) || Math.abs(cell as number) > LONG_MAX)) throw new Error(`variable ${variable.name}: ${String(cell)} does not fit a Stata long`)
-          out.int32(missing ?? cell as number)
+          out.writeInt32LE(missing ?? cell as number, at)
+          at += 4
         })
       }
       written += rows.length
-      return out.toBuffer()
+      return out
     },
     closing: () => {
       if (written !== observations) throw new Error(`the header announced ${observations} observations but ${written} were written`)

@@ -43,22 +43,30 @@ export function createSavWriter (dictionary: StatDictionary, cases: number, crea
   const variables = dictionary.variables
   variables.forEach(checkVariable)
   const segments = variables.map((variable) => variable.stringWidth === 0 ? 1 : Math.ceil(variable.stringWidth / 8))
+  const caseBytes = segments.reduce((a, b) => a + b, 0) * 8
   let written = 0
   return {
     dictionary: () => head(dictionary, segments, cases, created),
     cases: (rows) => {
-      const out = new Bytes()
+      // One buffer per batch, written in place: a field-by-field builder costs an allocation per value.
+      const out = Buffer.alloc(rows.length * caseBytes, 0x20)
+      let at = 0
       for (const row of rows) {
         if (row.length !== variables.length) throw new Error(`a row has ${row.length} values for ${variables.length} variables`)
         variables.forEach((variable, i) => {
           const cell = row[i] ?? null
           checkCell(variable, cell)
-          if (variable.stringWidth === 0) out.float64(cell === null ? SYSMIS : cell as number)
-          else out.fixed(cell === null ? '' : cell as string, (segments[i] ?? 1) * 8, 0x20)
+          if (variable.stringWidth === 0) {
+            out.writeDoubleLE(cell === null ? SYSMIS : cell as number, at)
+            at += 8
+          } else {
+            if (cell !== null) out.write(cell as string, at, 'utf8')
+            at += (segments[i] ?? 1) * 8
+          }
         })
       }
       written += rows.length
-      return out.toBuffer()
+      return out
     },
     end: () => {
       if (cases >= 0 && written !== cases) throw new Error(`the header announced ${cases} cases but ${written} were written`)
