@@ -269,7 +269,7 @@ describe('console: SPSS and Stata exports, and syntax reading the CSV', () => {
     }
   })
 
-  it('gives every coded value a number, and "prefer not to say" and an empty cell their missing codes, in the codebook', () => {
+  it('gives every coded value a number, and "prefer not to say" and an empty cell their missing codes, in the codebook', async () => {
     const gender = codebook.columns.find((column) => column.name === 'q_gender')
     expect(gender?.missingCodes).toEqual([
       { code: 'prefer_not', number: -1, stata: 'a', label: { nb: expect.any(String), en: expect.any(String) } },
@@ -282,6 +282,10 @@ describe('console: SPSS and Stata exports, and syntax reading the CSV', () => {
     for (const column of codebook.columns.filter((candidate) => candidate.values.length > 0)) {
       for (const value of column.values) expect(value.number, `${column.name} ${value.code}`).toEqual(expect.any(Number))
     }
+    const markdown = (await download('codebook.md')).toString('utf8')
+    expect(markdown).toContain(`| \`woman\` | 1 | ${gender?.values[0]?.label.en ?? '?'} |`)
+    expect(markdown).toContain('- SPSS/Stata missing: `prefer_not` = -1 (SPSS user-missing) / .a (Stata)')
+    expect(markdown).toContain('- SPSS/Stata missing: empty = -2 (SPSS user-missing) / .b (Stata): Not asked (skip logic) or skipped')
   })
 
   it('shuffles the rows and carries no response id', async () => {
