@@ -6,13 +6,15 @@ import type { FastifyReply } from 'fastify'
 import type { Account } from '../auth/roles.js'
 import { findWaveExportSource } from '../db/queries/microdata.js'
 import type { WaveExportSource } from '../db/queries/microdata.js'
-import { notFound } from '../errors.js'
+import { AppError, notFound } from '../errors.js'
 import { ErrorReplySchema } from '../schemas/common.js'
-import { CodebookSchema, ExportParamsSchema, MicrodataQuerySchema } from '../schemas/exports.js'
+import { CodebookSchema, ExportParamsSchema, LabelledQuerySchema, MicrodataQuerySchema } from '../schemas/exports.js'
 import { recordAudit } from '../services/audit-log.js'
 import { buildCodebook } from '../services/codebook.js'
 import { codebookMarkdown, exportFileNames, rScript } from '../services/codebook-formats.js'
-import { writeMicrodata } from '../services/microdata-export.js'
+import { prepareStatFile, writeMicrodata, writeStatFile } from '../services/microdata-export.js'
+import type { PreparedStatFile } from '../services/microdata-export.js'
+import { spssSyntax, stataDoFile } from '../services/syntax-readers.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const EXPORTERS = ['researcher', 'admin'] as const
@@ -42,6 +44,44 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       return await streamDownload(reply, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         format === 'csv' ? names.csv : names.jsonl,
         async (write) => { await writeMicrodata(fastify.db, found, { format, freeText }, write) })
+    })
+  }
+
+  // SPSS and Stata: the same rows with numeric codes, labels in the language asked for; never free text.
+  for (const format of ['sav', 'dta'] as const) {
+    fastify.get(`/waves/:waveId/microdata.${format}`, {
+      config: { access: EXPORTERS },
+      schema: { params: ExportParamsSchema, querystring: LabelledQuerySchema, response: errors(400, 401, 403, 404, 422) },
+    }, async (request, reply) => {
+      const found = await source(request.params.waveId)
+      const language = request.query.language ?? 'nb'
+      let prepared: PreparedStatFile
+      try {
+        prepared = prepareStatFile(found, format, language)
+      } catch (error) {
+        throw new AppError(422, 'bad_request', `this survey version cannot be written as .${format}: ${error instanceof Error ? error.message : String(error)}`)
+      }
+      await audit(request.account, `export.${format}`, found, { language })
+      const names = exportFileNames(prepared.codebook, language)
+      return await streamDownload(reply, format === 'sav' ? 'application/x-spss-sav' : 'application/x-stata-dta', format === 'sav' ? names.sav : names.dta,
+        async (write) => { await writeStatFile(fastify.db, found, prepared, write) })
+    })
+  }
+
+  // Syntax that reads the CSV into the same variables: SPSS/PSPP (.sps) and Stata (.do).
+  for (const [file, action, make] of [['read-microdata.sps', 'export.sps', spssSyntax], ['read-microdata.do', 'export.do', stataDoFile]] as const) {
+    fastify.get(`/waves/:waveId/${file}`, {
+      config: { access: EXPORTERS },
+      schema: { params: ExportParamsSchema, querystring: LabelledQuerySchema, response: { 200: Type.String(), ...errors(400, 401, 403, 404) } },
+    }, async (request, reply) => {
+      const found = await source(request.params.waveId)
+      const language = request.query.language ?? 'nb'
+      const codebook = buildCodebook(found, false)
+      const text = make(codebook, language)
+      await audit(request.account, action, found, { language })
+      const names = exportFileNames(codebook, language)
+      return await reply.type('text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${file.endsWith('.sps') ? names.sps : names.doFile}"`)
+        .header('cache-control', 'no-store').send(text)
     })
   }
 
@@ -84,9 +124,9 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
  * can no longer become an error reply: the stream is cut, so the client sees an incomplete download, not a
  * short file that looks whole.
  */
-async function streamDownload (reply: FastifyReply, type: string, filename: string, produce: (write: (chunk: string) => Promise<void>) => Promise<void>): Promise<FastifyReply> {
+async function streamDownload (reply: FastifyReply, type: string, filename: string, produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>): Promise<FastifyReply> {
   const stream = new PassThrough()
-  const write = async (chunk: string): Promise<void> => {
+  const write = async (chunk: string | Uint8Array): Promise<void> => {
     if (!stream.write(chunk)) await once(stream, 'drain')
   }
   produce(write).then(() => stream.end(), (error: unknown) => { stream.destroy(error instanceof Error ? error : new Error(String(error))) })

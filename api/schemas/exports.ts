@@ -5,6 +5,9 @@
  *   GET /api/exports/waves/:waveId/codebook.json                  every column: name, kind, question text, choices, indicator rule (nb, en)
  *   GET /api/exports/waves/:waveId/codebook.md                    the same, readable
  *   GET /api/exports/waves/:waveId/read-microdata.R               an R script reading microdata.csv with labelled factors
+ *   GET /api/exports/waves/:waveId/microdata.sav?language=nb|en   SPSS system file: the same rows, numeric codes, variable and value labels, user-missing values
+ *   GET /api/exports/waves/:waveId/microdata.dta?language=nb|en   Stata 14+ (format 118): the same, missing codes as extended missing values .a, .b
+ *   GET /api/exports/waves/:waveId/read-microdata.sps / .do       SPSS syntax / a Stata do-file reading microdata.csv into the same variables
  * Columns: the flat format `npm run analyze` reads (wave, site, site_kind, county, municipality, centrality,
  * gender, age_group, iso_week, one 1/0/empty column per indicator), then `q_<question>` per closed question
  * (its code; a checkbox's codes joined by ';'). Free-text questions only with freeText=true.
@@ -20,6 +23,12 @@ export const MicrodataQuerySchema = Type.Object({
 }, { additionalProperties: false })
 export type MicrodataQuery = Static<typeof MicrodataQuerySchema>
 
+/** SPSS, Stata and their syntax readers: labels in one language; free text is never in them. */
+export const LabelledQuerySchema = Type.Object({
+  language: Type.Optional(Type.Union([Type.Literal('nb'), Type.Literal('en')], { default: 'nb', description: 'the language of variable and value labels (the codebook has both)' })),
+}, { additionalProperties: false })
+export type LabelledQuery = Static<typeof LabelledQuerySchema>
+
 const Text = Type.Object({ nb: Type.String(), en: Type.String() })
 
 export const CodebookColumnSchema = Type.Object({
@@ -30,7 +39,12 @@ export const CodebookColumnSchema = Type.Object({
   question: Type.Optional(Type.String()),
   questionType: Type.Optional(Type.String()),
   /** Coded values and their labels, in order (for an indicator: 1 yes, 0 no). */
-  values: Type.Array(Type.Object({ code: Type.String(), label: Text })),
+  values: Type.Array(Type.Object({
+    code: Type.String(),
+    label: Text,
+    /** The number this code has in the SPSS and Stata files (a missing code's number is SPSS's; Stata's is in missingCodes). */
+    number: Type.Optional(Type.Integer()),
+  })),
   /** Missing values: what an empty cell means. */
   missing: Text,
   /** For an indicator: its rule, as written in the indicator map, and in words. */
@@ -39,6 +53,10 @@ export const CodebookColumnSchema = Type.Object({
     text: Text,
   })),
   multiple: Type.Optional(Type.Boolean({ description: 'a checkbox: several codes joined by ";"' })),
+  /** The missing values of the SPSS and Stata files: a code ('' for an empty cell), its SPSS user-missing number and Stata's extended missing value. */
+  missingCodes: Type.Optional(Type.Array(Type.Object({ code: Type.String(), number: Type.Integer(), stata: Type.String(), label: Text }))),
+  /** A checkbox in the SPSS and Stata files: one variable per choice, 1 chosen, 0 not chosen, and the column's missing codes. */
+  dummies: Type.Optional(Type.Array(Type.Object({ name: Type.String(), code: Type.String(), label: Text }))),
 })
 export type CodebookColumn = Static<typeof CodebookColumnSchema>
 

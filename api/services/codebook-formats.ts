@@ -2,9 +2,22 @@ import type { Codebook, CodebookColumn } from '../schemas/exports.js'
 import { MULTIPLE_SEPARATOR } from './codebook.js'
 
 /** File names the downloads are offered under; the R script reads the CSV by this name by default. */
-export function exportFileNames (codebook: Codebook): { csv: string, jsonl: string, codebookJson: string, codebookMd: string, rScript: string } {
+export function exportFileNames (codebook: Codebook, language: 'nb' | 'en' = 'nb'): {
+  csv: string, jsonl: string, codebookJson: string, codebookMd: string, rScript: string, sav: string, dta: string, sps: string, doFile: string
+} {
   const base = `prevalens-${codebook.surveyVersion.slug}-wave-${codebook.wave.id.slice(0, 8)}`
-  return { csv: `${base}.csv`, jsonl: `${base}.jsonl`, codebookJson: `${base}-codebook.json`, codebookMd: `${base}-codebook.md`, rScript: `${base}.R` }
+  return {
+    csv: `${base}.csv`,
+    jsonl: `${base}.jsonl`,
+    codebookJson: `${base}-codebook.json`,
+    codebookMd: `${base}-codebook.md`,
+    rScript: `${base}.R`,
+    // Labels differ by language, so the language is in the name: both can sit in one folder.
+    sav: `${base}-${language}.sav`,
+    dta: `${base}-${language}.dta`,
+    sps: `${base}-${language}.sps`,
+    doFile: `${base}-${language}.do`,
+  }
 }
 
 const KIND_HEADINGS: Record<CodebookColumn['kind'], string> = {
@@ -41,9 +54,13 @@ function columnMarkdown (column: CodebookColumn): string[] {
   if (column.question !== undefined) lines.push(`- question / spørsmål: \`${column.question}\`${column.questionType === undefined ? '' : ` (${column.questionType}${column.multiple === true ? ', several answers' : ''})`}`)
   if (column.rule !== undefined) lines.push(`- rule (en): ${escapeMd(column.rule.text.en)}`, `- regel (nb): ${escapeMd(column.rule.text.nb)}`)
   lines.push(`- empty / tom: ${escapeMd(column.missing.en)} / ${escapeMd(column.missing.nb)}`)
+  for (const code of column.missingCodes ?? []) {
+    lines.push(`- SPSS/Stata missing: ${code.code === '' ? 'empty' : `\`${code.code}\``} = ${code.number} (SPSS user-missing) / .${code.stata} (Stata): ${escapeMd(code.label.en)} / ${escapeMd(code.label.nb)}`)
+  }
+  if (column.dummies !== undefined) lines.push(`- SPSS/Stata: one variable per choice, 1 chosen, 0 not chosen: ${column.dummies.map((dummy) => `\`${dummy.name}\` = \`${dummy.code}\``).join(', ')}`)
   if (column.values.length > 0) {
-    lines.push('', '| code | en | nb |', '| --- | --- | --- |')
-    for (const value of column.values) lines.push(`| \`${value.code}\` | ${escapeMd(value.label.en)} | ${escapeMd(value.label.nb)} |`)
+    lines.push('', '| code | number (SPSS/Stata) | en | nb |', '| --- | --- | --- | --- |')
+    for (const value of column.values) lines.push(`| \`${value.code}\` | ${value.number ?? ''} | ${escapeMd(value.label.en)} | ${escapeMd(value.label.nb)} |`)
   }
   lines.push('')
   return lines

@@ -6,6 +6,7 @@ import { regionIndex } from '../../survey-definitions/regions.js'
 import { SITE_KINDS } from '../db/database.js'
 import type { WaveExportSource } from '../db/queries/microdata.js'
 import type { Codebook, CodebookColumn } from '../schemas/exports.js'
+import { withStatisticalCodes } from './codebook-codes.js'
 import { CENTRALITY_LABELS, SITE_KIND_LABELS } from './site-reference.js'
 
 type Text = { nb: string, en: string }
@@ -51,7 +52,7 @@ export function buildCodebook (source: WaveExportSource, freeText = false): Code
     wave: { id: source.wave.id, name: source.wave.name, opensOn: source.wave.opens_on, closesOn: source.wave.closes_on },
     surveyVersion: { id: source.version.id, slug: source.version.slug, version: source.version.version, checksum: source.version.checksum },
     missingValues: [...source.version.indicator_map.missingValues],
-    columns,
+    columns: columns.map((column) => withStatisticalCodes(column, source.version.indicator_map.missingValues, column.missing !== NOTHING_MISSING)),
   }
 }
 

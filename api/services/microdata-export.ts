@@ -4,8 +4,14 @@ import type { FlatFileFormat } from '../../analysis/flat-file.js'
 import type { Database } from '../db/database.js'
 import { streamMicrodata } from '../db/queries/microdata.js'
 import type { MicrodataRow, WaveExportSource } from '../db/queries/microdata.js'
-import { MULTIPLE_SEPARATOR, exportedQuestions } from './codebook.js'
+import { createDtaWriter } from '../stat-files/dta-writer.js'
+import { createSavWriter } from '../stat-files/sav-writer.js'
+import { MULTIPLE_SEPARATOR, buildCodebook, exportedQuestions } from './codebook.js'
 import type { ExportedQuestion } from './codebook.js'
+import { planStatVariables, rowEncoder, statDictionary } from './stat-variables.js'
+import type { Language } from './stat-variables.js'
+import type { StatCell, StatDictionary } from '../stat-files/dictionary.js'
+import type { Codebook } from '../schemas/exports.js'
 
 export interface MicrodataOptions {
   format: FlatFileFormat
@@ -26,9 +32,89 @@ export async function writeMicrodata (
   options: MicrodataOptions,
   write: (chunk: string) => void | Promise<void>
 ): Promise<{ columns: string[], rows: number }> {
+  const columns = microdataColumns(source, options.freeText)
+  const line = options.format === 'csv'
+    ? (cells: MicrodataCell[]) => `${formatCsvRow(cells.map((cell) => cell === null ? '' : String(cell)))}\n`
+    : (cells: MicrodataCell[]) => `${JSON.stringify(Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? null])))}\n`
+  if (options.format === 'csv') await write(`${formatCsvRow(columns)}\n`)
+  const rows = await streamMicrodataCells(db, source, options, async (batch) => { await write(batch.map(line).join('')) })
+  return { columns, rows }
+}
+
+/** A wave's SPSS or Stata file, planned and checked before its first byte. */
+export interface PreparedStatFile {
+  format: 'sav' | 'dta'
+  codebook: Codebook
+  dictionary: StatDictionary
+  encode: (cells: readonly string[]) => StatCell[]
+}
+
+/**
+ * Plans the variables of a wave's SPSS or Stata file from its codebook, labelled in one language
+ * (`planStatVariables`; never free text), and checks that the format can hold them.
+ * @throws {Error} naming the variable the format cannot hold (a name too long for Stata, say)
+ */
+export function prepareStatFile (source: WaveExportSource, format: 'sav' | 'dta', language: Language): PreparedStatFile {
+  const codebook = buildCodebook(source, false)
+  const planned = planStatVariables(codebook, language)
+  const dictionary = statDictionary(codebook, planned)
+  if (format === 'sav') createSavWriter(dictionary, 0)
+  else createDtaWriter(dictionary, 0)
+  return { format, codebook, dictionary, encode: rowEncoder(codebook, planned) }
+}
+
+/**
+ * Writes the wave's rows, in the CSV's shuffled order, as an SPSS system file or a Stata .dta file. Rows are
+ * written as they are read; the number of rows, which both headers hold, is counted in the snapshot the
+ * rows are read from.
+ * @param write receives the bytes in order; its promise is awaited (back-pressure)
+ */
+export async function writeStatFile (
+  db: Kysely<Database>,
+  source: WaveExportSource,
+  prepared: PreparedStatFile,
+  write: (chunk: Uint8Array) => void | Promise<void>,
+  batchSize?: number
+): Promise<{ rows: number }> {
+  const toStat = (batch: MicrodataCell[][]): StatCell[][] => batch.map((cells) => prepared.encode(cells.map((cell) => cell === null ? '' : String(cell))))
+  let writer: { rows: (rows: StatCell[][]) => Buffer, tail: () => Buffer } | undefined
+  const rows = await streamMicrodataCells(db, source, { freeText: false, batchSize }, async (batch) => {
+    if (writer === undefined) throw new Error('rows arrived before their count')
+    await write(writer.rows(toStat(batch)))
+  }, async (count) => {
+    if (prepared.format === 'sav') {
+      const sav = createSavWriter(prepared.dictionary, count)
+      writer = { rows: sav.cases, tail: () => { sav.end(); return Buffer.alloc(0) } }
+      await write(sav.dictionary())
+    } else {
+      const dta = createDtaWriter(prepared.dictionary, count)
+      writer = { rows: dta.rows, tail: dta.closing }
+      await write(dta.opening())
+    }
+  })
+  if (writer === undefined) throw new Error('the rows were never counted')
+  const tail = writer.tail()
+  if (tail.length > 0) await write(tail)
+  return { rows }
+}
+
+/** The columns of the flat export, in file order. */
+export function microdataColumns (source: WaveExportSource, freeText: boolean): string[] {
+  return [...FLAT_DIMENSION_COLUMNS, ...source.indicators.map((indicator) => indicator.name), ...exportedQuestions(source, freeText).map((question) => question.column)]
+}
+
+type MicrodataCell = string | number | null
+
+/** The wave's rows as cells in `microdataColumns` order: indicators 1/0/null, answers coded, null for empty. */
+async function streamMicrodataCells (
+  db: Kysely<Database>,
+  source: WaveExportSource,
+  options: { freeText: boolean, batchSize?: number },
+  onBatch: (rows: MicrodataCell[][]) => Promise<void>,
+  onCount?: (rows: number) => Promise<void>
+): Promise<number> {
   const questions = exportedQuestions(source, options.freeText)
-  const columns = [...FLAT_DIMENSION_COLUMNS, ...source.indicators.map((indicator) => indicator.name), ...questions.map((question) => question.column)]
-  const cells = (row: MicrodataRow): Array<string | number | null> => [
+  const cells = (row: MicrodataRow): MicrodataCell[] => [
     row.wave, row.site, row.site_kind, row.county, row.municipality, row.centrality, row.gender, row.age_group, row.iso_week,
     ...source.indicators.map(({ id }) => {
       const value = row.indicator_values[id - 1]
@@ -36,18 +122,10 @@ export async function writeMicrodata (
     }),
     ...questions.map((question, i) => answerCell(question, row[`a_${i}`])),
   ]
-  const line = options.format === 'csv'
-    ? (row: MicrodataRow) => `${formatCsvRow(cells(row).map((cell) => cell === null ? '' : String(cell)))}\n`
-    : (row: MicrodataRow) => {
-        const values = cells(row)
-        return `${JSON.stringify(Object.fromEntries(columns.map((column, i) => [column, values[i] ?? null])))}\n`
-      }
-  if (options.format === 'csv') await write(`${formatCsvRow(columns)}\n`)
   const answerColumns = questions.map((question) => ({ question: question.info.name, json: question.info.type === 'checkbox' }))
-  const rows = await streamMicrodata(db, source.wave.id, answerColumns, Math.max(1, Math.floor(options.batchSize ?? 1000)), async (batch) => {
-    await write(batch.map(line).join(''))
-  })
-  return { columns, rows }
+  return await streamMicrodata(db, source.wave.id, answerColumns, Math.max(1, Math.floor(options.batchSize ?? 1000)), async (batch) => {
+    await onBatch(batch.map(cells))
+  }, onCount)
 }
 
 /** A question's answer as one cell: its code, a checkbox's codes in choice order joined by ';', or null. */

@@ -83,6 +83,10 @@ const EXPECTED: Record<string, RouteAccess> = {
   'GET /api/exports/waves/:waveId/codebook.json': STAFF,
   'GET /api/exports/waves/:waveId/codebook.md': STAFF,
   'GET /api/exports/waves/:waveId/read-microdata.R': STAFF,
+  'GET /api/exports/waves/:waveId/microdata.sav': STAFF,
+  'GET /api/exports/waves/:waveId/microdata.dta': STAFF,
+  'GET /api/exports/waves/:waveId/read-microdata.sps': STAFF,
+  'GET /api/exports/waves/:waveId/read-microdata.do': STAFF,
 }
 
 /** Role lists compared as sets. */

@@ -175,7 +175,7 @@ describe('console: microdata exports, codebook and R script', () => {
     for (const column of codebook.columns.filter((c) => c.kind === 'indicator')) expect(script).toContain(JSON.stringify(column.name))
   })
 
-  // R is not on every machine (CI installs none); where it is, the script must run and label what it reads.
+  // R is not on every developer's machine (.ci/run installs it); where it is, the script must run and label what it reads.
   it.runIf(existsSync('/usr/bin/Rscript'))('the R script reads the CSV into labelled factors in R itself', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'prevalens-r-'))
     try {

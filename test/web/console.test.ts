@@ -264,6 +264,27 @@ describe('the researcher console in a browser', () => {
     expect(apiRows.filter((row) => !row.suppressed && row.estimate !== undefined).length).toBeGreaterThan(5)
   })
 
+  it('downloads the SPSS file with labels in the language picked', async () => {
+    await page.getByLabel('Labels in SPSS and Stata files').selectOption('en')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-microdata.sav').click()])
+    const file = join(dir, 'microdata.sav')
+    await download.saveAs(file)
+    const sav = readFileSync(file)
+    expect(sav.subarray(0, 4).toString('latin1')).toBe('$FL2')
+    expect(sav.includes(Buffer.from('Prefer not to say'))).toBe(true)
+    expect(sav.includes(Buffer.from('Vil ikke svare'))).toBe(false)
+    expect(await page.getByTestId('export-read-microdata.do').getAttribute('href')).toMatch(/read-microdata\.do\?language=en$/)
+    await page.getByLabel(/Include free-text answers/).check()
+    expect(await page.getByTestId('export-microdata.csv').getAttribute('href')).toMatch(/\?freeText=true$/)
+    expect(await page.getByTestId('export-microdata.dta').getAttribute('href')).toMatch(/\?language=en$/)
+    await page.getByLabel(/Include free-text answers/).uncheck()
+    for (const viewport of [{ width: 800, height: 1280 }, { width: 1440, height: 900 }]) {
+      await page.setViewportSize(viewport)
+      await screenshot(page, `console-exports-${viewport.width}x${viewport.height}`)
+    }
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
   it('the audit log, read by an auditor, has an entry for each step and no answer in any of them', async () => {
     const auditor = await loginAs(app, database.db, 'auditor')
     const reply = await app.inject({ method: 'GET', url: '/api/audit-log?limit=1000', headers: auditor.headers })
@@ -278,6 +299,7 @@ describe('the researcher console in a browser', () => {
     expect(did('wave.open', study.waveId)).toBe(true)
     expect(did('tablet.enrolment_code')).toBe(true)
     expect(did('export.csv', study.waveId)).toBe(true)
+    expect(did('export.sav', study.waveId)).toBe(true)
     expect(did('tablet.revoke')).toBe(true)
 
     const logged = JSON.stringify(entries)

@@ -51,20 +51,32 @@ export interface MicrodataRow {
  * engines, unlike random()) through a cursor in one read transaction, `batchSize` rows at a time. Only the
  * questions in `answerColumns` are read out of the answers (jsonb_to_record), so nothing else — free text
  * included — ever leaves the database; no response id, no device.
+ * @param onCount when given, told the number of rows before the first batch; the count and the rows then
+ *   come from one snapshot (repeatable read), as a file format with the count in its header needs
  */
 export async function streamMicrodata (
   db: Kysely<Database>,
   waveId: string,
   answerColumns: readonly AnswerColumn[],
   batchSize: number,
-  onBatch: (rows: MicrodataRow[]) => void | Promise<void>
+  onBatch: (rows: MicrodataRow[]) => void | Promise<void>,
+  onCount?: (rows: number) => void | Promise<void>
 ): Promise<number> {
   const answerSelect = answerColumns.map((column, i) => sql`a.${sql.id(column.question)} as ${sql.id(`a_${i}`)}`)
   const record = answerColumns.length === 0
     ? sql``
     : sql`cross join lateral jsonb_to_record(r.answers) as a(${sql.join(answerColumns.map((column) => sql`${sql.id(column.question)} ${sql.raw(column.json ? 'jsonb' : 'text')}`))})`
   let rows = 0
-  await db.transaction().execute(async (trx) => {
+  const transaction = onCount === undefined ? db.transaction() : db.transaction().setIsolationLevel('repeatable read')
+  await transaction.execute(async (trx) => {
+    if (onCount !== undefined) {
+      const counted = await sql<{ rows: number }>`
+        select count(*)::int as rows from response_facts f
+        join sites s on s.id = f.site_id
+        join responses r on r.id = f.response_id
+        where f.wave_id = ${waveId}`.execute(trx)
+      await onCount(counted.rows[0]?.rows ?? 0)
+    }
     await sql`
       declare microdata no scroll cursor for
       select f.wave_id::text as wave, f.site_id::text as site, s.kind as site_kind, s.county_number as county,
