@@ -21,8 +21,10 @@
  *
  * A suppressed cell is safe (the protection interval of τ-ARGUS's frequency rule) when
  * - no count of it (n, yes or no) is pinned to one value: not only a cell whose counts are all
- *   determined, but one count exactly known while the others stay open tells that count; the one
- *   exception is an n that "who answered" publishes for the same group (see `publishedAsRespondents`);
+ *   determined, but one count exactly known while the others stay open tells that count; the
+ *   exceptions are counts published anyway: an n that "who answered" publishes for the same
+ *   respondents (see `publishedAsRespondents`), and the counts of a cell an earlier release of the
+ *   wave published that have not changed since;
  * - every count that is below k (n, yes or no, or its change since an earlier release that
  *   published the cell) has an interval reaching k above the published baseline;
  * - no count is proven 0 while it is not (a greatest value of 0).
@@ -62,8 +64,9 @@ export interface IntervalAudit {
   readonly solver: string
   readonly cells: readonly AuditedCell[]
   /**
-   * Least interval width over every suppressed count (null when nothing is suppressed), leaving out an n
-   * that equals a published respondent count of the same group (pinned, but published anyway).
+   * Least interval width over every suppressed count (null when nothing is suppressed), leaving out counts
+   * published anyway (an n equal to a published respondent count of the same respondents; the unchanged
+   * counts of a cell an earlier release published).
    */
   readonly minWidth: number | null
   readonly linearPrograms: number
@@ -287,7 +290,10 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
           const base = baselineOf(f, t.breakdown, c)
           const enough = (truth: number, baseline: number): number => (rule === 'complementary' ? truth + 1 : Math.max(truth + 1, baseline + k))
           const nObj = sumOf(c.atoms.map((a) => layout.nCol(last, fi, a)))
-          const nPublished = publishedAsRespondents(model, status, f, c)
+          // An earlier release published this cell with the counts it still has: pinning any of them tells
+          // the attacker a published figure, and that nobody who came since is in the cell, which is no answer.
+          const republished = base !== null && c.n === base[0] && (f.kind === 'count' || c.yes === base[1])
+          const nPublished = republished || publishedAsRespondents(model, status, f, c)
           const n = interval(nObj, exact, c.n, enough(c.n, base?.[0] ?? 0), !nPublished)
           const nBinding = binding
           const problems: string[] = []
@@ -324,16 +330,16 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
             return
           }
           const yObj = sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)))
-          const yes = interval(yObj, exact, c.yes, enough(c.yes, base?.[1] ?? 0))
+          const yes = interval(yObj, exact, c.yes, enough(c.yes, base?.[1] ?? 0), !republished)
           const yesBinding = binding
           const noObj = new Map(nObj)
           sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)), -1, noObj)
-          const no = interval(noObj, exact, c.n - c.yes, enough(c.n - c.yes, base === null ? 0 : base[0] - base[1]))
+          const no = interval(noObj, exact, c.n - c.yes, enough(c.n - c.yes, base === null ? 0 : base[0] - base[1]), !republished)
           const noBinding = binding
           if (n[0] === n[1] && yes[0] === yes[1]) {
             problems.push(`its counts are determined (n = ${n[0]}, yes = ${yes[0]})`)
             for (const id of [...nBinding, ...yesBinding]) blockers.add(id)
-          } else {
+          } else if (!republished) {
             // One count pinned while the others stay open still tells the attacker that count exactly.
             const pinned: Array<[string, Interval, readonly string[]]> = [['yes', yes, yesBinding], ['no', no, noBinding]]
             if (!nPublished) pinned.unshift(['n', n, nBinding])
