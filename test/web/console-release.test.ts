@@ -91,8 +91,10 @@ describe('the console shows the disclosure audit before a release', () => {
     expect(await verdict.innerText()).toContain('Trygg')
     expect(await page.getByTestId('audit-counts').innerText()).toBe(
       `${preview.audit.cells} celler i alt: ${preview.audit.primary} skjult fordi de selv er for små (primær), ${preview.audit.secondary} skjult for å beskytte dem (sekundær).`)
+    // The narrowest width shown is what the points found reach (never wider than the attacker's), so two runs
+    // may show different widths: the page's is checked against the strict rule, the stored one exactly below.
     expect(preview.audit.minWidth).toBeGreaterThanOrEqual(1)
-    expect(await page.getByTestId('audit-width').innerText()).toContain(`er ${preview.audit.minWidth} bred`)
+    expect(Number(/er (\d+) bred/.exec(await page.getByTestId('audit-width').innerText())?.[1])).toBeGreaterThanOrEqual(1)
     // The narrowest intervals first, each an interval of at least width 1 (or a published n).
     const intervals = page.getByTestId('audit-intervals').locator('tbody tr')
     expect(await intervals.count()).toBe(Math.min(12, preview.audit.suppressed.length))
@@ -128,6 +130,7 @@ describe('the console shows the disclosure audit before a release', () => {
     await page.getByRole('button', { name: /^Disclosure audit of the release of / }).click()
     await page.getByTestId('audit-verdict').waitFor()
     expect(await page.getByTestId('audit-counts').innerText()).toContain(`${stored.audit?.cells ?? -1} celler i alt`)
+    expect(await page.getByTestId('audit-width').innerText()).toContain(`er ${stored.audit?.minWidth ?? -1} bred`)
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport)
       await screenshot(page, `console-release-stored-${viewport.width}x${viewport.height}`)
