@@ -20,7 +20,11 @@
  * group fine, not every indicator.
  *
  * A suppressed cell is safe (the protection interval of τ-ARGUS's frequency rule) when
- * - its counts are not determined (n and yes not both pinned to one value);
+ * - no count of it (n, yes or no) is pinned to one value: not only a cell whose counts are all
+ *   determined, but one count exactly known while the others stay open tells that count; the
+ *   exceptions are counts published anyway: an n that "who answered" publishes for the same
+ *   respondents (see `publishedAsRespondents`), and the counts of a cell an earlier release of the
+ *   wave published that have not changed since;
  * - every count that is below k (n, yes or no, or its change since an earlier release that
  *   published the cell) has an interval reaching k above the published baseline;
  * - no count is proven 0 while it is not (a greatest value of 0).
@@ -59,7 +63,11 @@ export interface IntervalAudit {
   readonly safe: boolean
   readonly solver: string
   readonly cells: readonly AuditedCell[]
-  /** Least interval width over every suppressed count (null when nothing is suppressed). */
+  /**
+   * Least interval width over every suppressed count (null when nothing is suppressed), leaving out counts
+   * published anyway (an n equal to a published respondent count of the same respondents; the unchanged
+   * counts of a cell an earlier release published).
+   */
   readonly minWidth: number | null
   readonly linearPrograms: number
   readonly integerPrograms: number
@@ -210,6 +218,23 @@ function baselineOf (family: ModelFamily, breakdown: readonly string[], cell: Mo
 }
 
 /**
+ * Whether a cell's n is published anyway: the release publishes "who answered" for the same respondents
+ * (a cell over the same sites and groups, e.g. women, or centrality 1 where that is exactly one county)
+ * and that count equals the cell's n (everyone in the group answered the item). An attacker who pins
+ * such an n learns only a published figure, and the size of a group of k or more says nothing about
+ * anyone's answer, so the strict rule (no suppressed count pinned) does not apply to it. An n below the
+ * respondents is not exempt: pinning it would tell how many in the group skipped the question.
+ */
+export function publishedAsRespondents (model: AtomModel, status: CellStatus, family: ModelFamily, cell: ModelCell): boolean {
+  const r = model.respondents
+  const counts = r === null ? undefined : model.families[r]
+  if (r === null || counts === undefined || family.kind !== 'proportion' || cell.n < model.k) return false
+  const own = new Set(cell.atoms.flatMap((a) => family.refinement[a] ?? []))
+  return counts.tables.some((t, ti) => t.cells.some((c, ci) =>
+    c.listed && c.n === cell.n && status[r]?.[ti]?.[ci] == null && c.atoms.length === own.size && c.atoms.every((a) => own.has(a))))
+}
+
+/**
  * Audits a suppression pattern.
  * @param model the atom model of the release
  * @param status the decision on every current cell (null: published)
@@ -239,7 +264,7 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
     // where the count reaches that (a whole-number point where integrality counts) proves it without a solve.
     // The greatest value shown is then that point's: the attacker's bound is at least it (the interval shown
     // may be narrower than the attacker's, never wider).
-    const interval = (objective: ReadonlyMap<number, number>, exact: boolean, truth: number, enough?: number): Interval => {
+    const interval = (objective: ReadonlyMap<number, number>, exact: boolean, truth: number, enough?: number, counted = true): Interval => {
       const hi = loaded.bound(objective, 'max', exact, enough)
       // Above the truth, the greatest value already shows the count undetermined; the least value then decides
       // nothing, and the least the count takes at the points found (LP optima over published figures only,
@@ -251,7 +276,7 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
       linearPrograms += (hi.reached === true ? 0 : 1) + (solveLo ? 1 : 0)
       if (lo.integer) integerPrograms++
       if (hi.integer) integerPrograms++
-      if (integer) minWidth = minWidth === null ? hi.value - lo.value : Math.min(minWidth, hi.value - lo.value)
+      if (integer && counted) minWidth = minWidth === null ? hi.value - lo.value : Math.min(minWidth, hi.value - lo.value)
       binding = [...lo.binding, ...hi.binding].flatMap((row) => rowCells[row] ?? [])
       return [lo.value, hi.value]
     }
@@ -265,7 +290,11 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
           const base = baselineOf(f, t.breakdown, c)
           const enough = (truth: number, baseline: number): number => (rule === 'complementary' ? truth + 1 : Math.max(truth + 1, baseline + k))
           const nObj = sumOf(c.atoms.map((a) => layout.nCol(last, fi, a)))
-          const n = interval(nObj, exact, c.n, enough(c.n, base?.[0] ?? 0))
+          // An earlier release published this cell with the counts it still has: pinning any of them tells
+          // the attacker a published figure, and that nobody who came since is in the cell, which is no answer.
+          const republished = base !== null && c.n === base[0] && (f.kind === 'count' || c.yes === base[1])
+          const nPublished = republished || publishedAsRespondents(model, status, f, c)
+          const n = interval(nObj, exact, c.n, enough(c.n, base?.[0] ?? 0), !nPublished)
           const nBinding = binding
           const problems: string[] = []
           const changed = base !== null && (c.n !== base[0] || (f.kind === 'proportion' && c.yes !== base[1]))
@@ -301,15 +330,24 @@ export function auditIntervals (model: AtomModel, status: CellStatus, solver: Bo
             return
           }
           const yObj = sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)))
-          const yes = interval(yObj, exact, c.yes, enough(c.yes, base?.[1] ?? 0))
+          const yes = interval(yObj, exact, c.yes, enough(c.yes, base?.[1] ?? 0), !republished)
           const yesBinding = binding
           const noObj = new Map(nObj)
           sumOf(c.atoms.map((a) => layout.yesCol(last, fi, a)), -1, noObj)
-          const no = interval(noObj, exact, c.n - c.yes, enough(c.n - c.yes, base === null ? 0 : base[0] - base[1]))
+          const no = interval(noObj, exact, c.n - c.yes, enough(c.n - c.yes, base === null ? 0 : base[0] - base[1]), !republished)
           const noBinding = binding
           if (n[0] === n[1] && yes[0] === yes[1]) {
             problems.push(`its counts are determined (n = ${n[0]}, yes = ${yes[0]})`)
             for (const id of [...nBinding, ...yesBinding]) blockers.add(id)
+          } else if (!republished) {
+            // One count pinned while the others stay open still tells the attacker that count exactly.
+            const pinned: Array<[string, Interval, readonly string[]]> = [['yes', yes, yesBinding], ['no', no, noBinding]]
+            if (!nPublished) pinned.unshift(['n', n, nBinding])
+            for (const [name, got, rows] of pinned) {
+              if (got[0] !== got[1]) continue
+              problems.push(`${name} is pinned to ${got[0]}`)
+              for (const id of rows) blockers.add(id)
+            }
           }
           // A cell whose own counts are all ≥ k (or that is empty) triggers nothing; a primary one is checked count by count.
           if (c.n > 0) {

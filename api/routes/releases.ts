@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ErrorReplySchema } from '../schemas/common.js'
 import {
-  PublicLinkReplySchema, PublicReleaseParamsSchema, ReleaseCreateBodySchema, ReleaseDetailSchema, ReleaseListSchema,
+  PublicLinkReplySchema, PublicReleaseParamsSchema, ReleaseAuditReplySchema, ReleaseCreateBodySchema, ReleaseDetailSchema, ReleaseListSchema,
   ReleaseParamsSchema, ReleasePreviewSchema, WaveParamsSchema,
 } from '../schemas/releases.js'
 import {
-  createPublicLink, createRelease, getPublicRelease, previewRelease, getRelease, listReleases, listReleasesOfWave, revokePublicLink,
+  createPublicLink, createRelease, getPublicRelease, previewRelease, getRelease, getReleaseAudit, listReleases, listReleasesOfWave, revokePublicLink,
 } from '../services/releases.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
@@ -49,6 +49,12 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: readers,
     schema: { params: ReleaseParamsSchema, response: { 200: ReleaseDetailSchema, ...errors(400, 401, 403, 404, 503) } },
   }, async (request) => await getRelease(fastify.db, request.params.releaseId))
+
+  // The stored audit of a release, for the researcher: funders read the release, not the attacker's intervals.
+  fastify.get('/releases/:releaseId/audit', {
+    config: releasers,
+    schema: { params: ReleaseParamsSchema, response: { 200: ReleaseAuditReplySchema, ...errors(400, 401, 403, 404, 503) } },
+  }, async (request) => await getReleaseAudit(fastify.db, request.params.releaseId))
 
   fastify.post('/releases/:releaseId/public-link', {
     config: releasers,

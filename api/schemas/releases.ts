@@ -191,6 +191,10 @@ export const ReleaseDetailSchema = Type.Object({
 })
 export type ReleaseDetail = Static<typeof ReleaseDetailSchema>
 
+/** A stored release's disclosure audit, for researchers (null for releases made before the audit). */
+export const ReleaseAuditReplySchema = Type.Object({ audit: Type.Union([DisclosureAuditSchema, Type.Null()]) })
+export type ReleaseAuditReply = Static<typeof ReleaseAuditReplySchema>
+
 /** What a release would publish, computed and audited but not stored. */
 export const ReleasePreviewSchema = Type.Object({
   source: Type.String(),

@@ -16,7 +16,7 @@ import type { ReleaseContentRow, ReleaseSummaryRow, ReleaseWave } from '../db/qu
 import { RESULT_DIMENSIONS } from '../db/queries/results.js'
 import { AppError } from '../errors.js'
 import type {
-  DisclosureAudit, ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleasePreview, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
+  DisclosureAudit, ReleaseAuditReply, ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleasePreview, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
 } from '../schemas/releases.js'
 import { indicatorImplications } from '../../survey-definitions/indicator-map.js'
 import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
@@ -265,6 +265,13 @@ export async function getRelease (db: Kysely<Database>, id: string): Promise<Rel
   const row = await findRelease(db, id)
   if (row === undefined) throw new AppError(404, 'not_found', `release "${id}" does not exist`)
   return await detailOf(db, row)
+}
+
+/** @throws {AppError} 404 for a release that does not exist */
+export async function getReleaseAudit (db: Kysely<Database>, id: string): Promise<ReleaseAuditReply> {
+  const row = await findRelease(db, id)
+  if (row === undefined) throw new AppError(404, 'not_found', `release "${id}" does not exist`)
+  return { audit: row.disclosureAudit }
 }
 
 /** @throws {AppError} 404 for a token that names no release (never made, or revoked) */

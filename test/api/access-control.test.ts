@@ -47,6 +47,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'GET /api/waves/:waveId/releases': STAFF,
   'GET /api/releases': RELEASE_READERS,
   'GET /api/releases/:releaseId': RELEASE_READERS,
+  'GET /api/releases/:releaseId/audit': STAFF,
   'POST /api/releases/:releaseId/public-link': STAFF,
   'DELETE /api/releases/:releaseId/public-link': STAFF,
   'GET /api/public/releases/:token': 'public',

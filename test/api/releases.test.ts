@@ -156,6 +156,7 @@ describe('results releases', () => {
       { method: 'GET', url: () => `/api/waves/${waves.earlier}/releases`, allowed: ['researcher', 'admin'], allowedStatus: 200 },
       { method: 'GET', url: () => '/api/releases', allowed: ['funder', 'researcher', 'admin'], allowedStatus: 200 },
       { method: 'GET', url: () => `/api/releases/${NO_SUCH_ID}`, allowed: ['funder', 'researcher', 'admin'], allowedStatus: 404 },
+      { method: 'GET', url: () => `/api/releases/${NO_SUCH_ID}/audit`, allowed: ['researcher', 'admin'], allowedStatus: 404 },
       { method: 'POST', url: () => `/api/releases/${NO_SUCH_ID}/public-link`, allowed: ['researcher', 'admin'], allowedStatus: 404 },
       { method: 'DELETE', url: () => `/api/releases/${NO_SUCH_ID}/public-link`, allowed: ['researcher', 'admin'], allowedStatus: 404 },
       { method: 'GET', url: () => `/api/results?waves=${waves.unreleased}&indicators=any_violence_ever`, allowed: ['researcher', 'admin'], allowedStatus: 200 },
@@ -390,6 +391,8 @@ describe('results releases', () => {
       expect(preview.json<{ audit: unknown }>().audit).toMatchObject({ safe: true, primary: audit?.primary, secondary: audit?.secondary })
       const stored = await database.db.selectFrom('results_releases').select('disclosure_audit').where('id', '=', detail.release.id).executeTakeFirstOrThrow()
       expect(stored.disclosure_audit).toEqual(audit)
+      const served = await app.inject({ method: 'GET', url: `/api/releases/${detail.release.id}/audit`, headers: as('researcher') })
+      expect(served.json()).toEqual({ audit })
       // A suppressed "who answered" count is never one the indicator's published n gives away: the audit would
       // have found it determined and published it instead.
       for (const row of detail.respondents.filter((r) => r.suppressed)) {

@@ -5,19 +5,28 @@
  * indicators overall and by gender, "who answered" by gender, age group, site kind and county) plus
  * each headline indicator by gender × county.
  *
- * Prints per size: the share of cells suppressed (primary, secondary: the cells hidden beyond those
- * the primary rule hides), the audit's narrowest interval of a suppressed count, whether the audit
- * passed, and the time to protect and audit the release.
+ * Then the same sizes with a fine crossing added (raped in the last 12 months by gender × age group ×
+ * county, any violence by county × gender, strangled by municipality and by county), and a release of
+ * 1,500 with that crossing superseded by one of 1,502 (two late responses), as in the API test.
  *
- *   npm run bench:disclosure [-- sizes=30,60,300,1000,5000]
+ * Prints per release: cells, the share suppressed (primary; secondary: the cells hidden beyond those
+ * the primary rule hides, of all cells and of the indicators' cells), respondent counts withheld,
+ * whether the audit passed, its narrowest interval of a suppressed count (an n published as "who
+ * answered" left out), LPs solved in the last audit, repair rounds, and wall and CPU time.
+ *
+ *   npm run bench:disclosure [-- sizes=30,60,300,1000,5000] [fine=no]
  */
 import { performance } from 'node:perf_hooks'
 import { highsSolver } from '../../analysis/disclosure-control/highs-solver.js'
 import { protectLinkedRelease } from '../../analysis/disclosure-control/protect-linked-release.js'
 import type { FamilyInput, LinkedReleaseInput } from '../../analysis/disclosure-control/atom-model.js'
+import type { LinkedRelease } from '../../analysis/disclosure-control/protect-linked-release.js'
 import { mulberry32 } from '../../api/intake/rng.js'
 
 const sizes = (process.argv.find((a) => a.startsWith('sizes='))?.slice(6) ?? '30,60,300,1000,5000').split(',').map(Number)
+/** `fine=no` leaves out the fine crossing's rows. */
+const fine = !process.argv.includes('fine=no')
+const SUPERSEDED = 1500
 
 const SITES = [
   { id: 'oslo-lav', attributes: { county: '03', municipality: '0301', site_kind: 'municipal_low_threshold', centrality: '1' } },
@@ -78,7 +87,7 @@ function person (random: () => number): Person {
 }
 
 /** The release's input as computeReleaseTables builds it from the grouped counts (per site, gender and age group). */
-export function releaseInput (people: readonly Person[], k = 5): LinkedReleaseInput {
+export function releaseInput (people: readonly Person[], k = 5, extra: ReadonlyArray<{ indicator: string, by: string[] }> = [], earlier: LinkedReleaseInput['earlier'] = []): LinkedReleaseInput {
   const atomsOf = (value: (p: Person) => boolean | null | 'count'): FamilyInput['atoms'] => {
     const cells = new Map<string, { site: string, group: Record<string, string>, n: number, yes: number }>()
     for (const p of people) {
@@ -95,11 +104,11 @@ export function releaseInput (people: readonly Person[], k = 5): LinkedReleaseIn
     name,
     kind: 'proportion',
     weight: 4,
-    tables: [[], ['gender'], ['gender', 'county']],
+    tables: [[], ['gender'], ['gender', 'county'], ...extra.filter((t) => t.indicator === name).map((t) => t.by)],
     atoms: atomsOf((p) => p.answers.get(name) ?? null),
   }))
   families.push({ name: '(respondents)', kind: 'count', weight: 16, tables: [[], ['gender'], ['age_group'], ['site_kind'], ['county']], atoms: atomsOf(() => 'count') })
-  return { k, sites: SITES, families, implications: IMPLICATIONS, respondents: '(respondents)' }
+  return { k, sites: SITES, families, implications: IMPLICATIONS, respondents: '(respondents)', earlier }
 }
 
 export function synthetic (size: number, seed = 20261203): Person[] {
@@ -107,22 +116,53 @@ export function synthetic (size: number, seed = 20261203): Person[] {
   return Array.from({ length: size }, () => person(random))
 }
 
-const solver = await highsSolver()
-const pct = (x: number, of: number): string => `${(100 * x / of).toFixed(1)} %`
-for (const size of sizes) {
-  const input = releaseInput(synthetic(size))
-  const started = performance.now()
-  const release = protectLinkedRelease(input, solver)
-  const seconds = (performance.now() - started) / 1000
-  const { cells, primary, secondary } = release.counts
-  const overview = release.tables.filter((t) => t.family !== '(respondents)')
-  const respondents = release.tables.filter((t) => t.family === '(respondents)').flatMap((t) => t.cells)
-  const hiddenRespondents = respondents.filter((c) => c.rule !== null).length
-  console.log(`${String(size).padStart(5)} responses: ${cells} cells, primary ${primary} (${pct(primary, cells)}), ` +
-    `secondary ${secondary} (${pct(secondary, cells)}; indicators' cells ${pct(overview.flatMap((t) => t.cells).filter((c) => c.rule === 'complementary').length, overview.flatMap((t) => t.cells).length)}), ` +
-    `respondent counts withheld ${hiddenRespondents}/${respondents.length}, audit ${release.audit.safe ? 'safe' : 'NOT safe'}, ` +
-    `min interval width ${release.audit.minWidth ?? '—'}, ${release.audit.linearPrograms} LPs, ${release.rounds} round(s), ${seconds.toFixed(2)} s`)
-  for (const c of release.audit.cells.filter((x) => x.problem !== undefined).slice(0, 5)) {
-    console.log(`    ${c.family} [${c.breakdown.join(', ')}] ${JSON.stringify(c.group)}: ${c.problem ?? ''}`)
+/** The fine crossing a researcher may add, as the API test's later wave does. */
+const FINE = [
+  { indicator: 'raped_12m', by: ['gender', 'age_group', 'county'] },
+  { indicator: 'any_violence_12m', by: ['county', 'gender'] },
+  { indicator: 'strangled_ever', by: ['municipality'] },
+  { indicator: 'strangled_ever', by: ['county'] },
+]
+
+/** A release's published tables as the next release of the wave reads them. */
+const asEarlier = (release: LinkedRelease): NonNullable<LinkedReleaseInput['earlier']>[number] => release.tables.map((t) => ({
+  family: t.family,
+  breakdown: t.breakdown,
+  cells: t.cells.map((c) => ({ group: c.group, suppressed: c.rule !== null, ...(c.rule === null ? { n: c.n, yes: c.yes } : {}) })),
+}))
+
+if (process.argv[1]?.endsWith('disclosure-release.ts') === true) await main()
+
+async function main (): Promise<void> {
+  const solver = await highsSolver()
+  const pct = (x: number, of: number): string => `${(100 * x / of).toFixed(1)} %`
+  /** Protects one release and prints a row; wall time and this process's CPU time (the machine is shared). */
+  const run = (label: string, input: LinkedReleaseInput): LinkedRelease => {
+    const started = performance.now()
+    const cpu = process.cpuUsage()
+    const release = protectLinkedRelease(input, solver)
+    const seconds = (performance.now() - started) / 1000
+    const used = process.cpuUsage(cpu)
+    const { cells, primary, secondary } = release.counts
+    const indicatorCells = release.tables.filter((t) => t.family !== '(respondents)').flatMap((t) => t.cells)
+    const respondents = release.tables.filter((t) => t.family === '(respondents)').flatMap((t) => t.cells)
+    const hiddenRespondents = respondents.filter((c) => c.rule !== null).length
+    console.log(`${label.padEnd(26)} ${String(cells).padStart(5)} ${`${primary} (${pct(primary, cells)})`.padStart(13)} ` +
+      `${`${secondary} (${pct(secondary, cells)})`.padStart(12)} ${pct(indicatorCells.filter((c) => c.rule === 'complementary').length, indicatorCells.length).padStart(8)} ` +
+      `${`${hiddenRespondents}/${respondents.length}`.padStart(6)} ${(release.audit.safe ? 'safe' : 'NOT safe').padStart(8)} ${String(release.audit.minWidth ?? '—').padStart(5)} ` +
+      `${String(release.audit.linearPrograms).padStart(5)} ${String(release.rounds).padStart(6)} ${seconds.toFixed(2).padStart(7)} ${((used.user + used.system) / 1e6).toFixed(2).padStart(7)}`)
+    for (const c of release.audit.cells.filter((x) => x.problem !== undefined).slice(0, 5)) {
+      console.log(`    ${c.family} [${c.breakdown.join(', ')}] ${JSON.stringify(c.group)}: ${c.problem ?? ''}`)
+    }
+    return release
   }
+  console.log(`${'release'.padEnd(26)} cells ${'primary'.padStart(13)} ${'secondary'.padStart(12)} ${'2nd ind.'.padStart(8)} ${'resp.'.padStart(6)} ` +
+    `${'audit'.padStart(8)} ${'width'.padStart(5)} ${'LPs'.padStart(5)} ${'rounds'.padStart(6)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)}`)
+  for (const size of sizes) run(`${size} overview`, releaseInput(synthetic(size)))
+  if (!fine) return
+  for (const size of sizes) run(`${size} + fine crossing`, releaseInput(synthetic(size), 5, FINE))
+  // A release that supersedes another after 2 late responses, with the fine crossing: the API test's case.
+  const people = synthetic(SUPERSEDED)
+  const first = run(`${SUPERSEDED} fine, first`, releaseInput(people, 5, FINE))
+  run(`${SUPERSEDED}+2 fine, superseding`, releaseInput([...people, ...synthetic(2, 99)], 5, FINE, [asEarlier(first)]))
 }

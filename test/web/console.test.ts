@@ -437,6 +437,8 @@ describe('the researcher console in a browser', () => {
     await adminPage.getByRole('button', { name: 'Add a table' }).click()
     await adminPage.getByLabel(/Indicators/).selectOption({ index: 0 })
     await adminPage.getByRole('checkbox', { name: 'Gender' }).check()
+    await adminPage.getByRole('button', { name: 'Preview the release of Console wave' }).click()
+    await adminPage.getByTestId('audit-verdict').waitFor({ timeout: 60_000 })
     await adminPage.getByRole('button', { name: 'Release Console wave' }).click()
     await adminPage.getByTestId('releases').getByRole('cell', { name: 'current' }).waitFor()
     await adminPage.getByRole('button', { name: 'Make public link' }).click()

@@ -52,6 +52,13 @@ const published = (release: LinkedRelease): PublishedTable[] => release.tables.m
   cells: t.cells.map((c) => (c.rule === null ? { group: { ...c.group }, n: c.n, yes: c.yes } : { group: { ...c.group } })),
 }))
 
+/** The (site, gender) pairs a group covers, as one string: two cells with the same string count the same people. */
+function covers (sites: AttackSite[], genders: string[], group: Record<string, string>): string {
+  return sites.flatMap((site) => genders.map((gender) => ({ site: site.id, gender, ...site.attributes })))
+    .filter((atom) => Object.entries(group).every(([d, v]) => (atom as Record<string, string>)[d] === v))
+    .map((atom) => `${atom.site}|${atom.gender}`).sort().join(',')
+}
+
 /**
  * Every suppressed cell checked by the independent attack: a count below k (or its change since the
  * earlier release, when that published it) cannot be proven below k, no count is proven 0 that is not,
@@ -75,8 +82,13 @@ async function expectProtected (sites: AttackSite[], genders: string[], indicato
       const where = `${t.family} [${t.breakdown.join(', ')}] ${JSON.stringify(c.group)} ${c.rule}`
       if (kind === 'count' || c.yes === undefined) expect(got.n?.[0] !== got.n?.[1] || c.rule === 'complementary', where).toBe(true)
       else expect(got.n?.[0] !== got.n?.[1] || got.yes?.[0] !== got.yes?.[1], `${where}: determined`).toBe(true)
+      // The strict rule: no count pinned, except an n equal to a published "who answered" count of the same people.
+      const nPublished = kind === 'proportion' && c.n >= K && current.tables.some((x) => x.family === 'resp' &&
+        x.cells.some((r) => r.rule === null && r.n === c.n && covers(sites, genders, r.group) === covers(sites, genders, c.group)))
       for (const name of names) {
-        const [, hi] = got[name] as [number, number]
+        const [lo, hi] = got[name] as [number, number]
+        const republished = base !== undefined && base.n === truth.n && base.yes === truth.yes
+        if (kind === 'proportion' && !republished && !(name === 'n' && nPublished)) expect(hi - lo, `${where}: ${name} pinned to ${lo}`).toBeGreaterThanOrEqual(1)
         if (truth[name] > 0) expect(hi, `${where}: ${name} proven 0`).toBeGreaterThan(0)
         if (c.rule === 'complementary') continue
         const changed = base !== undefined && (base.n !== truth.n || base.yes !== truth.yes)

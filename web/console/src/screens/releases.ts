@@ -1,10 +1,14 @@
-import type { PublicLinkReply, ReleaseCreateBody, ReleaseDetail, ReleaseDimension, ReleaseList, ReleaseSummary, TableChoice } from '../../../../api/schemas/releases.js'
+import type {
+  PublicLinkReply, ReleaseAuditReply, ReleaseCreateBody, ReleaseDetail, ReleaseDimension, ReleaseList, ReleasePreview, ReleaseSummary, TableChoice,
+} from '../../../../api/schemas/releases.js'
 import type { SurveyVersionDetail } from '../../../../api/schemas/survey-versions.js'
 import type { Wave } from '../../../../api/schemas/waves.js'
 import { api } from '../api.js'
 import { h, table, uniqueId } from '../dom.js'
 import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select } from '../ui.js'
 import type { Context } from './index.js'
+import { auditView } from './release-audit.js'
+import type { Labels } from './release-audit.js'
 import { loadWaves, wavePicker } from './shared.js'
 
 // Written out rather than imported: the schema module's runtime values would pull TypeBox into the bundle.
@@ -27,16 +31,18 @@ export async function renderReleases (context: Context, [waveId]: string[]): Pro
     api.get<ReleaseList>(`/api/waves/${wave.id}/releases`),
     api.get<SurveyVersionDetail>(`/api/survey-versions/${wave.surveyVersion.id}`),
   ])
-  context.main.append(releaseList(context, releases), releaseForm(context, wave, indicatorsOf(version)))
+  const labels = labelsOf(version)
+  context.main.append(releaseList(context, releases, labels), releaseForm(context, wave, labels))
 }
 
-function indicatorsOf (version: SurveyVersionDetail): Array<{ name: string, label: string }> {
+function labelsOf (version: SurveyVersionDetail): Labels {
   const map = version.indicatorMap.indicators
-  if (typeof map !== 'object' || map === null) return []
-  return Object.entries(map as Record<string, { label?: { en?: string } }>).map(([name, indicator]) => ({ name, label: indicator.label?.en ?? name }))
+  if (typeof map !== 'object' || map === null) return new Map()
+  return new Map(Object.entries(map as Record<string, { label?: { en?: string, nb?: string } }>)
+    .map(([name, indicator]) => [name, { en: indicator.label?.en ?? name, nb: indicator.label?.nb ?? indicator.label?.en ?? name }]))
 }
 
-function releaseList (context: Context, releases: ReleaseSummary[]): HTMLElement {
+function releaseList (context: Context, releases: ReleaseSummary[], labels: Labels): HTMLElement {
   const outcome = new Outcome()
   const linkView = h('div', { 'aria-live': 'polite' })
   const makeLink = async (release: ReleaseSummary): Promise<void> => {
@@ -50,19 +56,31 @@ function releaseList (context: Context, releases: ReleaseSummary[]): HTMLElement
     if (!await confirmAction('Remove the public link? Anyone using it gets "not found" from now on.', 'Remove link')) return
     try { await api.delete(`/api/releases/${release.id}/public-link`); context.reload(); announce('The public link is removed.') } catch (error) { outcome.error(error) }
   }
+  const auditArea = h('div', { 'aria-live': 'polite' })
+  const showAudit = async (release: ReleaseSummary): Promise<void> => {
+    try {
+      const [{ audit }, detail] = await Promise.all([
+        api.get<ReleaseAuditReply>(`/api/releases/${release.id}/audit`),
+        api.get<ReleaseDetail>(`/api/releases/${release.id}`),
+      ])
+      auditArea.replaceChildren(h('h3', {}, `Disclosure audit of the release of ${formatDateTime(release.releasedAt)}`), audit === null
+        ? h('p', {}, 'This release was made before releases were audited: no audit is stored.')
+        : auditView({ audit, tables: detail.tables, rows: detail.rows, respondents: detail.respondents }, labels))
+    } catch (error) { outcome.error(error) }
+  }
   return section('Releases of this wave',
     releases.length === 0
       ? h('p', {}, 'Nothing released yet: until a release, results are visible to researchers only.')
       : table('Releases, newest first', ['Released', 'Status', 'k', 'Method', 'Level', 'Respondents', 'Tables', 'Public link', ''], releases.map((release) => [
         formatDateTime(release.releasedAt), release.status, release.k, `${release.method}${release.strata === null ? '' : ' by county'}`, release.level,
         release.respondents ?? 'below k', release.tableCount, release.hasPublicLink ? 'yes' : 'no',
-        release.status === 'current'
-          ? h('span', { class: 'row-actions' },
-            button(release.hasPublicLink ? 'New public link' : 'Make public link', () => { makeLink(release).catch(() => {}) }, { class: 'small' }),
-            release.hasPublicLink && button('Remove public link', () => { removeLink(release).catch(() => {}) }, { class: 'small danger' }))
-          : '',
+        h('span', { class: 'row-actions' },
+          button('Audit', () => { showAudit(release).catch(() => {}) }, { class: 'small', 'aria-label': `Disclosure audit of the release of ${formatDateTime(release.releasedAt)}` }),
+          release.status === 'current' && button(release.hasPublicLink ? 'New public link' : 'Make public link', () => { makeLink(release).catch(() => {}) }, { class: 'small' }),
+          release.status === 'current' && release.hasPublicLink && button('Remove public link', () => { removeLink(release).catch(() => {}) }, { class: 'small danger' })),
       ]), { 'data-testid': 'releases' }),
     linkView,
+    auditArea,
     outcome.element)
 }
 
@@ -86,7 +104,8 @@ function tableChooser (indicators: Array<{ name: string, label: string }>, onRem
   }
 }
 
-function releaseForm (context: Context, wave: Wave, indicators: Array<{ name: string, label: string }>): HTMLElement {
+function releaseForm (context: Context, wave: Wave, labels: Labels): HTMLElement {
+  const indicators = [...labels].map(([name, label]) => ({ name, label: label.en }))
   const k = input({ name: 'k', type: 'number', min: 3, max: 1000, value: 5, required: true })
   const method = select([
     { value: '', label: 'Default: Korn–Graubard with sites as clusters (Wilson for a single site)' },
@@ -109,7 +128,21 @@ function releaseForm (context: Context, wave: Wave, indicators: Array<{ name: st
     tables.append(chooser.element)
   }
   const outcome = new Outcome()
-  return section('Release results', form({ 'data-testid': 'release-form' }, [
+  const previewArea = h('div', { 'data-testid': 'release-preview' })
+  const releaseOutcome = new Outcome()
+  const makeRelease = async (body: ReleaseCreateBody, releaseButton: HTMLButtonElement): Promise<void> => {
+    releaseButton.disabled = true
+    releaseOutcome.busy('Releasing …')
+    try {
+      const release = await api.post<ReleaseDetail>(`/api/waves/${wave.id}/releases`, body)
+      context.reload()
+      announce(`Released ${release.release.waveName}: ${release.release.tableCount} tables, k = ${release.release.k}.`)
+    } catch (error) {
+      releaseOutcome.error(error)
+      releaseButton.disabled = false
+    }
+  }
+  const formElement = form({ 'data-testid': 'release-form' }, [
     h('p', {}, 'Every release has the overview tables; add more below. Cells under the threshold are suppressed, with enough others that they cannot be worked out from totals or from earlier releases.'),
     field('Suppression threshold k', k, 'a cell is hidden when its n, yes or no count is below k (never below 3)'),
     field('Interval method', method),
@@ -118,7 +151,7 @@ function releaseForm (context: Context, wave: Wave, indicators: Array<{ name: st
     field('Confidence level', level),
     tables,
     button('Add a table', addTable),
-  ], `Release ${wave.name}`, async () => {
+  ], `Preview the release of ${wave.name}`, async () => {
     const chosen = choosers.map((chooser) => chooser.value()).filter((choice) => choice.indicators.length > 0)
     const body: ReleaseCreateBody = {
       k: Number(k.value),
@@ -128,8 +161,16 @@ function releaseForm (context: Context, wave: Wave, indicators: Array<{ name: st
       ...(strata.checked && method.value !== 'wilson' && method.value !== 'clopper-pearson' ? { strata: 'county' as const } : {}),
       ...(chosen.length === 0 ? {} : { tables: chosen }),
     }
-    const release = await api.post<ReleaseDetail>(`/api/waves/${wave.id}/releases`, body)
-    context.reload()
-    announce(`Released ${release.release.waveName}: ${release.release.tableCount} tables, k = ${release.release.k}.`)
-  }, outcome))
+    previewArea.replaceChildren()
+    const preview = await api.post<ReleasePreview>(`/api/waves/${wave.id}/releases/preview`, body)
+    const releaseButton = button(`Release ${wave.name}`, () => { makeRelease(body, releaseButton).catch(() => {}) }, { class: 'primary' })
+    // A release the audit refuses would be refused by the API too: the button is not offered.
+    releaseButton.hidden = !preview.audit.safe
+    previewArea.replaceChildren(
+      h('h3', {}, 'Preview: what this release would publish / Forhåndsvisning'),
+      h('p', { class: 'hint' }, 'Nothing is stored until you release. Change the tables above and preview again if the audit refuses it.'),
+      auditView(preview, labels, [releaseButton, releaseOutcome.element]))
+    releaseButton.focus()
+  }, outcome)
+  return section('Release results', formElement, previewArea)
 }
