@@ -30,10 +30,12 @@ const state: {
   helpData?: KioskHelpReply
   /** The respondent said they can answer undisturbed (asked once, before the first violence page). */
   privacyChecked: boolean
+  /** Whether the respondent has chosen a language; until then the kiosk speaks bokmål and English side by side. */
+  langChosen: boolean
   /** The server's public key to seal a completed response with; undefined when it could not be had. */
   intakeKey?: Promise<IntakeKey | undefined>
   redraw: () => void
-} = { lang: 'nb', textSize: 0, privacyChecked: false, redraw: () => {} }
+} = { lang: 'nb', textSize: 0, privacyChecked: false, langChosen: false, redraw: () => {} }
 
 // ---- offline: service worker and the sealed upload queue -------------------------------------------------
 
@@ -67,8 +69,9 @@ const STAFF_STATUS_MS = 30_000
  */
 function showStaffStatus (): void {
   const dialog = h('dialog', { class: 'help staff', 'aria-labelledby': 'staff-title', 'data-testid': 'staff-dialog' })
-  const close = (): void => { clearTimeout(timer); dialog.close(); dialog.remove() }
+  const close = (): void => { dialog.close() }
   const timer = setTimeout(close, STAFF_STATUS_MS)
+  dialog.addEventListener('close', () => { clearTimeout(timer); dialog.remove() })
   const closeButton = (): HTMLButtonElement => h('button', { type: 'button', class: 'secondary', 'data-testid': 'staff-close', onClick: close }, BOTH.close)
   const show = (): void => {
     dialog.replaceChildren(quickExitButton(BOTH.quickExit),
@@ -132,7 +135,21 @@ function quickExit (): void {
   location.replace(HOME)
 }
 
-document.addEventListener('keydown', (event) => { if (event.key === 'Escape') quickExit() })
+/**
+ * Escape is quick exit on every screen, and in the idle prompt. Inside the help or staff dialog it closes that
+ * dialog instead: whoever opened help expects Escape to put it away, and quick exit stays one touch away at the
+ * dialog's top. (In the idle prompt the only other answer is "continue", which Escape does not mean.)
+ */
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return
+  const dialog = document.querySelector<HTMLDialogElement>('dialog[open]')
+  if (idle.prompt === undefined && dialog !== null) {
+    event.preventDefault()
+    dialog.close()
+    return
+  }
+  quickExit()
+})
 
 // ---- idle timeout ---------------------------------------------------------------------------------------
 
@@ -275,6 +292,7 @@ function showLanguage (): void {
 
 async function beginSurvey (lang: Lang): Promise<void> {
   setLang(lang)
+  state.langChosen = true
   if (state.prepared === undefined) prepareSurvey()
   try {
     const { wave, definition } = await (state.prepared as Promise<Prepared>)
@@ -314,38 +332,55 @@ function surveyBar (): Child[] {
 
 const helpButton = (label: string): HTMLButtonElement => h('button', { type: 'button', 'data-testid': 'open-help', onClick: showHelp }, label)
 
-/** The help dialog, from every screen; its own language button, since the cover and language screens come first. */
+/**
+ * The help dialog, from every screen. Its top bar holds quick exit (red) and "close" (same size, not red) and stays
+ * in view while the help scrolls. Before a language is chosen it shows both languages; after, the respondent's,
+ * with a button for the other.
+ */
 function showHelp (): void {
   let lang = state.lang
-  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' })
+  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title', 'data-testid': 'help-dialog' })
+  dialog.addEventListener('close', () => { dialog.remove() })
   const draw = (): void => {
+    const both = !state.langChosen
     const t = TEXT[lang]
     const other: Lang = lang === 'nb' ? 'en' : 'nb'
-    dialog.lang = lang
+    const close = h('button', { type: 'button', class: 'close-help', 'data-testid': 'close-help', onClick: () => { dialog.close() } },
+      h('span', { class: 'close-icon' }, '✕'), ` ${both ? BOTH.close : t.closeHelp}`)
+    close.querySelector('.close-icon')?.setAttribute('aria-hidden', 'true')
+    close.autofocus = true
+    if (both) dialog.removeAttribute('lang')
+    else dialog.lang = lang
     dialog.replaceChildren(
-      quickExitButton(t.quickExit),
-      h('button', { type: 'button', lang: other, 'aria-label': t.otherLanguageLabel, onClick: () => { lang = other; draw() } }, t.otherLanguage),
-      h('h1', { id: 'help-title', class: 'sr-only' }, t.help),
-      helpContent(lang),
-      h('button', { type: 'button', class: 'primary', onClick: () => { dialog.close(); dialog.remove() } }, t.closeHelp))
+      h('div', { class: 'dialog-bar' },
+        quickExitButton(both ? BOTH.quickExit : t.quickExit),
+        !both && h('button', { type: 'button', class: 'dialog-lang', lang: other, 'aria-label': t.otherLanguageLabel, onClick: () => { lang = other; draw() } }, t.otherLanguage),
+        close),
+      h('h1', { id: 'help-title', class: 'sr-only' }, both ? BOTH.help : t.help),
+      helpContent(both ? ['nb', 'en'] : [lang]))
   }
   draw()
   document.body.append(dialog)
   dialog.showModal()
 }
 
+/** Where to get help, in each of `langs` (bokmål first), under one section. */
+function helpContent (langs: readonly Lang[] = [state.lang]): HTMLElement {
+  return h('section', { class: 'help-content', 'data-testid': 'help' },
+    ...langs.map((lang) => h('div', { class: 'help-lang', lang }, ...helpParts(lang))))
+}
+
 /** Helplines, then crisis centres by county (the site's first) with what each says about active substance use. */
-function helpContent (lang: Lang = state.lang): HTMLElement {
+function helpParts (lang: Lang): Child[] {
   const t = TEXT[lang]
   const data = state.helpData
   if (data === undefined) {
     // The API could not be asked (no connection): the instrument's own help page, or the emergency numbers.
     const html = state.help?.[lang] ?? ''
-    return h('section', { class: 'help-content', 'data-testid': 'help' },
-      html === '' ? h('p', {}, t.fallbackHelp) : h('div', { class: 'html-block' }, sanitisedHtml(html)))
+    return [html === '' ? h('p', {}, t.fallbackHelp) : h('div', { class: 'html-block' }, sanitisedHtml(html))]
   }
   const latest = data.lines.map((line) => line.checked).sort().at(-1) ?? ''
-  return h('section', { class: 'help-content', 'data-testid': 'help' },
+  return [
     h('h2', {}, t.helpTitle),
     h('ul', { class: 'help-lines' }, ...data.lines.map((line) =>
       h('li', {}, h('strong', {}, line.name[lang]), ' ', h('span', { class: 'contact' }, line.contact), h('br'), line.description[lang]))),
@@ -358,7 +393,8 @@ function helpContent (lang: Lang = state.lang): HTMLElement {
         : h('ul', {}, ...county.centres.map((centre) => h('li', {},
           h('strong', {}, centre.name), h('br'),
           `${t.women}: ${t.policy[centre.activeSubstanceUse.women]}. ${t.men}: ${t.policy[centre.activeSubstanceUse.men]}. (${t.checked(centre.checked)})`))))),
-    h('p', {}, data.note[lang]))
+    h('p', {}, data.note[lang]),
+  ]
 }
 
 function showPage (focusId?: string): void {

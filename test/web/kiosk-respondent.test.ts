@@ -1,0 +1,147 @@
+import type { FastifyInstance } from 'fastify'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEnrolmentCode } from '../../api/db/queries/enrolment-codes.js'
+import { buildTestApp } from '../helpers/build-app.js'
+import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
+import { createStudy } from '../helpers/fixtures.js'
+import type { StudyFixture } from '../helpers/fixtures.js'
+import { openTestDatabase } from '../helpers/test-db.js'
+import type { TestDatabase } from '../helpers/test-db.js'
+
+const VIEWPORTS = [{ width: 800, height: 1280 }, { width: 1440, height: 900 }] as const
+const sizeName = (viewport: { width: number, height: number }): string => `${viewport.width}x${viewport.height}`
+
+/** What a respondent meets: help that closes at the top, an idle prompt that hides the page, their own language. */
+describe('the kiosk for a respondent: help, idle prompt, language, progress, follow-ups', () => {
+  let database: TestDatabase
+  let app: FastifyInstance
+  let origin: string
+  let study: StudyFixture
+  let browser: Browser
+  let tablet: BrowserContext
+  let page: Page
+
+  beforeAll(async () => {
+    database = await openTestDatabase()
+    app = (await buildTestApp(database, { LOG_LEVEL: 'warn' })).app
+    origin = await app.listen({ port: 0, host: '127.0.0.1' })
+    study = await createStudy(database.db)
+    browser = await launchChromium()
+    tablet = await browser.newContext({ viewport: VIEWPORTS[0] })
+    page = await tablet.newPage()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.close()
+    await database?.close()
+  })
+
+  const kiosk = (): string => `${origin}/kiosk/`
+
+  async function startSurvey (lang: 'nb' | 'en'): Promise<void> {
+    await page.getByTestId('start').click({ timeout: 10_000 })
+    await page.getByRole('button', { name: lang === 'nb' ? 'Norsk (bokmål)' : 'English' }).click()
+    await page.getByTestId('page').waitFor()
+  }
+
+  /** Opens help until the site's help data (not the offline fallback) is in it: it arrives with the cover. */
+  async function openHelpWithData (): Promise<void> {
+    const dialog = page.getByTestId('help-dialog')
+    await expect.poll(async () => {
+      if (await dialog.count() > 0) await dialog.getByTestId('close-help').click()
+      await page.getByTestId('open-help').click()
+      return await dialog.getByTestId('help-county').count()
+    }, { timeout: 10_000 }).toBeGreaterThan(0)
+  }
+
+  /** The element's box lies wholly inside the window, without scrolling. */
+  async function inView (testId: string): Promise<boolean> {
+    return await page.getByTestId(testId).first().evaluate((element) => {
+      const box = element.getBoundingClientRect()
+      return box.top >= 0 && box.left >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth && box.height > 0
+    })
+  }
+
+  it('enrols the tablet (a wrong code first)', async () => {
+    const { code } = await createEnrolmentCode(database.db, study.site.id)
+    await page.goto(kiosk())
+    await page.getByLabel(/Kode/).fill(code)
+    await page.getByRole('button', { name: /Registrer/ }).click()
+    await page.getByText(`Registrert ved ${study.site.name}`).waitFor()
+    await page.getByRole('button', { name: 'OK' }).click()
+    await page.getByTestId('start').waitFor()
+  })
+
+  for (const viewport of VIEWPORTS) {
+    it(`help at ${sizeName(viewport)}: close at the top, as large as quick exit and not red; Escape closes it; the respondent's language`, async () => {
+      await page.setViewportSize(viewport)
+      await page.goto(kiosk())
+      await page.getByTestId('start').waitFor()
+      await openHelpWithData()
+      const dialog = page.getByTestId('help-dialog')
+
+      // From the bilingual cover: both languages, bokmål first, and both on the controls.
+      const text = await dialog.getByTestId('help').innerText()
+      expect(text.indexOf('Hvor du kan få hjelp')).toBeGreaterThanOrEqual(0)
+      expect(text.indexOf('Where to get help')).toBeGreaterThan(text.indexOf('Hvor du kan få hjelp'))
+      expect(await dialog.getByTestId('close-help').innerText()).toContain('Lukk / Close')
+      expect(await dialog.getByTestId('quick-exit').innerText()).toBe('Avslutt raskt / Quick exit')
+
+      const looks = async (): Promise<Record<'close' | 'exit', { width: number, height: number, background: string }>> => await dialog.evaluate((element) => {
+        const look = (selector: string): { width: number, height: number, background: string } => {
+          const button = element.querySelector(selector)!
+          const box = button.getBoundingClientRect()
+          return { width: box.width, height: box.height, background: getComputedStyle(button).backgroundColor }
+        }
+        return { close: look('[data-testid="close-help"]'), exit: look('[data-testid="quick-exit"]') }
+      })
+      const { close, exit } = await looks()
+      expect(exit.background).toBe('rgb(138, 28, 28)')
+      expect(close.background).not.toBe(exit.background)
+      expect(close.height).toBeGreaterThanOrEqual(exit.height - 1)
+      expect(close.width).toBeGreaterThanOrEqual(exit.width * 0.9)
+      expect(close.height).toBeGreaterThanOrEqual(56)
+      expect(await inView('close-help')).toBe(true)
+      expect(await inView('quick-exit')).toBe(true)
+      expect(await seriousAxeViolations(page)).toEqual([])
+      await screenshot(page, `respondent-help-cover-${sizeName(viewport)}`)
+
+      // Scrolled to the end of the help, the close control is still on screen.
+      await dialog.evaluate((element) => { element.scrollTop = element.scrollHeight })
+      expect(await dialog.evaluate((element) => element.scrollTop)).toBeGreaterThan(0)
+      expect(await inView('close-help')).toBe(true)
+
+      // Escape inside the dialog closes help and stays on the cover: no reload, no quick exit.
+      let reloaded = false
+      page.once('load', () => { reloaded = true })
+      await page.keyboard.press('Escape')
+      expect(await dialog.count()).toBe(0)
+      expect(await page.getByTestId('start').isVisible()).toBe(true)
+
+      // Once English is chosen, help is in English only, with a way to bokmål.
+      await startSurvey('en')
+      await page.getByTestId('open-help').click()
+      const english = await dialog.getByTestId('help').innerText()
+      expect(english).toContain('Where to get help')
+      expect(english).not.toContain('Hvor du kan få hjelp')
+      expect((await dialog.getByTestId('close-help').innerText()).trim()).toMatch(/^✕\s*Close$/)
+      expect(await dialog.getByTestId('quick-exit').innerText()).toBe('Quick exit')
+      expect(await inView('close-help')).toBe(true)
+      await screenshot(page, `respondent-help-english-${sizeName(viewport)}`)
+      await dialog.getByRole('button', { name: 'Bytt til norsk' }).click()
+      expect(await dialog.getByTestId('help').innerText()).toContain('Hvor du kan få hjelp')
+      await page.keyboard.press('Escape')
+      expect(await dialog.count()).toBe(0)
+      expect(await page.getByTestId('page').count()).toBe(1)
+      expect(reloaded).toBe(false)
+
+      // Outside a dialog Escape is still quick exit.
+      const exited = page.waitForEvent('load')
+      await page.keyboard.press('Escape')
+      await exited
+      await page.getByTestId('start').waitFor()
+      expect(await page.getByTestId('page').count()).toBe(0)
+    })
+  }
+})
