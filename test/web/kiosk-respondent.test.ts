@@ -116,7 +116,7 @@ describe('the kiosk for a respondent: help, idle prompt, language, progress, fol
       let reloaded = false
       page.once('load', () => { reloaded = true })
       await page.keyboard.press('Escape')
-      expect(await dialog.count()).toBe(0)
+      await dialog.waitFor({ state: 'detached', timeout: 2000 })
       expect(await page.getByTestId('start').isVisible()).toBe(true)
 
       // Once English is chosen, help is in English only, with a way to bokmål.
@@ -132,7 +132,7 @@ describe('the kiosk for a respondent: help, idle prompt, language, progress, fol
       await dialog.getByRole('button', { name: 'Bytt til norsk' }).click()
       expect(await dialog.getByTestId('help').innerText()).toContain('Hvor du kan få hjelp')
       await page.keyboard.press('Escape')
-      expect(await dialog.count()).toBe(0)
+      await dialog.waitFor({ state: 'detached', timeout: 2000 })
       expect(await page.getByTestId('page').count()).toBe(1)
       expect(reloaded).toBe(false)
 
@@ -144,4 +144,61 @@ describe('the kiosk for a respondent: help, idle prompt, language, progress, fol
       expect(await page.getByTestId('page').count()).toBe(0)
     })
   }
+
+  for (const viewport of VIEWPORTS) {
+    it(`the idle prompt at ${sizeName(viewport)} hides the page, counts down and says the answers will be deleted`, async () => {
+      await page.setViewportSize(viewport)
+      // ?idle=2&prompt=30: the prompt after 2 s, quick exit 30 s later (read once at load; see main.ts).
+      await page.goto(`${kiosk()}?idle=2&prompt=30`)
+      await startSurvey('nb')
+      await page.getByTestId('next').click()
+      const chosen = page.locator('label:has(input[name="gender"][value="woman"])')
+      await chosen.click()
+      const prompt = page.getByTestId('idle-prompt')
+      await prompt.waitFor({ timeout: 15_000 })
+
+      // Neither the question nor the chosen answer shows, and nothing shows through the backdrop.
+      expect(await chosen.isVisible()).toBe(false)
+      expect(await page.locator('legend').first().isVisible()).toBe(false)
+      const backdrop = await prompt.evaluate((element) => getComputedStyle(element, '::backdrop').backgroundColor)
+      expect(backdrop).toMatch(/^rgb\(\d+, \d+, \d+\)$/)
+      const text = await prompt.innerText()
+      expect(text).toContain('Er du fortsatt der?')
+      expect(text).toContain('blir svarene slettet')
+      expect(text).not.toContain('Are you still there?')
+
+      const secondsLeft = async (): Promise<number> => {
+        const match = /Svarene slettes om (\d+) sekund/.exec(await page.getByTestId('idle-countdown').innerText())
+        if (match === null) throw new Error('no countdown in the idle prompt')
+        return Number(match[1])
+      }
+      const first = await secondsLeft()
+      expect(first).toBeLessThanOrEqual(30)
+      expect(first).toBeGreaterThan(20)
+      await expect.poll(secondsLeft, { timeout: 5000 }).toBeLessThan(first)
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('idle-continue')
+      expect(await seriousAxeViolations(page)).toEqual([])
+      await screenshot(page, `respondent-idle-${sizeName(viewport)}`)
+
+      await page.getByTestId('idle-continue').click()
+      expect(await prompt.count()).toBe(0)
+      expect(await chosen.isVisible()).toBe(true)
+      expect(await page.locator('input[name="gender"][value="woman"]').isChecked()).toBe(true)
+      await page.getByTestId('quick-exit').click()
+      await page.getByTestId('start').waitFor()
+    })
+  }
+
+  it('the idle prompt before a language is chosen speaks bokmål and English', async () => {
+    await page.goto(`${kiosk()}?idle=2&prompt=30`)
+    await page.getByTestId('start').click()
+    const prompt = page.getByTestId('idle-prompt')
+    await prompt.waitFor({ timeout: 15_000 })
+    const text = await prompt.innerText()
+    for (const words of ['Er du fortsatt der?', 'Are you still there?', 'blir svarene slettet', 'the answers will be deleted']) expect(text).toContain(words)
+    expect(await page.getByTestId('idle-countdown').innerText()).toMatch(/Svarene slettes om \d+ sekunder\.\s+The answers will be deleted in \d+ seconds\./)
+    await page.getByTestId('idle-continue').click()
+    await page.getByTestId('quick-exit').click()
+    await page.getByTestId('start').waitFor()
+  })
 })

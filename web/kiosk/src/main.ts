@@ -166,12 +166,12 @@ const seconds = (name: string, fallback: number): number => {
 }
 const IDLE_MS = seconds('idle', 90) * 1000
 const PROMPT_MS = seconds('prompt', 15) * 1000
-const idle: { armed: boolean, timer?: ReturnType<typeof setTimeout>, prompt?: HTMLDialogElement } = { armed: false }
+const idle: { armed: boolean, timer?: ReturnType<typeof setTimeout>, tick?: ReturnType<typeof setInterval>, prompt?: HTMLDialogElement } = { armed: false }
 
 /** Arms (a respondent's screen) or disarms (cover, enrolment, problems: nothing to discard) the idle timeout. */
 function setIdleArmed (armed: boolean): void {
   idle.armed = armed
-  if (!armed) { clearTimeout(idle.timer); idle.prompt?.remove(); idle.prompt = undefined; return }
+  if (!armed) { clearTimeout(idle.timer); closeIdlePrompt(); return }
   if (idle.prompt === undefined) restartIdle()
 }
 
@@ -180,18 +180,45 @@ function restartIdle (): void {
   if (idle.armed) idle.timer = setTimeout(showIdlePrompt, IDLE_MS)
 }
 
+function closeIdlePrompt (): void {
+  clearInterval(idle.tick)
+  idle.prompt?.remove()
+  idle.prompt = undefined
+  document.body.classList.remove('idle-open')
+}
+
+/**
+ * "Are you still there?", with the seconds left and what happens then. The page behind is hidden, not dimmed:
+ * whoever walks up to a forgotten tablet must not read the question or the answer chosen. Before a language is
+ * chosen it speaks both.
+ */
 function showIdlePrompt (): void {
-  const t = TEXT[state.lang]
-  const keepGoing = (): void => { dialog.close(); dialog.remove(); idle.prompt = undefined; restartIdle() }
-  const dialog = h('dialog', { class: 'help idle', role: 'alertdialog', 'aria-labelledby': 'idle-title', 'data-testid': 'idle-prompt' },
-    quickExitButton(t.quickExit),
-    h('h1', { id: 'idle-title' }, t.stillThere),
-    h('button', { type: 'button', class: 'primary big', 'data-testid': 'idle-continue', onClick: keepGoing }, t.continue))
+  const langs: readonly Lang[] = state.langChosen ? [state.lang] : ['nb', 'en']
+  const say = (pick: (t: (typeof TEXT)[Lang]) => string): string => langs.map((lang) => pick(TEXT[lang])).join(' / ')
+  const keepGoing = (): void => { closeIdlePrompt(); restartIdle() }
+  const deadline = performance.now() + PROMPT_MS
+  const countdown = h('div', { class: 'countdown', role: 'timer', 'data-testid': 'idle-countdown' })
+  const tick = (): void => {
+    const left = Math.max(0, Math.ceil((deadline - performance.now()) / 1000))
+    countdown.replaceChildren(...langs.map((lang) => h('p', { lang }, TEXT[lang].deletedIn(left))))
+  }
+  tick()
+  const continueButton = h('button', { type: 'button', class: 'primary big', 'data-testid': 'idle-continue', onClick: keepGoing }, say((t) => t.continue))
+  // Focus on "continue", not quick exit: a key pressed by someone coming back should not discard their answers.
+  continueButton.autofocus = true
+  const dialog = h('dialog', { class: 'help idle', role: 'alertdialog', 'aria-labelledby': 'idle-title', 'aria-describedby': 'idle-warning', 'data-testid': 'idle-prompt' },
+    quickExitButton(say((t) => t.quickExit)),
+    h('h1', { id: 'idle-title' }, say((t) => t.stillThere)),
+    h('div', { id: 'idle-warning' }, ...langs.map((lang) => h('p', { lang }, TEXT[lang].idleWarning))),
+    countdown,
+    continueButton)
   dialog.addEventListener('cancel', (event) => { event.preventDefault() })
   idle.prompt = dialog
+  document.body.classList.add('idle-open')
   document.body.append(dialog)
   dialog.showModal()
   idle.timer = setTimeout(quickExit, PROMPT_MS)
+  idle.tick = setInterval(tick, 250)
 }
 
 for (const type of ['pointerdown', 'keydown', 'input', 'scroll', 'wheel']) {
