@@ -63,14 +63,45 @@ describe('the kiosk for a respondent: help, idle prompt, language, progress, fol
     })
   }
 
-  it('enrols the tablet (a wrong code first)', async () => {
+  /** Types `code` on the enrolment screen and returns what the screen then says. */
+  async function tryCode (on: Page, code: string): Promise<string> {
+    const status = on.getByTestId('enrol-status')
+    await on.getByLabel(/Kode/).fill(code)
+    await on.getByRole('button', { name: /Registrer/ }).click()
+    await expect.poll(async () => await status.innerText(), { timeout: 10_000 }).not.toMatch(/^(…)?$/)
+    return await status.innerText()
+  }
+
+  it('enrols the tablet; a wrong, a used code or no connection is told in bokmål and English, never in the API\'s words', async () => {
     const { code } = await createEnrolmentCode(database.db, study.site.id)
     await page.goto(kiosk())
+    const wrong = await tryCode(page, 'ZZZZ-ZZZZ')
+    expect(wrong).toBe('Koden er ukjent. Sjekk den og skriv den inn på nytt, eller be om en ny kode. / This code is not known. Check it and type it again, or ask for a new code.')
+    expect(wrong).not.toContain('enrolment code')
+    await screenshot(page, 'respondent-enrol-wrong-code-800x1280')
+
+    await page.route('**/api/devices/enrol', async (route) => { await route.abort('internetdisconnected') })
+    expect(await tryCode(page, code)).toMatch(/^Ingen forbindelse til serveren\. .* \/ No connection to the server\./)
+    await page.unroute('**/api/devices/enrol')
+
     await page.getByLabel(/Kode/).fill(code)
     await page.getByRole('button', { name: /Registrer/ }).click()
     await page.getByText(`Registrert ved ${study.site.name}`).waitFor()
     await page.getByRole('button', { name: 'OK' }).click()
     await page.getByTestId('start').waitFor()
+
+    // The same code on a second tablet: already used.
+    const other = await tablet.browser()!.newContext({ viewport: VIEWPORTS[1] })
+    try {
+      const second = await other.newPage()
+      await second.goto(kiosk())
+      const used = await tryCode(second, code)
+      expect(used).toMatch(/^Koden er allerede brukt.* \/ This code has already been used/)
+      expect(used).not.toContain('enrolment code')
+      await screenshot(second, 'respondent-enrol-used-code-1440x900')
+    } finally {
+      await other.close()
+    }
   })
 
   for (const viewport of VIEWPORTS) {
@@ -121,6 +152,7 @@ describe('the kiosk for a respondent: help, idle prompt, language, progress, fol
 
       // Once English is chosen, help is in English only, with a way to bokmål.
       await startSurvey('en')
+      expect(await page.title()).toBe('Everyday life and health')
       await page.getByTestId('open-help').click()
       const english = await dialog.getByTestId('help').innerText()
       expect(english).toContain('Where to get help')

@@ -113,6 +113,16 @@ export const BOTH = {
   noWave: 'Det er ingen åpen undersøkelse her i dag. / There is no open survey here today.',
   offline: 'Ingen forbindelse til serveren. Prøv igjen om litt. / No connection to the server. Try again in a moment.',
   enrolAgain: 'Registrer på nytt / Enrol again',
+  /** Why an enrolment was refused, by the API's error code: the API's own message is English and never shown. */
+  enrolRefused: {
+    enrolment_code_unknown: 'Koden er ukjent. Sjekk den og skriv den inn på nytt, eller be om en ny kode. / This code is not known. Check it and type it again, or ask for a new code.',
+    enrolment_code_expired: 'Koden er utløpt (en kode varer i 24 timer). Be om en ny kode. / This code has expired (a code lasts 24 hours). Ask for a new code.',
+    enrolment_code_used: 'Koden er allerede brukt; hver kode registrerer ett nettbrett. Be om en ny kode. / This code has already been used; each code enrols one tablet. Ask for a new code.',
+    rate_limited: 'For mange feil koder er prøvd. Vent noen minutter og prøv igjen. / Too many wrong codes were tried. Wait a few minutes and try again.',
+    bad_request: 'Skriv inn koden slik du fikk den (høyst 32 tegn), og et navn uten spesialtegn. / Type the code as you were given it (at most 32 characters), and a name without special characters.',
+    network: 'Ingen forbindelse til serveren. Prøv igjen om litt. / No connection to the server. Try again in a moment.',
+  } as Record<string, string | undefined>,
+  enrolFailed: 'Nettbrettet kunne ikke registreres nå. Prøv igjen, eller be om en ny kode. / The tablet could not be enrolled just now. Try again, or ask for a new code.',
   tryAgain: 'Prøv igjen / Try again',
   close: 'Lukk / Close',
   /** The staff's status (behind the cover's "Staff" control and a confirmation): a count, never a time or content. */

@@ -130,6 +130,7 @@ function quickExit (): void {
   for (const dialog of Array.from(document.querySelectorAll('dialog'))) dialog.remove()
   app.replaceChildren()
   document.documentElement.lang = 'nb'
+  document.title = TEXT.nb.studyName
   delete document.documentElement.dataset.textSize
   showCover(false)
   location.replace(HOME)
@@ -244,7 +245,7 @@ function screen (header: Child[], ...main: Child[]): void {
 function showEnrol (message?: string): void {
   const code = h('input', { id: 'enrol-code', name: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '32' })
   const label = h('input', { id: 'enrol-label', name: 'label', autocomplete: 'off', maxlength: '100' })
-  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, message ?? '')
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-testid': 'enrol-status' }, message ?? '')
   const form = h('form', { class: 'stack' },
     h('label', { for: 'enrol-code' }, BOTH.code), code,
     h('label', { for: 'enrol-label' }, BOTH.label), label,
@@ -258,7 +259,7 @@ function showEnrol (message?: string): void {
       screen([quickExitButton(BOTH.quickExit)],
         h('h1', {}, BOTH.enrolled(reply.siteName)),
         h('button', { type: 'button', class: 'primary', onClick: () => { location.replace(HOME) } }, 'OK'))
-    }, (error: unknown) => { status.textContent = error instanceof ApiError ? error.message : String(error) })
+    }, (error: unknown) => { status.textContent = (error instanceof ApiError ? BOTH.enrolRefused[error.code] : undefined) ?? BOTH.enrolFailed })
   })
   screen([quickExitButton(BOTH.quickExit)], h('h1', {}, BOTH.enrolTitle), h('p', {}, BOTH.enrolLead), form)
 }
@@ -335,6 +336,7 @@ async function beginSurvey (lang: Lang): Promise<void> {
 function setLang (lang: Lang): void {
   state.lang = lang
   document.documentElement.lang = lang
+  document.title = TEXT[lang].studyName
   state.session?.setLang(lang)
 }
 
