@@ -233,4 +233,76 @@ describe('the kiosk for a respondent: help, idle prompt, language, progress, fol
     await page.getByTestId('quick-exit').click()
     await page.getByTestId('start').waitFor()
   })
+
+  /** Clicks "next" (and through the privacy check) until the named page shows. */
+  async function goToPage (name: string): Promise<void> {
+    for (let step = 0; step < 30; step += 1) {
+      if (await page.getByTestId('page').getAttribute('data-page') === name) return
+      await page.getByTestId('next').click()
+      if (await page.getByTestId('privacy-check').count() > 0) await page.getByTestId('privacy-continue').click()
+    }
+    throw new Error(`page ${name} never came`)
+  }
+
+  it('progress never shows a total that grows, and never moves back, when answers reveal follow-up pages', async () => {
+    await page.setViewportSize(VIEWPORTS[1])
+    await page.goto(kiosk())
+    await startSurvey('nb')
+    const seen: Array<{ page: string, text: string, value: number, max: number }> = []
+    for (let step = 0; step < 60; step += 1) {
+      const name = (await page.getByTestId('page').getAttribute('data-page'))!
+      const bar = await page.locator('.progress progress').evaluate((element) => ({ value: (element as HTMLProgressElement).value, max: (element as HTMLProgressElement).max }))
+      seen.push({ page: name, text: await page.getByTestId('progress-text').innerText(), ...bar })
+      // Reported violence reveals the perpetrator and consequences pages further on.
+      if (name === 'page_pushed') await page.locator('label:has(input[name="pushed_ever"][value="several"])').click()
+      if (name === 'page_strangled') await screenshot(page, 'respondent-progress-1440x900')
+      if (await page.getByTestId('send').count() > 0) break
+      await page.getByTestId('next').click()
+      if (await page.getByTestId('privacy-check').count() > 0) await page.getByTestId('privacy-continue').click()
+    }
+    const pages = seen.map((entry) => entry.page)
+    expect(pages).toEqual(expect.arrayContaining(['page_perpetrator', 'page_consequences']))
+    for (const entry of seen) {
+      expect(entry.max).toBe(100)
+      expect(entry.text).toBe(`${entry.value} % ferdig`)
+      expect(entry.text).not.toMatch(/\bav\b|\bof\b/)
+    }
+    for (let index = 1; index < seen.length; index += 1) expect(seen[index]!.value).toBeGreaterThan(seen[index - 1]!.value)
+    expect(seen[0]!.value).toBe(0)
+    expect(seen.at(-1)!.value).toBeGreaterThan(90)
+    await page.getByTestId('quick-exit').click()
+    await page.getByTestId('start').waitFor()
+  })
+
+  for (const [viewport, motion] of [[VIEWPORTS[0], 'reduce'], [VIEWPORTS[1], 'no-preference']] as const) {
+    it(`a follow-up that appears below the fold is scrolled into view at ${sizeName(viewport)} (${motion} motion)`, async () => {
+      await page.setViewportSize(viewport)
+      await page.emulateMedia({ reducedMotion: motion })
+      await page.goto(kiosk())
+      await startSurvey('nb')
+      // The largest text, as a respondent who needs it would choose: the gate's choices then fill the screen.
+      for (let step = 0; step < 3; step += 1) await page.getByRole('button', { name: /Større tekst/ }).click()
+      await goToPage('page_pushed')
+      const choice = page.locator('label:has(input[name="pushed_ever"][value="several"])')
+      await choice.scrollIntoViewIfNeeded()
+      const followUp = page.locator('[data-question="pushed_12m"]')
+      expect(await followUp.count()).toBe(0)
+      const scrolledBefore = await page.evaluate(() => window.scrollY)
+      await choice.click()
+      await followUp.waitFor()
+      const fullyInView = async (): Promise<boolean> => await followUp.evaluate((element) => {
+        const box = element.getBoundingClientRect()
+        return box.top >= 0 && box.bottom <= window.innerHeight + 1
+      })
+      // With less motion asked for, it is there at once; otherwise after a smooth scroll.
+      if (motion === 'reduce') expect(await fullyInView()).toBe(true)
+      else await expect.poll(fullyInView, { timeout: 3000 }).toBe(true)
+      expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(scrolledBefore)
+      expect(await page.locator('input[name="pushed_ever"][value="several"]').isChecked()).toBe(true)
+      await screenshot(page, `respondent-follow-up-${sizeName(viewport)}`)
+      await page.getByTestId('quick-exit').click()
+      await page.getByTestId('start').waitFor()
+      await page.emulateMedia({ reducedMotion: null })
+    })
+  }
 })
