@@ -30,10 +30,12 @@ const state: {
   helpData?: KioskHelpReply
   /** The respondent said they can answer undisturbed (asked once, before the first violence page). */
   privacyChecked: boolean
+  /** Whether the respondent has chosen a language; until then the kiosk speaks bokmål and English side by side. */
+  langChosen: boolean
   /** The server's public key to seal a completed response with; undefined when it could not be had. */
   intakeKey?: Promise<IntakeKey | undefined>
   redraw: () => void
-} = { lang: 'nb', textSize: 0, privacyChecked: false, redraw: () => {} }
+} = { lang: 'nb', textSize: 0, privacyChecked: false, langChosen: false, redraw: () => {} }
 
 // ---- offline: service worker and the sealed upload queue -------------------------------------------------
 
@@ -67,8 +69,9 @@ const STAFF_STATUS_MS = 30_000
  */
 function showStaffStatus (): void {
   const dialog = h('dialog', { class: 'help staff', 'aria-labelledby': 'staff-title', 'data-testid': 'staff-dialog' })
-  const close = (): void => { clearTimeout(timer); dialog.close(); dialog.remove() }
+  const close = (): void => { dialog.close() }
   const timer = setTimeout(close, STAFF_STATUS_MS)
+  dialog.addEventListener('close', () => { clearTimeout(timer); dialog.remove() })
   const closeButton = (): HTMLButtonElement => h('button', { type: 'button', class: 'secondary', 'data-testid': 'staff-close', onClick: close }, BOTH.close)
   const show = (): void => {
     dialog.replaceChildren(quickExitButton(BOTH.quickExit),
@@ -127,12 +130,27 @@ function quickExit (): void {
   for (const dialog of Array.from(document.querySelectorAll('dialog'))) dialog.remove()
   app.replaceChildren()
   document.documentElement.lang = 'nb'
+  document.title = TEXT.nb.studyName
   delete document.documentElement.dataset.textSize
   showCover(false)
   location.replace(HOME)
 }
 
-document.addEventListener('keydown', (event) => { if (event.key === 'Escape') quickExit() })
+/**
+ * Escape is quick exit on every screen, and in the idle prompt. Inside the help or staff dialog it closes that
+ * dialog instead: whoever opened help expects Escape to put it away, and quick exit stays one touch away at the
+ * dialog's top. (In the idle prompt the only other answer is "continue", which Escape does not mean.)
+ */
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return
+  const dialog = document.querySelector<HTMLDialogElement>('dialog[open]')
+  if (idle.prompt === undefined && dialog !== null) {
+    event.preventDefault()
+    dialog.close()
+    return
+  }
+  quickExit()
+})
 
 // ---- idle timeout ---------------------------------------------------------------------------------------
 
@@ -149,12 +167,12 @@ const seconds = (name: string, fallback: number): number => {
 }
 const IDLE_MS = seconds('idle', 90) * 1000
 const PROMPT_MS = seconds('prompt', 15) * 1000
-const idle: { armed: boolean, timer?: ReturnType<typeof setTimeout>, prompt?: HTMLDialogElement } = { armed: false }
+const idle: { armed: boolean, timer?: ReturnType<typeof setTimeout>, tick?: ReturnType<typeof setInterval>, prompt?: HTMLDialogElement } = { armed: false }
 
 /** Arms (a respondent's screen) or disarms (cover, enrolment, problems: nothing to discard) the idle timeout. */
 function setIdleArmed (armed: boolean): void {
   idle.armed = armed
-  if (!armed) { clearTimeout(idle.timer); idle.prompt?.remove(); idle.prompt = undefined; return }
+  if (!armed) { clearTimeout(idle.timer); closeIdlePrompt(); return }
   if (idle.prompt === undefined) restartIdle()
 }
 
@@ -163,18 +181,45 @@ function restartIdle (): void {
   if (idle.armed) idle.timer = setTimeout(showIdlePrompt, IDLE_MS)
 }
 
+function closeIdlePrompt (): void {
+  clearInterval(idle.tick)
+  idle.prompt?.remove()
+  idle.prompt = undefined
+  document.body.classList.remove('idle-open')
+}
+
+/**
+ * "Are you still there?", with the seconds left and what happens then. The page behind is hidden, not dimmed:
+ * whoever walks up to a forgotten tablet must not read the question or the answer chosen. Before a language is
+ * chosen it speaks both.
+ */
 function showIdlePrompt (): void {
-  const t = TEXT[state.lang]
-  const keepGoing = (): void => { dialog.close(); dialog.remove(); idle.prompt = undefined; restartIdle() }
-  const dialog = h('dialog', { class: 'help idle', role: 'alertdialog', 'aria-labelledby': 'idle-title', 'data-testid': 'idle-prompt' },
-    quickExitButton(t.quickExit),
-    h('h1', { id: 'idle-title' }, t.stillThere),
-    h('button', { type: 'button', class: 'primary big', 'data-testid': 'idle-continue', onClick: keepGoing }, t.continue))
+  const langs: readonly Lang[] = state.langChosen ? [state.lang] : ['nb', 'en']
+  const say = (pick: (t: (typeof TEXT)[Lang]) => string): string => langs.map((lang) => pick(TEXT[lang])).join(' / ')
+  const keepGoing = (): void => { closeIdlePrompt(); restartIdle() }
+  const deadline = performance.now() + PROMPT_MS
+  const countdown = h('div', { class: 'countdown', role: 'timer', 'data-testid': 'idle-countdown' })
+  const tick = (): void => {
+    const left = Math.max(0, Math.ceil((deadline - performance.now()) / 1000))
+    countdown.replaceChildren(...langs.map((lang) => h('p', { lang }, TEXT[lang].deletedIn(left))))
+  }
+  tick()
+  const continueButton = h('button', { type: 'button', class: 'primary big', 'data-testid': 'idle-continue', onClick: keepGoing }, say((t) => t.continue))
+  // Focus on "continue", not quick exit: a key pressed by someone coming back should not discard their answers.
+  continueButton.autofocus = true
+  const dialog = h('dialog', { class: 'help idle', role: 'alertdialog', 'aria-labelledby': 'idle-title', 'aria-describedby': 'idle-warning', 'data-testid': 'idle-prompt' },
+    quickExitButton(say((t) => t.quickExit)),
+    h('h1', { id: 'idle-title' }, say((t) => t.stillThere)),
+    h('div', { id: 'idle-warning' }, ...langs.map((lang) => h('p', { lang }, TEXT[lang].idleWarning))),
+    countdown,
+    continueButton)
   dialog.addEventListener('cancel', (event) => { event.preventDefault() })
   idle.prompt = dialog
+  document.body.classList.add('idle-open')
   document.body.append(dialog)
   dialog.showModal()
   idle.timer = setTimeout(quickExit, PROMPT_MS)
+  idle.tick = setInterval(tick, 250)
 }
 
 for (const type of ['pointerdown', 'keydown', 'input', 'scroll', 'wheel']) {
@@ -200,7 +245,7 @@ function screen (header: Child[], ...main: Child[]): void {
 function showEnrol (message?: string): void {
   const code = h('input', { id: 'enrol-code', name: 'code', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: '32' })
   const label = h('input', { id: 'enrol-label', name: 'label', autocomplete: 'off', maxlength: '100' })
-  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, message ?? '')
+  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', 'data-testid': 'enrol-status' }, message ?? '')
   const form = h('form', { class: 'stack' },
     h('label', { for: 'enrol-code' }, BOTH.code), code,
     h('label', { for: 'enrol-label' }, BOTH.label), label,
@@ -214,7 +259,7 @@ function showEnrol (message?: string): void {
       screen([quickExitButton(BOTH.quickExit)],
         h('h1', {}, BOTH.enrolled(reply.siteName)),
         h('button', { type: 'button', class: 'primary', onClick: () => { location.replace(HOME) } }, 'OK'))
-    }, (error: unknown) => { status.textContent = error instanceof ApiError ? error.message : String(error) })
+    }, (error: unknown) => { status.textContent = (error instanceof ApiError ? BOTH.enrolRefused[error.code] : undefined) ?? BOTH.enrolFailed })
   })
   screen([quickExitButton(BOTH.quickExit)], h('h1', {}, BOTH.enrolTitle), h('p', {}, BOTH.enrolLead), form)
 }
@@ -275,6 +320,7 @@ function showLanguage (): void {
 
 async function beginSurvey (lang: Lang): Promise<void> {
   setLang(lang)
+  state.langChosen = true
   if (state.prepared === undefined) prepareSurvey()
   try {
     const { wave, definition } = await (state.prepared as Promise<Prepared>)
@@ -290,6 +336,7 @@ async function beginSurvey (lang: Lang): Promise<void> {
 function setLang (lang: Lang): void {
   state.lang = lang
   document.documentElement.lang = lang
+  document.title = TEXT[lang].studyName
   state.session?.setLang(lang)
 }
 
@@ -314,38 +361,55 @@ function surveyBar (): Child[] {
 
 const helpButton = (label: string): HTMLButtonElement => h('button', { type: 'button', 'data-testid': 'open-help', onClick: showHelp }, label)
 
-/** The help dialog, from every screen; its own language button, since the cover and language screens come first. */
+/**
+ * The help dialog, from every screen. Its top bar holds quick exit (red) and "close" (same size, not red) and stays
+ * in view while the help scrolls. Before a language is chosen it shows both languages; after, the respondent's,
+ * with a button for the other.
+ */
 function showHelp (): void {
   let lang = state.lang
-  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title' })
+  const dialog = h('dialog', { class: 'help', 'aria-labelledby': 'help-title', 'data-testid': 'help-dialog' })
+  dialog.addEventListener('close', () => { dialog.remove() })
   const draw = (): void => {
+    const both = !state.langChosen
     const t = TEXT[lang]
     const other: Lang = lang === 'nb' ? 'en' : 'nb'
-    dialog.lang = lang
+    const close = h('button', { type: 'button', class: 'close-help', 'data-testid': 'close-help', onClick: () => { dialog.close() } },
+      h('span', { class: 'close-icon' }, '✕'), ` ${both ? BOTH.close : t.closeHelp}`)
+    close.querySelector('.close-icon')?.setAttribute('aria-hidden', 'true')
+    close.autofocus = true
+    if (both) dialog.removeAttribute('lang')
+    else dialog.lang = lang
     dialog.replaceChildren(
-      quickExitButton(t.quickExit),
-      h('button', { type: 'button', lang: other, 'aria-label': t.otherLanguageLabel, onClick: () => { lang = other; draw() } }, t.otherLanguage),
-      h('h1', { id: 'help-title', class: 'sr-only' }, t.help),
-      helpContent(lang),
-      h('button', { type: 'button', class: 'primary', onClick: () => { dialog.close(); dialog.remove() } }, t.closeHelp))
+      h('div', { class: 'dialog-bar' },
+        quickExitButton(both ? BOTH.quickExit : t.quickExit),
+        !both && h('button', { type: 'button', class: 'dialog-lang', lang: other, 'aria-label': t.otherLanguageLabel, onClick: () => { lang = other; draw() } }, t.otherLanguage),
+        close),
+      h('h1', { id: 'help-title', class: 'sr-only' }, both ? BOTH.help : t.help),
+      helpContent(both ? ['nb', 'en'] : [lang]))
   }
   draw()
   document.body.append(dialog)
   dialog.showModal()
 }
 
+/** Where to get help, in each of `langs` (bokmål first), under one section. */
+function helpContent (langs: readonly Lang[] = [state.lang]): HTMLElement {
+  return h('section', { class: 'help-content', 'data-testid': 'help' },
+    ...langs.map((lang) => h('div', { class: 'help-lang', lang }, ...helpParts(lang))))
+}
+
 /** Helplines, then crisis centres by county (the site's first) with what each says about active substance use. */
-function helpContent (lang: Lang = state.lang): HTMLElement {
+function helpParts (lang: Lang): Child[] {
   const t = TEXT[lang]
   const data = state.helpData
   if (data === undefined) {
     // The API could not be asked (no connection): the instrument's own help page, or the emergency numbers.
     const html = state.help?.[lang] ?? ''
-    return h('section', { class: 'help-content', 'data-testid': 'help' },
-      html === '' ? h('p', {}, t.fallbackHelp) : h('div', { class: 'html-block' }, sanitisedHtml(html)))
+    return [html === '' ? h('p', {}, t.fallbackHelp) : h('div', { class: 'html-block' }, sanitisedHtml(html))]
   }
   const latest = data.lines.map((line) => line.checked).sort().at(-1) ?? ''
-  return h('section', { class: 'help-content', 'data-testid': 'help' },
+  return [
     h('h2', {}, t.helpTitle),
     h('ul', { class: 'help-lines' }, ...data.lines.map((line) =>
       h('li', {}, h('strong', {}, line.name[lang]), ' ', h('span', { class: 'contact' }, line.contact), h('br'), line.description[lang]))),
@@ -358,33 +422,50 @@ function helpContent (lang: Lang = state.lang): HTMLElement {
         : h('ul', {}, ...county.centres.map((centre) => h('li', {},
           h('strong', {}, centre.name), h('br'),
           `${t.women}: ${t.policy[centre.activeSubstanceUse.women]}. ${t.men}: ${t.policy[centre.activeSubstanceUse.men]}. (${t.checked(centre.checked)})`))))),
-    h('p', {}, data.note[lang]))
+    h('p', {}, data.note[lang]),
+  ]
 }
 
 function showPage (focusId?: string): void {
   const session = state.session
   if (session === undefined) return
   const t = TEXT[state.lang]
-  const n = session.pageNumber
-  const of = session.pageCount
-  const progress = h('progress', { 'aria-label': t.page(n, of) })
-  progress.max = of
-  progress.value = n
+  const done = session.progress
+  const progress = h('progress', { 'aria-label': t.progress(done) })
+  progress.max = 100
+  progress.value = done
+  // The questions on screen before this redraw: an answer that reveals a follow-up redraws the same page.
+  const before = new Set(Array.from(document.querySelectorAll<HTMLElement>('[data-question]'), (element) => element.dataset.question))
+  const views = session.visibleQuestions.map((question) => {
+    const view = questionView(question, (id) => { showPage(id) }, state.lang)
+    view.dataset.question = question.name
+    return view
+  })
   const nav = h('nav', { class: 'nav' },
     !session.isFirst && h('button', { type: 'button', class: 'secondary', onClick: () => { session.back(); showPage() } }, t.back),
     session.isLast
       ? h('button', { type: 'button', class: 'primary', 'data-testid': 'send', onClick: () => { send().catch(showProblem) } }, t.send)
       : h('button', { type: 'button', class: 'primary', 'data-testid': 'next', onClick: () => { session.next(); showPageOrPrivacyCheck() } }, t.next))
   screen(surveyBar(),
-    h('div', { class: 'progress' }, h('span', {}, t.page(n, of)), progress),
+    h('div', { class: 'progress' }, h('span', { 'data-testid': 'progress-text' }, t.progress(done)), progress),
     h('h1', { class: 'sr-only' }, t.studyName),
-    h('div', { class: 'page', 'data-testid': 'page', 'data-page': session.page.name },
-      ...session.visibleQuestions.map((question) => questionView(question, (id) => { showPage(id) }, state.lang))),
+    h('div', { class: 'page', 'data-testid': 'page', 'data-page': session.page.name }, ...views),
     h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'send-status' }),
     nav)
   state.redraw = () => { showPage() }
   setIdleArmed(true)
-  if (focusId !== undefined) document.getElementById(focusId)?.focus()
+  if (focusId === undefined) return
+  document.getElementById(focusId)?.focus()
+  revealFollowUp(views.find((view) => !before.has(view.dataset.question)))
+}
+
+/** A follow-up question that appeared below the fold is scrolled into view; at once where less motion is asked for. */
+function revealFollowUp (view: HTMLElement | undefined): void {
+  if (view === undefined) return
+  const box = view.getBoundingClientRect()
+  if (box.top >= 0 && box.bottom <= window.innerHeight) return
+  const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches
+  view.scrollIntoView({ behavior: reduce ? 'auto' : 'smooth', block: 'nearest' })
 }
 
 function showPageOrPrivacyCheck (): void {

@@ -35,8 +35,16 @@ export class SurveySession {
   setLang (lang: Lang): void { this.live.locale = lang }
 
   get page (): PageModel { return this.live.currentPage as PageModel }
-  get pageNumber (): number { return this.live.visiblePages.indexOf(this.page) + 1 }
-  get pageCount (): number { return this.live.visiblePageCount }
+  /**
+   * How far through the instrument this page is, in per cent: the pages before it out of all pages, hidden ones
+   * included. Counting visible pages made the total grow when an answer revealed follow-up pages ("10 of 26"
+   * became "10 of 28"); with a fixed total a skipped page only moves the bar on, and it never moves back.
+   */
+  get progress (): number {
+    const pages = this.live.pages
+    return pages.length === 0 ? 0 : Math.floor(100 * pages.indexOf(this.page) / pages.length)
+  }
+
   get isFirst (): boolean { return this.live.isFirstPage }
   get isLast (): boolean { return this.live.isLastPage }
   get visibleQuestions (): Question[] { return this.page.questions.filter((question) => question.isVisible) }
