@@ -3,9 +3,8 @@
 // Revokes a tablet at once (a lost or stolen one): its token stops working for the kiosk and for uploads, and
 // the audit log records it with no account (a command run on the server). The console does the same for staff.
 import { parseArgs } from 'node:util'
-import { listTablets, revokeTablet } from '../db/queries/tablets.js'
-import type { TabletRow } from '../db/queries/tablets.js'
-import { recordAudit } from '../services/audit-log.js'
+import { allTablets, revokeTablet } from '../services/tablets.js'
+import type { TabletRow } from '../services/tablets.js'
 import { runWithDatabase } from './command-database.js'
 
 const usage = 'usage: npm run device:revoke -- --id TABLET_ID\n       npm run device:revoke -- --site SITE --label LABEL   (SITE: the site\'s id or exact name)'
@@ -43,11 +42,8 @@ if (choice === undefined) {
   process.exit(2)
 }
 await runWithDatabase('device:revoke', async ({ db }) => {
-  const tablet = chooseTablet(await listTablets(db), choice)
+  const tablet = chooseTablet(await allTablets(db), choice)
   if (typeof tablet === 'string') throw new Error(tablet)
-  await db.transaction().execute(async (trx) => {
-    if (!await revokeTablet(trx, tablet.id)) throw new Error(`tablet "${tablet.label}" at ${tablet.siteName} was already revoked (${tablet.revokedAt?.toISOString() ?? 'just now'})`)
-    await recordAudit(trx, { actor: null, action: 'tablet.revoke', objectType: 'tablet', objectId: tablet.id, detail: { siteId: tablet.siteId, label: tablet.label, by: 'command' } })
-  })
+  await revokeTablet(db, null, tablet.id)
   process.stdout.write(`Revoked tablet "${tablet.label}" at ${tablet.siteName} (${tablet.id}). It can no longer start the survey or send responses; enrol it again with a new code to use it.\n`)
 })

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import { ENROLMENT_CODE_HOURS, createEnrolmentCode } from '../db/queries/enrolment-codes.js'
+import { ENROLMENT_CODE_HOURS } from '../db/queries/enrolment-codes.js'
+import { issueEnrolmentCode } from '../services/tablets.js'
 import { runWithDatabase } from './command-database.js'
 
 const usage = 'usage: npm run enrolment:create -- --site SITE_ID [--label LABEL]'
@@ -14,7 +15,7 @@ if (siteId === undefined || !uuid.test(siteId) || (label !== undefined && (label
 await runWithDatabase('enrolment:create', async ({ db }) => {
   const site = await db.selectFrom('sites').select('name').where('id', '=', siteId).executeTakeFirst()
   if (site === undefined) throw new Error(`site ${siteId} does not exist`)
-  const { code, row } = await createEnrolmentCode(db, siteId, label ?? null)
+  const { code, expiresAt } = await issueEnrolmentCode(db, null, siteId, label ?? null)
   process.stdout.write(`Enrolment code for ${site.name}: ${code}\n` +
-    `  Single use, valid for ${ENROLMENT_CODE_HOURS} hours (until ${row.expires_at.toISOString()}). Type it on the tablet at /kiosk/.\n`)
+    `  Single use, valid for ${ENROLMENT_CODE_HOURS} hours (until ${expiresAt}). Type it on the tablet at /kiosk/.\n`)
 })

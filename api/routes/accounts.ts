@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { listAccounts } from '../db/queries/accounts.js'
 import {
   AccountListReplySchema, AccountParamsSchema, AccountSchema, CreateAccountBodySchema, CreateAccountReplySchema, PasswordResetReplySchema, UpdateAccountBodySchema,
 } from '../schemas/accounts.js'
 import { resetPassword } from '../services/account-passwords.js'
 import { ErrorReplySchema } from '../schemas/common.js'
-import { changeAccount, createAccount } from '../services/accounts.js'
+import { changeAccount, createAccount, listAccountReplies } from '../services/accounts.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const admin = { access: ['admin'] } as const
@@ -15,18 +14,7 @@ const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/', {
     config: admin,
     schema: { response: { 200: AccountListReplySchema, ...errors(401, 403, 503) } },
-  }, async () => ({
-    accounts: (await listAccounts(fastify.db)).map((row) => ({
-      id: row.id,
-      email: row.email,
-      role: row.role,
-      siteId: row.site_id,
-      hasSecondFactor: row.totp_secret !== null,
-      disabled: row.disabled_at !== null,
-      mustChangePassword: row.password_must_change,
-      createdAt: row.created_at.toISOString(),
-    })),
-  }))
+  }, async () => await listAccountReplies(fastify.db))
 
   fastify.post('/', {
     config: admin,
