@@ -3,7 +3,8 @@ import type { Database } from '../db/database.js'
 import { findDeviceByToken } from '../db/queries/devices.js'
 import type { DeviceAccess } from '../db/queries/devices.js'
 import { loadHelpResourcesFromDb } from './help-resources.js'
-import { findOpenWaveAtSite } from '../db/queries/waves.js'
+import { openWavesAtSite } from '../db/queries/waves.js'
+import { kioskShows } from '../domain/upload-window.js'
 import { AppError } from '../errors.js'
 import type { KioskHelpReply, KioskWaveReply } from '../schemas/kiosk.js'
 import type { HelpResources } from '../../survey-definitions/help-resources.js'
@@ -20,10 +21,14 @@ export async function authorisedDevice (db: Kysely<Database>, header: string | u
   return device
 }
 
-/** The wave the tablet shows today. @throws {AppError} 401 as authorisedDevice, 404 no_open_wave */
+/**
+ * The wave the tablet shows today (kioskShows in api/domain/upload-window.ts). If several at its site
+ * qualify, the one that opened last wins, then the lowest id: a predictable rule for overlapping waves.
+ * @throws {AppError} 401 as authorisedDevice, 404 no_open_wave
+ */
 export async function kioskWave (db: Kysely<Database>, header: string | undefined, today: string): Promise<KioskWaveReply> {
   const device = await authorisedDevice(db, header)
-  const wave = await findOpenWaveAtSite(db, device.siteId, today)
+  const wave = (await openWavesAtSite(db, device.siteId)).find((candidate) => kioskShows(candidate, today))
   if (wave === undefined) throw new AppError(404, 'no_open_wave', `there is no open survey at ${device.siteName} today`)
   return { waveId: wave.waveId, siteName: device.siteName, surveyVersionId: wave.surveyVersionId, slug: wave.slug, version: wave.version }
 }

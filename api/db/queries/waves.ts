@@ -1,5 +1,6 @@
 import type { Kysely, Transaction, Updateable } from 'kysely'
 import type { Database, NewWave, WaveRow, WaveStatus, WaveTable } from '../database.js'
+import type { WaveWindow } from '../../domain/upload-window.js'
 
 export interface WaveSiteDetail {
   siteId: string
@@ -90,22 +91,27 @@ export interface OpenWave {
   version: number
 }
 
-/**
- * The wave a tablet at this site should show today: open, between its dates, and including the site. If
- * several overlap, the one that opened last wins (a deliberate, predictable rule until the console plans waves).
- */
-export async function findOpenWaveAtSite (db: Kysely<Database>, siteId: string, today: string): Promise<OpenWave | undefined> {
-  const row = await db.selectFrom('waves')
+/** The open waves that include the site, the one that opened last first: the kiosk picks among them (services/kiosk.ts). */
+export async function openWavesAtSite (db: Kysely<Database>, siteId: string): Promise<Array<OpenWave & WaveWindow>> {
+  const rows = await db.selectFrom('waves')
     .innerJoin('wave_sites', 'wave_sites.wave_id', 'waves.id')
     .innerJoin('survey_versions', 'survey_versions.id', 'waves.survey_version_id')
-    .select(['waves.id', 'waves.name', 'waves.survey_version_id', 'survey_versions.slug', 'survey_versions.version'])
+    .select(['waves.id', 'waves.name', 'waves.survey_version_id', 'waves.status', 'waves.opens_on', 'waves.closes_on', 'waves.grace_days',
+      'survey_versions.slug', 'survey_versions.version'])
     .where('wave_sites.site_id', '=', siteId)
     .where('waves.status', '=', 'open')
-    .where('waves.opens_on', '<=', today)
-    .where('waves.closes_on', '>=', today)
     .orderBy('waves.opens_on', 'desc')
     .orderBy('waves.id')
-    .limit(1)
-    .executeTakeFirst()
-  return row === undefined ? undefined : { waveId: row.id, waveName: row.name, surveyVersionId: row.survey_version_id, slug: row.slug, version: row.version }
+    .execute()
+  return rows.map((row) => ({
+    waveId: row.id,
+    waveName: row.name,
+    surveyVersionId: row.survey_version_id,
+    slug: row.slug,
+    version: row.version,
+    status: row.status,
+    opensOn: row.opens_on,
+    closesOn: row.closes_on,
+    graceDays: row.grace_days,
+  }))
 }
