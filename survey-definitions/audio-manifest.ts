@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { AUDIO_LANGS, choiceClip, clipOwner, kioskClip, pageClip, questionClip, recordingName } from './audio-keys.js'
 import type { AudioLang, AudioManifest } from './audio-keys.js'
-import type { Problem } from './check.js'
+import type { Problem } from './problem.js'
 import type { JsonObject, JsonValue, SurveyDefinition } from './index.js'
 import { PRIVACY_CHECK_TEXT } from './privacy-check-text.js'
 
