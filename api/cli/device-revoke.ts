@@ -3,6 +3,7 @@
 // Revokes a tablet at once (a lost or stolen one): its token stops working for the kiosk and for uploads, and
 // the audit log records it with no account (a command run on the server). The console does the same for staff.
 import { parseArgs } from 'node:util'
+import { UUID_PATTERN } from '../schemas/common.js'
 import { allTablets, revokeTablet } from '../services/tablets.js'
 import type { TabletRow } from '../services/tablets.js'
 import { runWithDatabase } from './command-database.js'
@@ -29,7 +30,7 @@ function parse (): TabletChoice | undefined {
     const { values } = parseArgs({ options: { id: { type: 'string' }, site: { type: 'string' }, label: { type: 'string' } }, strict: true })
     const byId = values.id !== undefined && values.site === undefined && values.label === undefined
     const byLabel = values.id === undefined && values.site !== undefined && values.label !== undefined && values.site !== '' && values.label !== ''
-    if (byId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.id ?? '')) return undefined
+    if (byId && !UUID_PATTERN.test(values.id ?? '')) return undefined
     return byId || byLabel ? values : undefined
   } catch {
     return undefined

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { errorReplies } from '../schemas/common.js'
 import {
   CrisisCentreInputSchema, CrisisCentreParamsSchema, CrisisCentreSchema, CrisisCentreUpdateBodySchema, HelpLineParamsSchema,
   HelpLineSchema, HelpLineUpdateBodySchema, HelpNoteSchema, HelpResourcesReplySchema,
@@ -10,7 +10,6 @@ import {
 } from '../services/help-resources.js'
 import { studyToday } from '../study-calendar.js'
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const EDITORS = ['researcher', 'admin'] as const
 
 /** The helplines and crisis centres the kiosk shows, kept in the database and edited here. */
@@ -26,22 +25,22 @@ const helpResourceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/', {
     config: { access: EDITORS },
-    schema: { response: { 200: HelpResourcesReplySchema, ...errors(401, 403) } },
+    schema: { response: { 200: HelpResourcesReplySchema, ...errorReplies(401, 403) } },
   }, async () => await helpResourcesForConsole(fastify.db, today(), fastify.config.HELP_DATA_MAX_AGE_DAYS))
 
   fastify.post('/lines', {
     config: { access: EDITORS },
-    schema: { body: HelpLineSchema, response: { 201: HelpLineSchema, ...errors(400, 401, 403, 409) } },
+    schema: { body: HelpLineSchema, response: { 201: HelpLineSchema, ...errorReplies(400, 401, 403, 409) } },
   }, async (request, reply) => await reply.code(201).send(await addHelpLine(fastify.db, request.account, request.body, today())))
 
   fastify.patch('/lines/:id', {
     config: { access: EDITORS },
-    schema: { params: HelpLineParamsSchema, body: HelpLineUpdateBodySchema, response: { 200: HelpLineSchema, ...errors(400, 401, 403, 404) } },
+    schema: { params: HelpLineParamsSchema, body: HelpLineUpdateBodySchema, response: { 200: HelpLineSchema, ...errorReplies(400, 401, 403, 404) } },
   }, async (request) => await editHelpLine(fastify.db, request.account, request.params.id, request.body, today()))
 
   fastify.delete('/lines/:id', {
     config: { access: EDITORS },
-    schema: { params: HelpLineParamsSchema, response: { 204: { type: 'null' }, ...errors(401, 403, 404) } },
+    schema: { params: HelpLineParamsSchema, response: { 204: { type: 'null' }, ...errorReplies(401, 403, 404) } },
   }, async (request, reply) => {
     await removeHelpLine(fastify.db, request.account, request.params.id)
     return await reply.code(204).send(null)
@@ -49,17 +48,17 @@ const helpResourceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/crisis-centres', {
     config: { access: EDITORS },
-    schema: { body: CrisisCentreInputSchema, response: { 201: CrisisCentreSchema, ...errors(400, 401, 403) } },
+    schema: { body: CrisisCentreInputSchema, response: { 201: CrisisCentreSchema, ...errorReplies(400, 401, 403) } },
   }, async (request, reply) => await reply.code(201).send(await addCrisisCentre(fastify.db, request.account, request.body, today())))
 
   fastify.patch('/crisis-centres/:id', {
     config: { access: EDITORS },
-    schema: { params: CrisisCentreParamsSchema, body: CrisisCentreUpdateBodySchema, response: { 200: CrisisCentreSchema, ...errors(400, 401, 403, 404) } },
+    schema: { params: CrisisCentreParamsSchema, body: CrisisCentreUpdateBodySchema, response: { 200: CrisisCentreSchema, ...errorReplies(400, 401, 403, 404) } },
   }, async (request) => await editCrisisCentre(fastify.db, request.account, request.params.id, request.body, today()))
 
   fastify.delete('/crisis-centres/:id', {
     config: { access: EDITORS },
-    schema: { params: CrisisCentreParamsSchema, response: { 204: { type: 'null' }, ...errors(401, 403, 404) } },
+    schema: { params: CrisisCentreParamsSchema, response: { 204: { type: 'null' }, ...errorReplies(401, 403, 404) } },
   }, async (request, reply) => {
     await removeCrisisCentre(fastify.db, request.account, request.params.id)
     return await reply.code(204).send(null)
@@ -67,7 +66,7 @@ const helpResourceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.put('/note', {
     config: { access: EDITORS },
-    schema: { body: HelpNoteSchema, response: { 200: HelpNoteSchema, ...errors(400, 401, 403) } },
+    schema: { body: HelpNoteSchema, response: { 200: HelpNoteSchema, ...errorReplies(400, 401, 403) } },
   }, async (request) => await editHelpNote(fastify.db, request.account, request.body))
 }
 

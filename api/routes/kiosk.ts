@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { ErrorReplySchema, errorReplies } from '../schemas/common.js'
 import { intakeKeyring } from '../intake/sealed-envelope.js'
 import { IntakeKeyReplySchema, KioskHeadersSchema, KioskHelpReplySchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
 import { kioskHelp, kioskWave } from '../services/kiosk.js'
@@ -11,7 +11,7 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: { access: 'device' },
     schema: {
       headers: KioskHeadersSchema,
-      response: { 200: KioskWaveReplySchema, ...Object.fromEntries([401, 404, 503].map((status) => [status, ErrorReplySchema])) },
+      response: { 200: KioskWaveReplySchema, ...errorReplies(401, 404, 503) },
     },
   }, async (request) => await kioskWave(fastify.db, request.headers.authorization, studyToday(fastify.config.STUDY_TIME_ZONE)))
 
@@ -19,7 +19,7 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: { access: 'device' },
     schema: {
       headers: KioskHeadersSchema,
-      response: { 200: KioskHelpReplySchema, ...Object.fromEntries([401, 503].map((status) => [status, ErrorReplySchema])) },
+      response: { 200: KioskHelpReplySchema, ...errorReplies(401, 503) },
     },
   }, async (request) => await kioskHelp(fastify.db, request.headers.authorization))
 

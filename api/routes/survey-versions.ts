@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { errorReplies } from '../schemas/common.js'
 import {
   AvailableDefinitionsReplySchema, InvalidDefinitionReplySchema, PublishFromDefinitionsBodySchema, PublishReplySchema, PublishUploadBodySchema,
   SurveyVersionDetailSchema, SurveyVersionIdParamsSchema, SurveyVersionListReplySchema,
@@ -13,27 +13,26 @@ import {
 import type { PublishSource } from '../services/survey-versions.js'
 import type { SurveyDefinition } from '../../survey-definitions/index.js'
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const EDITORS = ['researcher', 'admin'] as const
 
 /** Survey versions in the console: list, read, and publish from survey-definitions/ or an upload. */
 const surveyVersionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/', {
     config: { access: EDITORS },
-    schema: { response: { 200: SurveyVersionListReplySchema, ...errors(401, 403) } },
+    schema: { response: { 200: SurveyVersionListReplySchema, ...errorReplies(401, 403) } },
   }, async () => ({ versions: await listVersionSummaries(fastify.db) }))
 
   fastify.get('/available', {
     config: { access: EDITORS },
-    schema: { response: { 200: AvailableDefinitionsReplySchema, ...errors(401, 403) } },
+    schema: { response: { 200: AvailableDefinitionsReplySchema, ...errorReplies(401, 403) } },
   }, async () => ({ definitions: await availableDefinitions(fastify.db) }))
 
   fastify.get('/:id', {
     config: { access: EDITORS },
-    schema: { params: SurveyVersionIdParamsSchema, response: { 200: SurveyVersionDetailSchema, ...errors(400, 401, 403, 404) } },
+    schema: { params: SurveyVersionIdParamsSchema, response: { 200: SurveyVersionDetailSchema, ...errorReplies(400, 401, 403, 404) } },
   }, async (request) => await surveyVersionDetail(fastify.db, request.params.id))
 
-  const publishSchema = { response: { 200: PublishReplySchema, 201: PublishReplySchema, 400: InvalidDefinitionReplySchema, ...errors(401, 403, 404, 409) } }
+  const publishSchema = { response: { 200: PublishReplySchema, 201: PublishReplySchema, 400: InvalidDefinitionReplySchema, ...errorReplies(401, 403, 404, 409) } }
 
   fastify.post('/from-definitions', {
     config: { access: EDITORS },

@@ -10,6 +10,7 @@ import type { CrisisCentre, CrisisCentreInput, CrisisCentreUpdateBody, HelpLine,
 import { recordAudit } from './audit-log.js'
 import { helpFreshness } from './help-freshness.js'
 import { assertCounty } from './site-reference.js'
+import { isCalendarDate } from '../study-calendar.js'
 import { loadHelpResources } from '../../survey-definitions/help-resources.js'
 import type { HelpResources } from '../../survey-definitions/help-resources.js'
 import { regionIndex } from '../../survey-definitions/regions.js'
@@ -137,7 +138,6 @@ export async function editHelpNote (db: Kysely<Database>, actor: Account, change
 
 /** A real date, not in the future: a check date ahead of today would keep stale data looking fresh. */
 function checkDate (date: string, today: string): void {
-  const parsed = new Date(`${date}T00:00:00Z`)
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) throw new AppError(400, 'bad_request', `checked ${date} is not a calendar date`)
+  if (!isCalendarDate(date)) throw new AppError(400, 'bad_request', `checked ${date} is not a calendar date`)
   if (date > today) throw new AppError(400, 'bad_request', `checked ${date} is in the future (today is ${today})`)
 }

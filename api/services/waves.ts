@@ -13,6 +13,7 @@ import { assertHelpFresh } from './help-freshness.js'
 import { mixWave } from './mix.js'
 import type { MixContext } from './mix.js'
 import { ownSiteOf } from './site-scope.js'
+import { isCalendarDate } from '../study-calendar.js'
 
 /**
  * Waves: planned, edited while planned, opened (only with fresh help resources), closed. Every change is
@@ -120,11 +121,6 @@ function checkDates (opensOn: string, closesOn: string, today: string): void {
   }
   if (closesOn < opensOn) throw new AppError(400, 'wave_dates', `closesOn ${closesOn} is before opensOn ${opensOn}`)
   if (closesOn < today) throw new AppError(400, 'wave_dates', `closesOn ${closesOn} has already passed (today is ${today})`)
-}
-
-function isCalendarDate (date: string): boolean {
-  const parsed = new Date(`${date}T00:00:00Z`)
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date
 }
 
 async function checkedSites (db: Kysely<Database>, input: readonly WaveSiteInput[]): Promise<WaveSitePlan[]> {
