@@ -253,7 +253,7 @@ describe('hostile input', { timeout: 240_000 }, () => {
       '/api/responses 422 invalid_answers', '/api/responses 413 bad_request', '/api/results 200', '/api/results 400 unknown_indicator',
       '/api/results 400 unknown_dimension', '/api/results 404 wave_not_found', '/api/surveys 404 not_found',
     ]))
-    // The issue asks for at least 5,000 cases per run; the properties above must add up to that.
+    // At least 5,000 cases per run, so that a rare input is met: the properties above must add up to that.
     expect(cases).toBeGreaterThanOrEqual(5000)
   })
 
