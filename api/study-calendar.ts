@@ -1,3 +1,5 @@
+export { isCalendarDate } from '../survey-definitions/calendar-date.js'
+
 /**
  * Dates as the study sees them: in the study's time zone, as 'YYYY-MM-DD' text. A response only ever
  * carries the ISO week of its arrival (anonymity rule 2), never the date these functions start from.

@@ -3,11 +3,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { TEXT } from '../web/kiosk/src/i18n.js'
 import { AUDIO_LANGS, choiceClip, clipOwner, kioskClip, pageClip, questionClip, recordingName } from './audio-keys.js'
 import type { AudioLang, AudioManifest } from './audio-keys.js'
-import type { Problem } from './check.js'
+import type { Problem } from './problem.js'
 import type { JsonObject, JsonValue, SurveyDefinition } from './index.js'
+import { PRIVACY_CHECK_TEXT } from './privacy-check-text.js'
 
 /**
  * Audio beside a definition (ACASI): `<slug>/audio/v<N>/` holds manifest.json and the clips it names, made by
@@ -27,11 +27,11 @@ export interface SpeechText {
   text: string
 }
 
-/** The kiosk screens whose words are read aloud, with the texts they read (from web/kiosk/src/i18n.ts). */
+/** The kiosk screens whose words are read aloud, with the texts they read (privacy-check-text.ts, which the kiosk shows). */
 export function kioskSpeechTexts (): SpeechText[] {
   return AUDIO_LANGS.map((lang) => {
-    const t = TEXT[lang]
-    return { key: kioskClip('privacy_check'), lang, text: speakable(`${t.privacyTitle} ${t.privacyLead} ${t.privacyContinue}. ${t.privacyStop}.`) }
+    const t = PRIVACY_CHECK_TEXT[lang]
+    return { key: kioskClip('privacy_check'), lang, text: speakable(`${t.title} ${t.lead} ${t.continue}. ${t.stop}.`) }
   })
 }
 

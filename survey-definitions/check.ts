@@ -8,31 +8,11 @@ import { DefinitionLoadError, definitionsDir, findDefinitions, readDefinition } 
 import type { DefinitionFiles, DefinitionLocation, JsonObject, JsonValue, SurveyDefinition } from './index.js'
 import { indicatorMapErrors } from './indicator-map.js'
 import type { IndicatorMap } from './indicator-map.js'
+import type { Problem } from './problem.js'
+import { CHOICE_TYPES, CODE_PATTERN, FREE_TEXT_TYPES, PREFER_NOT, QUESTION_TYPES, choiceValues, isObject, isQuestionType, listQuestions, walkSurvey } from './questions.js'
+import type { QuestionInfo } from './questions.js'
 
-export interface Problem {
-  file: string
-  question?: string
-  problem: string
-}
-
-export type QuestionType = 'radiogroup' | 'checkbox' | 'dropdown' | 'boolean' | 'html' | 'text' | 'comment'
-
-export interface QuestionInfo {
-  name: string
-  type: QuestionType
-  json: JsonObject
-  /**
-   * The codes an answer may contain: choice values, or a boolean's string valueTrue/valueFalse.
-   * Empty for html, free text, and booleans that keep SurveyJS's true/false.
-   */
-  values: string[]
-}
-
-export const PREFER_NOT = 'prefer_not'
-
-const choiceTypes = new Set<string>(['radiogroup', 'checkbox', 'dropdown'])
-const freeTextTypes = new Set<string>(['text', 'comment'])
-const questionTypes = new Set<string>([...choiceTypes, ...freeTextTypes, 'boolean', 'html'])
+export type { Problem }
 // Dimensions are stored as one code per response, so a multi-answer question cannot be one.
 const singleAnswerTypes = new Set<string>(['radiogroup', 'dropdown', 'boolean'])
 
@@ -64,7 +44,6 @@ const localizableProperties = [
 ]
 const languages = ['en', 'nb']
 
-const codePattern = /^[a-z0-9][a-z0-9_]*$/
 const slugPattern = /^[a-z0-9]+(-[a-z0-9]+)*$/
 
 // Reported already, by jsonErrors (unknown property and type) or by the walk below (duplicate names).
@@ -88,11 +67,6 @@ export function checkDefinition (def: SurveyDefinition): Problem[] {
   }
   problems.push(...checkIndicatorMap(def.indicatorMap, walk, def.files))
   return problems
-}
-
-/** The questions of a survey JSON in page order (panels flattened), html included. */
-export function listQuestions (survey: JsonObject): QuestionInfo[] {
-  return checkSurvey(survey, '').questions
 }
 
 export interface DefinitionReport {
@@ -175,66 +149,42 @@ function checkSurvey (survey: JsonObject, file: string): SurveyWalk {
   if (survey.title === undefined) report('the survey has no title')
   for (const message of localizedTextProblems(survey)) report(`survey ${message}`)
 
-  const questions: QuestionInfo[] = []
   const rejected = new Set<string>()
   const seen = new Set<string>()
-  const visitQuestion = (element: JsonObject, where: string): void => {
-    const name = typeof element.name === 'string' && element.name !== '' ? element.name : undefined
-    const at = name ?? where
-    const type = typeof element.type === 'string' ? element.type : undefined
-    if (name === undefined) report(`${where}: a question has no name`)
-    else if (seen.has(name)) report('the question name is used more than once', name)
-    else seen.add(name)
-    if (!isQuestionType(type)) {
-      report(`question type "${String(type)}" is not allowed (allowed: ${[...questionTypes].join(', ')})`, at)
-      if (name !== undefined) rejected.add(name)
-      return
-    }
-    for (const message of forbiddenProblems(element)) report(message, at)
-    for (const message of localizedTextProblems(element)) report(message, at)
-    if (type === 'html') {
-      if (element.html === undefined) report('an html element has no html', at)
-    } else if (element.title === undefined) {
-      report('the question has no title (SurveyJS would show its name)', at)
-    }
-    if (type === 'boolean') {
-      for (const key of ['labelTrue', 'labelFalse']) {
-        if (element[key] === undefined) report(`a boolean needs ${key} in en and nb`, at)
+  walkSurvey(survey, {
+    malformed: (problem) => { report(problem) },
+    container: (container, where) => {
+      for (const message of forbiddenProblems(container)) report(`${where}: ${message}`)
+      for (const message of localizedTextProblems(container)) report(`${where}: ${message}`)
+    },
+    element: (element, where) => {
+      const name = typeof element.name === 'string' && element.name !== '' ? element.name : undefined
+      const at = name ?? where
+      const type = typeof element.type === 'string' ? element.type : undefined
+      if (name === undefined) report(`${where}: a question has no name`)
+      else if (seen.has(name)) report('the question name is used more than once', name)
+      else seen.add(name)
+      if (!isQuestionType(type)) {
+        report(`question type "${String(type)}" is not allowed (allowed: ${[...QUESTION_TYPES].join(', ')})`, at)
+        if (name !== undefined) rejected.add(name)
+        return
       }
-    }
-    const values = choiceTypes.has(type) ? choiceProblems(element, (message) => report(message, at)) : booleanValues(element)
-    if (name !== undefined) questions.push({ name, type, json: element, values })
-  }
-
-  const visitContainer = (container: JsonObject, where: string): void => {
-    for (const message of forbiddenProblems(container)) report(`${where}: ${message}`)
-    for (const message of localizedTextProblems(container)) report(`${where}: ${message}`)
-    const elements = container.elements
-    if (elements === undefined) return
-    if (!Array.isArray(elements)) {
-      report(`${where}: elements must be an array`)
-      return
-    }
-    elements.forEach((element, index) => {
-      if (!isObject(element)) {
-        report(`${where}: element ${index + 1} is not an object`)
-      } else if (element.type === 'panel') {
-        visitContainer(element, `panel "${String(element.name ?? index + 1)}"`)
-      } else {
-        visitQuestion(element, `${where}, element ${index + 1}`)
+      for (const message of forbiddenProblems(element)) report(message, at)
+      for (const message of localizedTextProblems(element)) report(message, at)
+      if (type === 'html') {
+        if (element.html === undefined) report('an html element has no html', at)
+      } else if (element.title === undefined) {
+        report('the question has no title (SurveyJS would show its name)', at)
       }
-    })
-  }
-
-  const pages = survey.pages
-  if (!Array.isArray(pages) || pages.length === 0) {
-    report('the survey has no pages')
-  } else {
-    pages.forEach((page, index) => {
-      if (isObject(page)) visitContainer(page, `page "${String(page.name ?? index + 1)}"`)
-      else report(`page ${index + 1} is not an object`)
-    })
-  }
+      if (type === 'boolean') {
+        for (const key of ['labelTrue', 'labelFalse']) {
+          if (element[key] === undefined) report(`a boolean needs ${key} in en and nb`, at)
+        }
+      }
+      if (CHOICE_TYPES.has(type)) choiceProblems(element, (message) => report(message, at))
+    },
+  })
+  const questions = listQuestions(survey)
   return { questions, rejected, problems }
 }
 
@@ -283,38 +233,30 @@ function localizedProblems (text: JsonValue | undefined): string[] {
     .map((language) => `has no ${language} text`)
 }
 
-/** Reports choice problems and returns the valid choice codes. */
-function choiceProblems (question: JsonObject, report: (message: string) => void): string[] {
+/** Reports what is wrong with a choice question's choices (the codes themselves: choiceValues). */
+function choiceProblems (question: JsonObject, report: (message: string) => void): void {
   const choices = question.choices
   if (!Array.isArray(choices) || choices.length === 0) {
     report('has no choices')
-    return []
+    return
   }
-  const values: string[] = []
+  const seen: string[] = []
   for (const choice of choices) {
     if (!isObject(choice)) {
       report(`choice ${JSON.stringify(choice)} has no en/nb text (write it as { "value": ..., "text": { "en": ..., "nb": ... } })`)
-      if (typeof choice === 'string' && codePattern.test(choice)) values.push(choice)
       continue
     }
     const value = choice.value
-    if (typeof value !== 'string' || !codePattern.test(value)) {
+    if (typeof value !== 'string' || !CODE_PATTERN.test(value)) {
       report(`choice value ${JSON.stringify(value)} is not a lower-case snake_case code`)
       continue
     }
-    if (values.includes(value)) report(`choice value "${value}" is used more than once`)
-    values.push(value)
+    if (seen.includes(value)) report(`choice value "${value}" is used more than once`)
+    seen.push(value)
     if (choice.text === undefined) report(`choice "${value}" has no en/nb text`)
     else for (const message of localizedProblems(choice.text)) report(`choice "${value}" text ${message}`)
   }
-  if (!values.includes(PREFER_NOT)) report(`has no "${PREFER_NOT}" choice (every answerable question offers "Prefer not to say")`)
-  return values
-}
-
-function booleanValues (question: JsonObject): string[] {
-  if (question.type !== 'boolean') return []
-  const { valueTrue, valueFalse } = question
-  return typeof valueTrue === 'string' && typeof valueFalse === 'string' ? [valueTrue, valueFalse] : []
+  if (!choiceValues(question).includes(PREFER_NOT)) report(`has no "${PREFER_NOT}" choice (every answerable question offers "Prefer not to say")`)
 }
 
 function checkIndicatorMap (map: IndicatorMap, { questions, rejected }: SurveyWalk, files: DefinitionFiles): Problem[] {
@@ -357,7 +299,7 @@ function checkIndicatorMap (map: IndicatorMap, { questions, rejected }: SurveyWa
   for (const [name, dimension] of Object.entries(map.dimensions)) {
     checkValues(`dimension "${name}"`, dimension.question, dimension.values, singleAnswerTypes)
   }
-  const answerable = new Set([...choiceTypes, 'boolean'])
+  const answerable = new Set([...CHOICE_TYPES, 'boolean'])
   for (const [name, rule] of Object.entries(map.indicators)) {
     for (const condition of rule.anyOf) checkValues(`indicator "${name}"`, condition.question, condition.values, answerable)
   }
@@ -365,24 +307,16 @@ function checkIndicatorMap (map: IndicatorMap, { questions, rejected }: SurveyWa
   const listed = new Set(map.freeText)
   for (const name of listed) {
     const question = byName.get(name)
-    if (question === undefined || !freeTextTypes.has(question.type)) {
+    if (question === undefined || !FREE_TEXT_TYPES.has(question.type)) {
       problems.push({ file, question: name, problem: 'freeText lists a question that is not a text or comment question' })
     }
   }
   for (const question of questions) {
-    if (freeTextTypes.has(question.type) && !listed.has(question.name)) {
+    if (FREE_TEXT_TYPES.has(question.type) && !listed.has(question.name)) {
       problems.push({ file: files.survey, question: question.name, problem: `a ${question.type} question is free text and must be listed under freeText in the indicator map` })
     }
   }
   return problems
-}
-
-function isQuestionType (type: string | undefined): type is QuestionType {
-  return type !== undefined && questionTypes.has(type)
-}
-
-function isObject (value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function errorMessage (error: unknown): string {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { isCalendarDate } from './calendar-date.js'
 
 /**
  * Where to get help, as data: the helplines and the crisis centres by county with what each says about
@@ -62,7 +63,7 @@ export function helpResourcesProblems (value: unknown): string[] {
     ...value.crisisCentres.map((centre, index) => [`/crisisCentres/${index}/checked`, centre.checked] as const),
   ]
   for (const [path, date] of dates) {
-    if (Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) problems.push(`${path}: ${date} is not a date`)
+    if (!isCalendarDate(date)) problems.push(`${path}: ${date} is not a date`)
   }
   value.crisisCentres.forEach((centre, index) => {
     if (!counties.has(centre.county)) problems.push(`/crisisCentres/${index}/county: ${centre.county} is not in counties`)

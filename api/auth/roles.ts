@@ -1,4 +1,4 @@
-/** Staff roles (DESIGN.md "Users"): respondents have no account, tablets authenticate with a device token. */
+/** Staff roles (README, "Accounts, roles and the audit log"): respondents have no account, tablets authenticate with a device token. */
 export const ROLES = ['admin', 'researcher', 'site_staff', 'funder', 'auditor'] as const
 export type Role = typeof ROLES[number]
 

@@ -7,7 +7,7 @@ export const SESSION_COOKIE = '__Host-prevalens'
 
 export const CSRF_HEADER = 'x-csrf-token'
 
-/** Idle and absolute session lifetimes (issue 5). */
+/** Idle and absolute session lifetimes (README, "Accounts, roles and the audit log"). */
 export const SESSION_IDLE_MINUTES = 30
 export const SESSION_ABSOLUTE_HOURS = 12
 

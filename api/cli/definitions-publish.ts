@@ -1,4 +1,4 @@
-import { publishDefinitions } from '../services/publish-definitions.js'
+import { publishDefinitions } from '../services/survey-versions.js'
 import { runWithDatabase } from './command-database.js'
 
 await runWithDatabase('definitions:publish', async ({ db, engine }) => {

@@ -3,9 +3,9 @@
 // Revokes a tablet at once (a lost or stolen one): its token stops working for the kiosk and for uploads, and
 // the audit log records it with no account (a command run on the server). The console does the same for staff.
 import { parseArgs } from 'node:util'
-import { listTablets, revokeTablet } from '../db/queries/tablets.js'
-import type { TabletRow } from '../db/queries/tablets.js'
-import { recordAudit } from '../services/audit-log.js'
+import { UUID_PATTERN } from '../schemas/common.js'
+import { allTablets, revokeTablet } from '../services/tablets.js'
+import type { TabletRow } from '../services/tablets.js'
 import { runWithDatabase } from './command-database.js'
 
 const usage = 'usage: npm run device:revoke -- --id TABLET_ID\n       npm run device:revoke -- --site SITE --label LABEL   (SITE: the site\'s id or exact name)'
@@ -30,7 +30,7 @@ function parse (): TabletChoice | undefined {
     const { values } = parseArgs({ options: { id: { type: 'string' }, site: { type: 'string' }, label: { type: 'string' } }, strict: true })
     const byId = values.id !== undefined && values.site === undefined && values.label === undefined
     const byLabel = values.id === undefined && values.site !== undefined && values.label !== undefined && values.site !== '' && values.label !== ''
-    if (byId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(values.id ?? '')) return undefined
+    if (byId && !UUID_PATTERN.test(values.id ?? '')) return undefined
     return byId || byLabel ? values : undefined
   } catch {
     return undefined
@@ -43,11 +43,8 @@ if (choice === undefined) {
   process.exit(2)
 }
 await runWithDatabase('device:revoke', async ({ db }) => {
-  const tablet = chooseTablet(await listTablets(db), choice)
+  const tablet = chooseTablet(await allTablets(db), choice)
   if (typeof tablet === 'string') throw new Error(tablet)
-  await db.transaction().execute(async (trx) => {
-    if (!await revokeTablet(trx, tablet.id)) throw new Error(`tablet "${tablet.label}" at ${tablet.siteName} was already revoked (${tablet.revokedAt?.toISOString() ?? 'just now'})`)
-    await recordAudit(trx, { actor: null, action: 'tablet.revoke', objectType: 'tablet', objectId: tablet.id, detail: { siteId: tablet.siteId, label: tablet.label, by: 'command' } })
-  })
+  await revokeTablet(db, null, tablet.id)
   process.stdout.write(`Revoked tablet "${tablet.label}" at ${tablet.siteName} (${tablet.id}). It can no longer start the survey or send responses; enrol it again with a new code to use it.\n`)
 })

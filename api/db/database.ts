@@ -214,7 +214,7 @@ export interface ResultsReleaseTable {
 }
 // --- end results releases ---
 
-/** No serial key, no timestamp, no device: see DESIGN.md, anonymity rules 1–3. */
+/** No serial key, no timestamp, no device: ARCHITECTURE.md, anonymity rules 1–3. */
 export interface ResponseTable {
   id: string
   wave_id: string

@@ -1,6 +1,6 @@
 import { CheckboxItem, QuestionBooleanModel, QuestionSelectBase, QuestionTextBase } from 'survey-core'
 import type { Question } from 'survey-core'
-import type { QuestionInfo } from '../../survey-definitions/check.js'
+import type { QuestionInfo } from '../../survey-definitions/questions.js'
 import type { JsonObject } from '../../survey-definitions/index.js'
 import type { AnswerProblem, ChoiceValue, CompiledQuestion } from './types.js'
 

@@ -10,7 +10,7 @@ import type { IntakeKeyReply } from '../schemas/kiosk.js'
 import type { ResponseBody, SealedEnvelope } from '../schemas/responses.js'
 
 /**
- * A tablet seals a completed response before it writes it to storage (DESIGN.md, anonymity rule 5): the JSON
+ * A tablet seals a completed response before it writes it to storage (ARCHITECTURE.md, anonymity rule 5): the JSON
  * `{ id, waveId, answers }` is encrypted with a fresh AES-256-GCM key, and that key is wrapped with the server's
  * RSA-OAEP (SHA-256) public key. Only the server, holding the private key, can open it; GCM's tag makes any
  * change to the ciphertext, the IV or the wrapped key fail to open rather than open as something else.

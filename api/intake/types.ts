@@ -1,4 +1,4 @@
-import type { QuestionInfo, QuestionType } from '../../survey-definitions/check.js'
+import type { QuestionInfo, QuestionType } from '../../survey-definitions/questions.js'
 
 /** A response as submitted: question name → answer. Only plain JSON values come off the wire. */
 export type Answers = Readonly<Record<string, unknown>>

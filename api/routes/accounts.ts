@@ -1,46 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { listAccounts } from '../db/queries/accounts.js'
 import {
   AccountListReplySchema, AccountParamsSchema, AccountSchema, CreateAccountBodySchema, CreateAccountReplySchema, PasswordResetReplySchema, UpdateAccountBodySchema,
 } from '../schemas/accounts.js'
 import { resetPassword } from '../services/account-passwords.js'
-import { ErrorReplySchema } from '../schemas/common.js'
-import { changeAccount, createAccount } from '../services/accounts.js'
+import { errorReplies } from '../schemas/common.js'
+import { changeAccount, createAccount, listAccountReplies } from '../services/accounts.js'
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const admin = { access: ['admin'] } as const
 
 /** Managing who may do what: admins only. */
 const accountRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/', {
     config: admin,
-    schema: { response: { 200: AccountListReplySchema, ...errors(401, 403, 503) } },
-  }, async () => ({
-    accounts: (await listAccounts(fastify.db)).map((row) => ({
-      id: row.id,
-      email: row.email,
-      role: row.role,
-      siteId: row.site_id,
-      hasSecondFactor: row.totp_secret !== null,
-      disabled: row.disabled_at !== null,
-      mustChangePassword: row.password_must_change,
-      createdAt: row.created_at.toISOString(),
-    })),
-  }))
+    schema: { response: { 200: AccountListReplySchema, ...errorReplies(401, 403, 503) } },
+  }, async () => await listAccountReplies(fastify.db))
 
   fastify.post('/', {
     config: admin,
-    schema: { body: CreateAccountBodySchema, response: { 201: CreateAccountReplySchema, ...errors(400, 401, 403, 409, 503) } },
+    schema: { body: CreateAccountBodySchema, response: { 201: CreateAccountReplySchema, ...errorReplies(400, 401, 403, 409, 503) } },
   }, async (request, reply) => await reply.code(201).send(await createAccount(fastify.db, request.body, request.account)))
 
   fastify.patch('/:id', {
     config: admin,
-    schema: { params: AccountParamsSchema, body: UpdateAccountBodySchema, response: { 200: AccountSchema, ...errors(400, 401, 403, 404, 503) } },
+    schema: { params: AccountParamsSchema, body: UpdateAccountBodySchema, response: { 200: AccountSchema, ...errorReplies(400, 401, 403, 404, 503) } },
   }, async (request) => await changeAccount(fastify.db, request.params.id, request.body, request.account))
 
   fastify.post('/:id/password-reset', {
     config: admin,
-    schema: { params: AccountParamsSchema, response: { 200: PasswordResetReplySchema, ...errors(400, 401, 403, 404, 503) } },
+    schema: { params: AccountParamsSchema, response: { 200: PasswordResetReplySchema, ...errorReplies(400, 401, 403, 404, 503) } },
   }, async (request) => await resetPassword(fastify.db, request.params.id, request.account))
 }
 

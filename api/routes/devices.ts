@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { errorReplies } from '../schemas/common.js'
 import { EnrolBodySchema, EnrolReplySchema } from '../schemas/devices.js'
 import { enrolTablet } from '../services/enrolment.js'
 
@@ -8,7 +8,7 @@ const deviceRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     config: { access: 'public' },
     schema: {
       body: EnrolBodySchema,
-      response: { 201: EnrolReplySchema, ...Object.fromEntries([400, 404, 409, 410, 429, 503].map((status) => [status, ErrorReplySchema])) },
+      response: { 201: EnrolReplySchema, ...errorReplies(400, 404, 409, 410, 429, 503) },
     },
   }, async (request, reply) => {
     // Throttled in the database per address and per code prefix (api/services/enrolment.ts), across API processes.

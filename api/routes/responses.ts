@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { errorReplies } from '../schemas/common.js'
 import { AppError } from '../errors.js'
 import { intakeKeyring } from '../intake/sealed-envelope.js'
 import { ResponseBodySchema, ResponseHeadersSchema, ResponseReplySchema, ResponseUploadSchema } from '../schemas/responses.js'
@@ -31,7 +31,7 @@ const responseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       body: ResponseUploadSchema,
       response: {
         201: ResponseReplySchema,
-        ...Object.fromEntries([400, 401, 403, 404, 409, 413, 422, 429, 503].map((status) => [status, ErrorReplySchema])),
+        ...errorReplies(400, 401, 403, 404, 409, 413, 422, 429, 503),
       },
     },
   }, async (request, reply) => {

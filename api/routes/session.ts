@@ -1,25 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ANY_ACCOUNT } from '../auth/roles.js'
 import { SESSION_COOKIE, sessionCookieOptions } from '../auth/session-cookie.js'
-import { deleteSession } from '../db/queries/sessions.js'
 import { clearSessionCookie } from '../plugins/app/auth.js'
 import { LoginBodySchema, PasswordChangeBodySchema, SessionReplySchema } from '../schemas/accounts.js'
 import { changeOwnPassword } from '../services/account-passwords.js'
-import { ErrorReplySchema } from '../schemas/common.js'
-import { recordAudit } from '../services/audit-log.js'
-import { logIn, sessionTokenHash } from '../services/login.js'
+import { errorReplies } from '../schemas/common.js'
+import { endSession, logIn, logOut, sessionTokenHash } from '../services/login.js'
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from '../services/login-throttle.js'
-
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 
 /** Logging in and out. The cookie is HTTP-only; the CSRF token in the answer goes back in x-csrf-token. */
 const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/', {
     config: { access: 'public' },
-    schema: { body: LoginBodySchema, response: { 200: SessionReplySchema, ...errors(400, 401, 403, 429, 503) } },
+    schema: { body: LoginBodySchema, response: { 200: SessionReplySchema, ...errorReplies(400, 401, 403, 429, 503) } },
   }, async (request, reply) => {
     const previous = request.cookies[SESSION_COOKIE]
-    if (previous !== undefined && previous !== '') await deleteSession(fastify.db, sessionTokenHash(previous))
+    if (previous !== undefined && previous !== '') await endSession(fastify.db, previous)
     const session = await logIn(fastify.db, { ...request.body, source: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] }, await fastify.loginThrottleKeys())
     reply.setCookie(SESSION_COOKIE, session.token, sessionCookieOptions)
     if (session.deviceCookie !== undefined) reply.setCookie(DEVICE_COOKIE, session.deviceCookie, { ...sessionCookieOptions, maxAge: DEVICE_COOKIE_DAYS * 86_400 })
@@ -28,12 +24,12 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/', {
     config: { access: ANY_ACCOUNT },
-    schema: { response: { 200: SessionReplySchema, ...errors(401, 503) } },
+    schema: { response: { 200: SessionReplySchema, ...errorReplies(401, 503) } },
   }, async (request) => ({ account: request.account, csrfToken: request.csrfToken, mustChangePassword: request.mustChangePassword }))
 
   fastify.post('/password', {
     config: { access: ANY_ACCOUNT },
-    schema: { body: PasswordChangeBodySchema, response: { 204: { type: 'null' }, ...errors(400, 401, 403, 429, 503) } },
+    schema: { body: PasswordChangeBodySchema, response: { 204: { type: 'null' }, ...errorReplies(400, 401, 403, 429, 503) } },
   }, async (request, reply) => {
     await changeOwnPassword(fastify.db, request.account, request.body, {
       source: request.ip,
@@ -46,10 +42,9 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete('/', {
     config: { access: ANY_ACCOUNT },
-    schema: { response: { 204: { type: 'null' }, ...errors(401, 403, 503) } },
+    schema: { response: { 204: { type: 'null' }, ...errorReplies(401, 403, 503) } },
   }, async (request, reply) => {
-    await deleteSession(fastify.db, sessionTokenHash(request.cookies[SESSION_COOKIE] ?? ''))
-    await recordAudit(fastify.db, { actor: request.account, action: 'session.logout', objectType: 'account', objectId: request.account.id })
+    await logOut(fastify.db, request.account, request.cookies[SESSION_COOKIE] ?? '')
     clearSessionCookie(reply)
     return await reply.code(204).send(null)
   })

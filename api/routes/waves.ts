@@ -1,194 +1,44 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely, Transaction, Updateable } from 'kysely'
-import type { Database, WaveRow, WaveTable } from '../db/database.js'
-import { existingSiteIds } from '../db/queries/console-sites.js'
-import { importHelpResourcesIfNeeded } from '../db/queries/help-resources.js'
-import { insertWave, listWaveDetails, lockWave, replaceWaveSites, setWaveStatus, surveyVersionExists, updateWave } from '../db/queries/console-waves.js'
-import type { WaveDetail, WaveSitePlan } from '../db/queries/console-waves.js'
-import { AppError, notFound } from '../errors.js'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { errorReplies } from '../schemas/common.js'
 import { WaveCreateBodySchema, WaveListReplySchema, WaveParamsSchema, WaveSchema, WaveUpdateBodySchema } from '../schemas/waves.js'
-import type { Wave, WaveSiteInput, WaveUpdateBody } from '../schemas/waves.js'
-import { recordAudit } from '../services/audit-log.js'
-import { assertHelpFresh } from '../services/help-freshness.js'
-import { mixWave } from '../services/mix.js'
-import { ownSiteOf } from '../services/site-scope.js'
+import { closeWave, findWave, listWaves, openWave, planWave, replanWave } from '../services/waves.js'
 import { studyToday } from '../study-calendar.js'
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const PLANNERS = ['researcher', 'admin'] as const
 
-/** Waves: planned, edited while planned, opened (only with fresh help resources), closed. */
+/** Waves: planned, edited while planned, opened (only with fresh help resources), closed. The rules: api/services/waves.ts. */
 const waveRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const today = (): string => studyToday(fastify.config.STUDY_TIME_ZONE)
 
   fastify.get('/', {
     config: { access: ['researcher', 'admin', 'site_staff'] },
-    schema: { response: { 200: WaveListReplySchema, ...errors(401, 403) } },
-  }, async (request) => {
-    const siteId = ownSiteOf(request.account)
-    return { waves: (await listWaveDetails(fastify.db, siteId === undefined ? {} : { siteId })).map(waveReply) }
-  })
+    schema: { response: { 200: WaveListReplySchema, ...errorReplies(401, 403) } },
+  }, async (request) => ({ waves: await listWaves(fastify.db, request.account) }))
 
   fastify.get('/:id', {
     config: { access: ['researcher', 'admin', 'site_staff'] },
-    schema: { params: WaveParamsSchema, response: { 200: WaveSchema, ...errors(401, 403, 404) } },
-  }, async (request) => {
-    const siteId = ownSiteOf(request.account)
-    const [wave] = await listWaveDetails(fastify.db, { ids: [request.params.id], ...(siteId === undefined ? {} : { siteId }) })
-    if (wave === undefined) throw notFound(`wave ${request.params.id}`)
-    return waveReply(wave)
-  })
+    schema: { params: WaveParamsSchema, response: { 200: WaveSchema, ...errorReplies(401, 403, 404) } },
+  }, async (request) => await findWave(fastify.db, request.account, request.params.id))
 
   fastify.post('/', {
     config: { access: PLANNERS },
-    schema: { body: WaveCreateBodySchema, response: { 201: WaveSchema, ...errors(400, 401, 403) } },
-  }, async (request, reply) => {
-    const body = request.body
-    checkDates(body.opensOn, body.closesOn, today())
-    const sites = await checkedSites(fastify.db, body.sites)
-    await checkSurveyVersion(fastify.db, body.surveyVersionId)
-    const wave = await fastify.db.transaction().execute(async (trx) => {
-      const row = await insertWave(trx, {
-        name: body.name.trim(),
-        survey_version_id: body.surveyVersionId,
-        opens_on: body.opensOn,
-        closes_on: body.closesOn,
-        ...(body.graceDays === undefined ? {} : { grace_days: body.graceDays }),
-      }, sites)
-      await recordAudit(trx, { actor: request.account, action: 'wave.create', objectType: 'wave', objectId: row.id, detail: { ...waveDetail(row), sites } })
-      return row
-    })
-    return await reply.code(201).send(await waveById(fastify.db, wave.id))
-  })
+    schema: { body: WaveCreateBodySchema, response: { 201: WaveSchema, ...errorReplies(400, 401, 403) } },
+  }, async (request, reply) => await reply.code(201).send(await planWave(fastify.db, request.account, request.body, today())))
 
   fastify.patch('/:id', {
     config: { access: PLANNERS },
-    schema: { params: WaveParamsSchema, body: WaveUpdateBodySchema, response: { 200: WaveSchema, ...errors(400, 401, 403, 404, 409) } },
-  }, async (request) => {
-    const { id } = request.params
-    const body = request.body
-    const sites = body.sites === undefined ? undefined : await checkedSites(fastify.db, body.sites)
-    if (body.surveyVersionId !== undefined) await checkSurveyVersion(fastify.db, body.surveyVersionId)
-    await fastify.db.transaction().execute(async (trx) => {
-      const before = await lockedWave(trx, id)
-      if (before.status !== 'planned') throw new AppError(409, 'wave_not_planned', `wave "${before.name}" is ${before.status}: only a planned wave can be edited`)
-      checkDates(body.opensOn ?? before.opens_on, body.closesOn ?? before.closes_on, today())
-      const after = await updateWave(trx, id, wavePatch(body))
-      if (sites !== undefined) await replaceWaveSites(trx, id, sites)
-      await recordAudit(trx, {
-        actor: request.account,
-        action: 'wave.update',
-        objectType: 'wave',
-        objectId: id,
-        detail: { before: waveDetail(before), after: waveDetail(after), ...(sites === undefined ? {} : { sites }) },
-      })
-    })
-    return await waveById(fastify.db, id)
-  })
+    schema: { params: WaveParamsSchema, body: WaveUpdateBodySchema, response: { 200: WaveSchema, ...errorReplies(400, 401, 403, 404, 409) } },
+  }, async (request) => await replanWave(fastify.db, request.account, request.params.id, request.body, today()))
 
   fastify.post('/:id/open', {
     config: { access: PLANNERS },
-    schema: { params: WaveParamsSchema, response: { 200: WaveSchema, ...errors(401, 403, 404, 409) } },
-  }, async (request) => {
-    const { id } = request.params
-    // The freshness check reads the tables: make sure the shipped file was imported (a no-op once it was).
-    await importHelpResourcesIfNeeded(fastify.db)
-    await fastify.db.transaction().execute(async (trx) => {
-      const wave = await lockedWave(trx, id)
-      if (wave.status !== 'planned') throw new AppError(409, 'wave_transition', `wave "${wave.name}" is ${wave.status}: only a planned wave can be opened`)
-      if (wave.closes_on < today()) throw new AppError(409, 'wave_dates', `wave "${wave.name}" closes on ${wave.closes_on}, which has passed; change its dates before opening it`)
-      await assertHelpFresh(trx, today(), fastify.config.HELP_DATA_MAX_AGE_DAYS)
-      await setWaveStatus(trx, id, 'open')
-      await recordAudit(trx, { actor: request.account, action: 'wave.open', objectType: 'wave', objectId: id, detail: waveDetail(wave) })
-    })
-    return await waveById(fastify.db, id)
-  })
+    schema: { params: WaveParamsSchema, response: { 200: WaveSchema, ...errorReplies(401, 403, 404, 409) } },
+  }, async (request) => await openWave(fastify.db, request.account, request.params.id, { today: today(), helpMaxAgeDays: fastify.config.HELP_DATA_MAX_AGE_DAYS }))
 
   fastify.post('/:id/close', {
     config: { access: PLANNERS },
-    schema: { params: WaveParamsSchema, response: { 200: WaveSchema, ...errors(401, 403, 404, 409) } },
-  }, async (request) => {
-    const { id } = request.params
-    await fastify.db.transaction().execute(async (trx) => {
-      const wave = await lockedWave(trx, id)
-      if (wave.status !== 'open') throw new AppError(409, 'wave_transition', `wave "${wave.name}" is ${wave.status}: only an open wave can be closed`)
-      await setWaveStatus(trx, id, 'closed')
-      await recordAudit(trx, { actor: request.account, action: 'wave.close', objectType: 'wave', objectId: id, detail: waveDetail(wave) })
-    })
-    // A closed wave's held responses are mixed now, in a transaction of their own (nothing else may share it).
-    await mixWave(fastify.mixContext, id)
-    return await waveById(fastify.db, id)
-  })
-}
-
-async function lockedWave (trx: Transaction<Database>, id: string): Promise<WaveRow> {
-  const wave = await lockWave(trx, id)
-  if (wave === undefined) throw notFound(`wave ${id}`)
-  return wave
-}
-
-async function waveById (db: Kysely<Database>, id: string): Promise<Wave> {
-  const [wave] = await listWaveDetails(db, { ids: [id] })
-  if (wave === undefined) throw notFound(`wave ${id}`)
-  return waveReply(wave)
-}
-
-/** Real calendar dates, in order, and a close date that has not passed. */
-function checkDates (opensOn: string, closesOn: string, today: string): void {
-  for (const [field, date] of [['opensOn', opensOn], ['closesOn', closesOn]] as const) {
-    if (!isCalendarDate(date)) throw new AppError(400, 'wave_dates', `${field} ${date} is not a calendar date`)
-  }
-  if (closesOn < opensOn) throw new AppError(400, 'wave_dates', `closesOn ${closesOn} is before opensOn ${opensOn}`)
-  if (closesOn < today) throw new AppError(400, 'wave_dates', `closesOn ${closesOn} has already passed (today is ${today})`)
-}
-
-function isCalendarDate (date: string): boolean {
-  const parsed = new Date(`${date}T00:00:00Z`)
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date
-}
-
-async function checkedSites (db: Kysely<Database>, input: readonly WaveSiteInput[]): Promise<WaveSitePlan[]> {
-  if (input.length === 0) throw new AppError(400, 'bad_request', 'a wave needs at least one site')
-  const ids = input.map((site) => site.siteId)
-  const repeated = ids.find((id, i) => ids.indexOf(id) !== i)
-  if (repeated !== undefined) throw new AppError(400, 'bad_request', `site ${repeated} is listed twice`)
-  const known = await existingSiteIds(db, ids)
-  const unknown = ids.filter((id) => !known.has(id))
-  if (unknown.length > 0) throw new AppError(400, 'unknown_site', `no such site: ${unknown.join(', ')}`)
-  return input.map((site) => ({ siteId: site.siteId, target: site.target ?? null }))
-}
-
-async function checkSurveyVersion (db: Kysely<Database>, id: number): Promise<void> {
-  if (!await surveyVersionExists(db, id)) throw new AppError(400, 'unknown_survey_version', `survey version ${id} is not published`)
-}
-
-function wavePatch (body: WaveUpdateBody): Updateable<WaveTable> {
-  const patch: Updateable<WaveTable> = {}
-  if (body.name !== undefined) patch.name = body.name.trim()
-  if (body.surveyVersionId !== undefined) patch.survey_version_id = body.surveyVersionId
-  if (body.opensOn !== undefined) patch.opens_on = body.opensOn
-  if (body.closesOn !== undefined) patch.closes_on = body.closesOn
-  if (body.graceDays !== undefined) patch.grace_days = body.graceDays
-  return patch
-}
-
-function waveDetail (wave: WaveRow): Record<string, unknown> {
-  return { name: wave.name, surveyVersionId: wave.survey_version_id, opensOn: wave.opens_on, closesOn: wave.closes_on, graceDays: wave.grace_days, status: wave.status }
-}
-
-function waveReply ({ row, surveyVersion, sites }: WaveDetail): Wave {
-  return {
-    id: row.id,
-    name: row.name,
-    surveyVersion,
-    opensOn: row.opens_on,
-    closesOn: row.closes_on,
-    graceDays: row.grace_days,
-    status: row.status,
-    sites,
-    createdAt: row.created_at.toISOString(),
-  }
+    schema: { params: WaveParamsSchema, response: { 200: WaveSchema, ...errorReplies(401, 403, 404, 409) } },
+  }, async (request) => await closeWave(fastify.mixContext, request.account, request.params.id))
 }
 
 export default waveRoutes

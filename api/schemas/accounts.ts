@@ -52,6 +52,7 @@ export const AccountListItemSchema = Type.Object({
 })
 
 export const AccountListReplySchema = Type.Object({ accounts: Type.Array(AccountListItemSchema) })
+export type AccountListReply = Static<typeof AccountListReplySchema>
 
 export const CreateAccountBodySchema = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
 
 /*
  * Routes (api/routes/audit-log.ts), admin and auditor only:
@@ -16,6 +17,7 @@ export const AuditQuerySchema = Type.Object({
   beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
 }, { additionalProperties: false })
+export type AuditQuery = Static<typeof AuditQuerySchema>
 
 export const AuditEntrySchema = Type.Object({
   seq: Type.Integer(),
@@ -30,6 +32,7 @@ export const AuditEntrySchema = Type.Object({
 })
 
 export const AuditListReplySchema = Type.Object({ entries: Type.Array(AuditEntrySchema) })
+export type AuditListReply = Static<typeof AuditListReplySchema>
 
 export const ChainCheckReplySchema = Type.Object({
   entries: Type.Integer(),

@@ -8,4 +8,15 @@ export const ErrorReplySchema = Type.Object({
 }, { $id: 'ErrorReply' })
 export type ErrorReply = Static<typeof ErrorReplySchema>
 
+/** The error answers a route declares, the same schema for each status: `response: { 200: X, ...errorReplies(401, 403) }`. */
+export function errorReplies (...statuses: number[]): Record<number, typeof ErrorReplySchema> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
+}
+
+/**
+ * A UUID in the hyphenated hex form both engines' uuid type takes: the app gives ajv's 'uuid' format this
+ * pattern (ajv-formats' own also takes 'urn:uuid:…', which PostgreSQL refuses), and commands check ids with it.
+ */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 export const Uuid = Type.String({ format: 'uuid' })

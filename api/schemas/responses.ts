@@ -18,7 +18,7 @@ export const ResponseReplySchema = Type.Object({
 })
 export type ResponseReply = Static<typeof ResponseReplySchema>
 
-// --- sealed uploads (issue 4, offline kiosk) ---
+// --- sealed uploads (the offline kiosk: ARCHITECTURE.md, anonymity rule 5) ---
 const Base64 = (what: string, maxLength: number) => Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', minLength: 1, maxLength, description: `${what}, base64` })
 
 /** A response sealed on the tablet (api/intake/sealed-envelope.ts): what the plain body holds, encrypted. */

@@ -4,10 +4,11 @@ import { ROLES, ROLES_NEEDING_TOTP } from '../auth/roles.js'
 import type { Account, Role } from '../auth/roles.js'
 import { newTotpSecret, totpUri } from '../auth/totp.js'
 import type { AccountRow, Database } from '../db/database.js'
-import { findAccountByEmail, findAccountById, insertAccount, updateAccount } from '../db/queries/accounts.js'
+import { findAccountByEmail, findAccountById, insertAccount, listAccounts, updateAccount } from '../db/queries/accounts.js'
 import type { AccountChange } from '../db/queries/accounts.js'
 import { deleteSessionsOf } from '../db/queries/sessions.js'
 import { AppError } from '../errors.js'
+import type { AccountListReply } from '../schemas/accounts.js'
 import { recordAudit } from './audit-log.js'
 
 export interface AccountRequest {
@@ -31,6 +32,22 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 export function toAccount (row: Pick<AccountRow, 'id' | 'email' | 'role' | 'site_id'>): Account {
   return { id: row.id, email: row.email, role: row.role, siteId: row.site_id }
+}
+
+/** Every account as the admin's list shows it: never a password hash or a second-factor secret. */
+export async function listAccountReplies (db: Kysely<Database>): Promise<AccountListReply> {
+  return {
+    accounts: (await listAccounts(db)).map((row) => ({
+      id: row.id,
+      email: row.email,
+      role: row.role,
+      siteId: row.site_id,
+      hasSecondFactor: row.totp_secret !== null,
+      disabled: row.disabled_at !== null,
+      mustChangePassword: row.password_must_change,
+      createdAt: row.created_at.toISOString(),
+    })),
+  }
 }
 
 /** Checks the request, hashes the password and stores the account with its audit entry, all or nothing. */

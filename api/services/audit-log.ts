@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import type { Account } from '../auth/roles.js'
 import type { AuditLogRow, Database } from '../db/database.js'
-import { allAuditEntries, insertAuditEntry, lockAuditHead } from '../db/queries/audit-log.js'
+import { allAuditEntries, insertAuditEntry, listAuditEntries, lockAuditHead } from '../db/queries/audit-log.js'
+import type { AuditListReply, AuditQuery } from '../schemas/audit-log.js'
 
 export interface AuditEntry {
   /** The staff member who acted; null for the system or a command run on the server. */
@@ -89,4 +90,32 @@ export async function verifyAuditChain (db: Kysely<Database>): Promise<ChainChec
     entries += 1
   }
   return { entries, headHash: previous, intact: true }
+}
+
+/** The entries the query asks for, newest first, as the audit log screen shows them. */
+export async function auditEntries (db: Kysely<Database>, query: AuditQuery): Promise<AuditListReply> {
+  const { action, actor, objectType, objectId, from, to, beforeSeq, limit } = query
+  const rows = await listAuditEntries(db, {
+    limit,
+    ...(action === undefined ? {} : { action }),
+    ...(actor === undefined ? {} : { actorEmail: actor }),
+    ...(objectType === undefined ? {} : { objectType }),
+    ...(objectId === undefined ? {} : { objectId }),
+    ...(from === undefined ? {} : { from: new Date(from) }),
+    ...(to === undefined ? {} : { to: new Date(to) }),
+    ...(beforeSeq === undefined ? {} : { beforeSeq }),
+  })
+  return {
+    entries: rows.map((row) => ({
+      seq: Number(row.seq),
+      at: row.at.toISOString(),
+      actorEmail: row.actor_email,
+      actorRole: row.actor_role,
+      action: row.action,
+      objectType: row.object_type,
+      objectId: row.object_id,
+      detail: row.detail,
+      hash: row.hash,
+    })),
+  }
 }

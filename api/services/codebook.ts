@@ -1,6 +1,6 @@
 import { FLAT_DIMENSION_COLUMNS } from '../../analysis/flat-file.js'
-import { listQuestions } from '../../survey-definitions/check.js'
-import type { QuestionInfo } from '../../survey-definitions/check.js'
+import { listQuestions } from '../../survey-definitions/questions.js'
+import type { QuestionInfo } from '../../survey-definitions/questions.js'
 import type { JsonValue } from '../../survey-definitions/index.js'
 import { regionIndex } from '../../survey-definitions/regions.js'
 import { SITE_KINDS } from '../db/database.js'

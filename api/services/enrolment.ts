@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database, EnrolmentFailureTable } from '../db/database.js'
-import { ENROLMENT_ALPHABET, enrolmentFailureCount, normaliseEnrolmentCode, recordEnrolmentFailure, redeemEnrolmentCode } from '../db/queries/enrolment-codes.js'
-import type { RedeemOutcome } from '../db/queries/enrolment-codes.js'
+import { enrolDevice } from '../db/queries/devices.js'
+import { ENROLMENT_ALPHABET, claimEnrolmentCode, enrolmentFailureCount, markEnrolmentCodeUsed, normaliseEnrolmentCode, recordEnrolmentFailure } from '../db/queries/enrolment-codes.js'
+import { findSite } from '../db/queries/sites.js'
 import { AppError } from '../errors.js'
 import { recordAudit } from './audit-log.js'
 
@@ -44,6 +45,21 @@ export function enrolmentKeys (code: string, client: EnrolmentClient): Keyed {
     { scope: 'source', key: hmac('enrol-source', client.source) },
     { scope: 'prefix', key: hmac('enrol-prefix', prefix) },
   ]
+}
+
+export type RedeemOutcome =
+  | { kind: 'enrolled', token: string, siteName: string, siteId: string, deviceId: string, label: string }
+  | { kind: 'unknown' | 'expired' | 'used' }
+
+/** Marks the code used and enrols a device at its site, inside the caller's transaction. */
+async function redeemEnrolmentCode (trx: Transaction<Database>, code: string, label: string): Promise<RedeemOutcome> {
+  const claimed = await claimEnrolmentCode(trx, code)
+  if (claimed.kind !== 'claimed') return claimed
+  const { device, token } = await enrolDevice(trx, claimed.siteId, label === '' ? (claimed.label ?? 'Tablet') : label)
+  await markEnrolmentCodeUsed(trx, claimed.id, device.id)
+  const site = await findSite(trx, claimed.siteId)
+  if (site === undefined) throw new Error(`enrolment code ${claimed.id} names a site that does not exist`)
+  return { kind: 'enrolled', token, siteName: site.name, siteId: claimed.siteId, deviceId: device.id, label: device.label }
 }
 
 /**

@@ -6,8 +6,9 @@ import { findHeldResponse } from '../db/queries/held-responses.js'
 import { compareStoredResponse, findDeviceWaveAccess, insertAnalysisRows } from '../db/queries/responses.js'
 import type { DeviceWaveAccess, HeldUpload, ResponseToStore } from '../db/queries/responses.js'
 import { AppError } from '../errors.js'
+import { lastUploadDay, uploadWindow } from '../domain/upload-window.js'
 import type { HoldingKeyring } from '../intake/holding-key.js'
-import { addDays, isoWeek, studyToday } from '../study-calendar.js'
+import { isoWeek, studyToday } from '../study-calendar.js'
 import { indicatorValueArray } from './compiled-surveys.js'
 import type { CompiledSurveyCache, CompiledVersion } from './compiled-surveys.js'
 import type { IntakeBatcher } from './intake-batcher.js'
@@ -237,12 +238,8 @@ function assertMayUpload (access: DeviceWaveAccess | undefined, waveId: string, 
   const { wave } = access
   if (wave === undefined) throw new AppError(404, 'wave_not_found', `wave ${waveId} does not exist`)
   if (!wave.atSite) throw new AppError(403, 'wave_not_at_site', `wave ${waveId} does not include this tablet's site`)
-  const lastUploadDay = addDays(wave.closesOn, wave.graceDays)
-  if (wave.status === 'planned' || today < wave.opensOn) {
-    throw new AppError(409, 'wave_not_open', `wave ${waveId} is not open yet (it opens on ${wave.opensOn})`)
-  }
-  if (today > lastUploadDay) {
-    throw new AppError(409, 'wave_not_open', `wave ${waveId} closed on ${wave.closesOn} and took late uploads until ${lastUploadDay}`)
-  }
+  const window = uploadWindow(wave, today)
+  if (window === 'not_open_yet') throw new AppError(409, 'wave_not_open', `wave ${waveId} is not open yet (it opens on ${wave.opensOn})`)
+  if (window === 'over') throw new AppError(409, 'wave_not_open', `wave ${waveId} closed on ${wave.closesOn} and took late uploads until ${lastUploadDay(wave)}`)
   return { ...access, wave }
 }

@@ -7,7 +7,7 @@ import { SESSION_ABSOLUTE_HOURS } from '../auth/session-cookie.js'
 import { acceptedTotpStep } from '../auth/totp.js'
 import type { Database } from '../db/database.js'
 import { claimTotpStep, findAccountByEmail, replacePasswordHash } from '../db/queries/accounts.js'
-import { insertSession } from '../db/queries/sessions.js'
+import { deleteSession, insertSession } from '../db/queries/sessions.js'
 import { AppError } from '../errors.js'
 import { recordAudit } from './audit-log.js'
 import { toAccount } from './accounts.js'
@@ -101,4 +101,15 @@ async function fail (db: Kysely<Database>, keyed: Parameters<typeof recordFailur
     ...(account === null ? {} : { objectType: 'account', objectId: account.id }),
     detail: account === null ? { reason } : { reason, email: account.email },
   })
+}
+
+/** Ends the session whose cookie holds `token` (a no-op when there is none). */
+export async function endSession (db: Kysely<Database>, token: string): Promise<void> {
+  await deleteSession(db, sessionTokenHash(token))
+}
+
+/** Logging out: ends the session and records it. */
+export async function logOut (db: Kysely<Database>, account: Account, token: string): Promise<void> {
+  await endSession(db, token)
+  await recordAudit(db, { actor: account, action: 'session.logout', objectType: 'account', objectId: account.id })
 }

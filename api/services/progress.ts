@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely'
+import type { Account } from '../auth/roles.js'
 import type { Database } from '../db/database.js'
-import type { WaveDetail } from '../db/queries/console-waves.js'
 import { weeklyResponseCounts } from '../db/queries/progress.js'
+import { listWaveDetails } from '../db/queries/waves.js'
+import type { WaveDetail } from '../db/queries/waves.js'
+import { AppError, notFound } from '../errors.js'
 import type { ProgressReply } from '../schemas/progress.js'
 import { addDays, isoWeek } from '../study-calendar.js'
+import { ownSiteOf } from './site-scope.js'
 
 /**
  * The wave's ISO weeks, from the week it opens to the week its grace days end, plus any week that holds a
@@ -37,4 +41,16 @@ export async function waveProgress (db: Kysely<Database>, wave: WaveDetail, site
     total: sites.reduce((sum, site) => sum + site.total, 0),
     target: targets.some((target) => target === null) ? null : targets.reduce<number>((sum, target) => sum + (target ?? 0), 0),
   }
+}
+
+/** A wave's progress as the account may see it: site staff see their own site only. @throws {AppError} 403, 404 */
+export async function progressForAccount (db: Kysely<Database>, account: Account, waveId: string): Promise<ProgressReply> {
+  const siteId = ownSiteOf(account)
+  const [wave] = await listWaveDetails(db, { ids: [waveId], ...(siteId === undefined ? {} : { siteId }) })
+  if (wave === undefined) {
+    // Site staff are told the wave is not theirs rather than whether it exists.
+    if (siteId !== undefined) throw new AppError(403, 'forbidden', 'a site staff account may only see the progress of waves at its own site')
+    throw notFound(`wave ${waveId}`)
+  }
+  return await waveProgress(db, wave, siteId)
 }

@@ -9,6 +9,7 @@ import {
 } from '../db/queries/results.js'
 import type { IndicatorRef, ResultDimension, SiteDimension } from '../db/queries/results.js'
 import { AppError } from '../errors.js'
+import { UUID_PATTERN } from '../schemas/common.js'
 
 export interface ResultsRequest {
   /** Comma-separated lists, as the query string has them. */
@@ -22,7 +23,6 @@ export interface ResultsRequest {
   k?: number | undefined
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** What survey-definitions/indicator-map.ts allows an indicator to be called. */
 const INDICATOR_NAME = /^[a-z][a-z0-9_]*$/
 const list = (text: string | undefined): string[] =>
@@ -103,7 +103,7 @@ function parseStratum (text: string | undefined, method: ResultsMethod): SiteDim
 async function checkedWaves (db: Kysely<Database>, text: string): Promise<{ ids: string[], versionIds: number[] }> {
   const ids = list(text).map((id) => id.toLowerCase())
   if (ids.length === 0) throw badRequest('waves must name at least one wave id')
-  const malformed = ids.filter((id) => !UUID.test(id))
+  const malformed = ids.filter((id) => !UUID_PATTERN.test(id))
   if (malformed.length > 0) throw new AppError(404, 'wave_not_found', `wave ${quoted(malformed)} does not exist (a wave id is a UUID)`)
   const found = await findResultsWaves(db, ids)
   const missing = ids.filter((id) => !found.some((wave) => wave.id === id))

@@ -10,7 +10,7 @@ import { acceptResponseAtSite } from './intake.js'
 import type { SiteIntakeContext } from './intake.js'
 
 /**
- * Lifetime ("ever") exposure per violence type, roughly where the studies in DESIGN.md put it
+ * Lifetime ("ever") exposure per violence type, roughly where the published studies put it (38–77 % exposed to any violence)
  * (38–77 % any violence; 25 % strangled and 73 % pushed among women in treatment), before the
  * gender, site and person factors below.
  */

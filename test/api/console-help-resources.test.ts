@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { importHelpResourcesIfNeeded, loadHelpResourcesFromDb } from '../../api/db/queries/help-resources.js'
+import { importHelpResourcesIfNeeded, loadHelpResourcesFromDb } from '../../api/services/help-resources.js'
 import type { CrisisCentre, HelpLine, HelpResourcesReply } from '../../api/schemas/help-resources.js'
 import type { KioskHelpReply } from '../../api/schemas/kiosk.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'

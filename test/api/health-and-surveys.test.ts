@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDefinitions } from '../../survey-definitions/index.js'
-import { publishDefinitions } from '../../api/services/publish-definitions.js'
+import { publishDefinitions } from '../../api/services/survey-versions.js'
 import { SESSION_COOKIE } from '../../api/auth/session-cookie.js'
 import { loginAs } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { revokeDevice, enrolDevice } from '../../api/db/queries/devices.js'
-import { findSurveyVersion, publishSurveyVersion } from '../../api/db/queries/survey-versions.js'
-import { createWave } from '../../api/db/queries/waves.js'
+import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
+import { publishDefinitions } from '../../api/services/survey-versions.js'
 import { definitionChecksum, loadDefinitions } from '../../survey-definitions/index.js'
 import { addDays, isoWeek, studyToday } from '../../api/study-calendar.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import type { TestApp } from '../helpers/build-app.js'
-import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
+import { createStudy, responseTableCounts, createWave } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { mixAllHeld } from '../helpers/holding.js'
 import { openTestDatabase } from '../helpers/test-db.js'
@@ -110,7 +110,7 @@ describe('POST /api/responses', () => {
   it('follows a wave moved to another survey version after its version was cached', async () => {
     const [v1] = loadDefinitions()
     const v2 = { ...v1!, version: 2, survey: { ...v1!.survey, title: { en: 'Everyday life and health, v2', nb: 'Hverdag og helse, v2' } } }
-    await publishSurveyVersion(database.db, { ...v2, checksum: definitionChecksum(v2.survey, v2.indicatorMap) })
+    await publishDefinitions(database.db, [{ ...v2, checksum: definitionChecksum(v2.survey, v2.indicatorMap) }])
     const version2 = await findSurveyVersion(database.db, 'hverdag', 2)
     const wave = await createWave(database.db, { ...waveDates(-1, 10), name: 'Moving', survey_version_id: study.wave.survey_version_id, status: 'open' }, [{ siteId: study.site.id }])
     expect((await post({ id: randomUUID(), waveId: wave.id, answers: VALID_ANSWERS })).statusCode).toBe(201) // caches v1 for this wave

@@ -38,15 +38,15 @@ import { countCellsBySite, countCellsBySiteFiltered, indicatorsOfSurveyVersions 
 import type { IndicatorRef } from '../../api/db/queries/results.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
-import { createWave } from '../../api/db/queries/waves.js'
 import { mulberry32 } from '../../api/intake/rng.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import { responseToStore } from '../../api/services/intake.js'
-import { publishDefinitions } from '../../api/services/publish-definitions.js'
+import { publishDefinitions } from '../../api/services/survey-versions.js'
 import { computeResults } from '../../api/services/results.js'
 import { siteExposureFactor, syntheticAnswers } from '../../api/services/synthetic-responses.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
 import { adminQuery, databaseUrlFor } from '../helpers/pg-admin.js'
+import { createWave } from '../helpers/fixtures.js'
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const engines = (process.env.BENCH_ENGINES ?? 'postgresql,pglite').split(',').map((name) => name.trim()).filter((name) => name !== '')

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDefinitions, definitionsDir } from '../../survey-definitions/index.js'
 import { AppError } from '../../api/errors.js'
-import { publishDefinitions } from '../../api/services/publish-definitions.js'
+import { publishDefinitions } from '../../api/services/survey-versions.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -23,19 +23,26 @@ describe('publishing survey definitions', () => {
     rmSync(changedDir, { recursive: true, force: true })
   })
 
-  it('publishes every shipped version once and registers its indicators', async () => {
+  const publications = async () => await database.db.selectFrom('audit_log').select(['actor_id', 'object_id', 'detail']).where('action', '=', 'survey_version.publish').execute()
+
+  it('publishes every shipped version once, registers its indicators and records it in the audit log as the console does', async () => {
     const results = await publishDefinitions(database.db)
     expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'published' }])
     const indicators = await database.db.selectFrom('indicators').select('name').execute()
     const map = loadDefinitions()[0]!.indicatorMap
     expect(indicators.map((row) => row.name).sort()).toEqual(Object.keys(map.indicators).sort())
+    const version = await database.db.selectFrom('survey_versions').select(['id', 'checksum']).where('slug', '=', 'hverdag').executeTakeFirstOrThrow()
+    expect(await publications()).toEqual([{
+      actor_id: null, object_id: String(version.id), detail: { slug: 'hverdag', version: 1, checksum: version.checksum, source: 'survey-definitions' },
+    }])
   })
 
-  it('is a no-op the second time', async () => {
+  it('is a no-op the second time, and records nothing', async () => {
     const before = await database.db.selectFrom('survey_versions').selectAll().execute()
     const results = await publishDefinitions(database.db)
     expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'unchanged' }])
     expect(await database.db.selectFrom('survey_versions').selectAll().execute()).toEqual(before)
+    expect(await publications()).toHaveLength(1)
   })
 
   it('refuses a changed file under a published version number and says to make a new version', async () => {

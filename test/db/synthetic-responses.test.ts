@@ -38,7 +38,7 @@ describe('synthetic responses', () => {
              (select count(*) from response_facts where wave_id = ${study.wave.id})::int as facts`.execute(database.db)
     expect(counts.rows[0]).toEqual({ responses: 600, facts: 600 })
 
-    // DESIGN.md quotes 38–77 % exposed to any violence; the seeder aims inside that range.
+    // Published studies put 38–77 % exposed to any violence; the seeder aims inside that range.
     const anyEverWomen = await prevalence(study.wave.id, 'any_violence_ever', 'woman')
     const anyEverMen = await prevalence(study.wave.id, 'any_violence_ever', 'man')
     for (const p of [anyEverWomen, anyEverMen]) {

@@ -1,10 +1,11 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database, NewSite, NewWave, SiteRow, WaveRow } from '../../api/db/database.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
-import { createWave } from '../../api/db/queries/waves.js'
-import { publishDefinitions } from '../../api/services/publish-definitions.js'
+import { insertWave } from '../../api/db/queries/waves.js'
+import type { WaveSitePlan } from '../../api/db/queries/waves.js'
+import { publishDefinitions } from '../../api/services/survey-versions.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
 
 export interface StudyFixture {
@@ -32,6 +33,15 @@ export const FIVE_SITES = [
 export function siteFixture (overrides: Partial<NewSite> = {}): NewSite {
   siteCounter += 1
   return { name: `Test site ${siteCounter}`, kind: 'municipal_low_threshold', municipality_number: '0301', county_number: '03', centrality: 1, ...overrides }
+}
+
+/**
+ * A wave with its sites, written by the console's own query in one transaction (the caller's when it passes one).
+ * Tests use it to set up waves in any status and with any dates, which the console's rules would refuse.
+ */
+export async function createWave (db: Kysely<Database>, wave: NewWave, sites: readonly WaveSitePlan[]): Promise<WaveRow> {
+  if (db.isTransaction) return await insertWave(db as Transaction<Database>, wave, sites)
+  return await db.transaction().execute(async (trx) => await insertWave(trx, wave, sites))
 }
 
 /** Publishes the shipped instrument (a no-op when already there), and makes two sites, an open wave at the first and a tablet there. */

@@ -8,7 +8,8 @@ import { AudioGenerateError, generateAudio } from '../../api/cli/audio-generate.
 import { AUDIO_LANGS } from '../../survey-definitions/audio-keys.js'
 import type { AudioManifest } from '../../survey-definitions/audio-keys.js'
 import { audioFolder, checkAudio, readAudioManifest, speakable, speechTexts } from '../../survey-definitions/audio-manifest.js'
-import { checkDefinitionsDir, listQuestions } from '../../survey-definitions/check.js'
+import { checkDefinitionsDir } from '../../survey-definitions/check.js'
+import { listQuestions } from '../../survey-definitions/questions.js'
 import { definitionsDir, findDefinitions, readDefinition } from '../../survey-definitions/index.js'
 import type { JsonObject, SurveyDefinition } from '../../survey-definitions/index.js'
 

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { defineConfig } from 'vite'
 import type { Plugin } from 'vite'
 
-/** The respondent's first load may cost at most this much JavaScript, gzipped (issue 4). */
+/** The respondent's first load may cost at most this much JavaScript, gzipped: a tablet on a slow connection must still start quickly (README, `npm run build:web`). */
 const BUDGET_BYTES = 400 * 1024
 
 /**

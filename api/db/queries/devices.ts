@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 import type { Database, DeviceRow } from '../database.js'
 
@@ -25,8 +26,10 @@ export async function enrolDevice (db: Kysely<Database>, siteId: string, label: 
   return { device, token }
 }
 
-export async function revokeDevice (db: Kysely<Database>, deviceId: string): Promise<void> {
-  await db.updateTable('devices').set({ revoked_at: new Date() }).where('id', '=', deviceId).where('revoked_at', 'is', null).execute()
+/** Revokes a tablet that is not revoked yet; false when it already was (or does not exist). */
+export async function revokeDevice (db: Kysely<Database>, deviceId: string): Promise<boolean> {
+  const result = await db.updateTable('devices').set({ revoked_at: sql<Date>`now()` }).where('id', '=', deviceId).where('revoked_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 export interface DeviceAccess {
@@ -44,4 +47,52 @@ export async function findDeviceByToken (db: Kysely<Database>, token: string): P
     .where('devices.token_hash', '=', hashDeviceToken(token))
     .executeTakeFirst()
   return row === undefined ? undefined : { siteId: row.site_id, siteName: row.name, countyNumber: row.county_number, revoked: row.revoked_at !== null }
+}
+
+export interface TabletRow {
+  id: string
+  siteId: string
+  siteName: string
+  label: string
+  enrolledAt: Date
+  revokedAt: Date | null
+  lastUploadOn: string | null
+  uploadCount: number
+  dayUploads: number
+  preferNotOnlyUploads: number
+  repeatedUploads: number
+}
+
+function tablets (db: Kysely<Database>) {
+  return db.selectFrom('devices as d').innerJoin('sites as s', 's.id', 'd.site_id')
+    .select(['d.id', 'd.site_id', 's.name as site_name', 'd.label', 'd.enrolled_at', 'd.revoked_at', 'd.last_upload_on', 'd.upload_count',
+      'd.day_uploads', 'd.prefer_not_only_uploads', 'd.repeated_uploads'])
+}
+
+type Selected = Awaited<ReturnType<ReturnType<typeof tablets>['executeTakeFirstOrThrow']>>
+
+const tabletRow = (row: Selected): TabletRow => ({
+  id: row.id,
+  siteId: row.site_id,
+  siteName: row.site_name,
+  label: row.label,
+  enrolledAt: row.enrolled_at,
+  revokedAt: row.revoked_at,
+  lastUploadOn: row.last_upload_on,
+  uploadCount: Number(row.upload_count),
+  dayUploads: Number(row.day_uploads),
+  preferNotOnlyUploads: Number(row.prefer_not_only_uploads),
+  repeatedUploads: Number(row.repeated_uploads),
+})
+
+/** Enrolled tablets (revoked ones too, last), by site and label; only `siteId`'s when given. Counts only, never answers. */
+export async function listTablets (db: Kysely<Database>, siteId?: string): Promise<TabletRow[]> {
+  let query = tablets(db).orderBy(sql`d.revoked_at is not null`).orderBy('s.name').orderBy('d.label').orderBy('d.enrolled_at')
+  if (siteId !== undefined) query = query.where('d.site_id', '=', siteId)
+  return (await query.execute()).map(tabletRow)
+}
+
+export async function findTablet (db: Kysely<Database>, id: string): Promise<TabletRow | undefined> {
+  const row = await tablets(db).where('d.id', '=', id).executeTakeFirst()
+  return row === undefined ? undefined : tabletRow(row)
 }

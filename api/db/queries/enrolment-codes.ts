@@ -2,7 +2,6 @@ import { createHash, randomInt } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
 import type { Database, EnrolmentCodeRow, EnrolmentFailureTable } from '../database.js'
-import { enrolDevice } from './devices.js'
 
 /** No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed on a tablet keyboard is not mistaken. */
 export const ENROLMENT_ALPHABET = '34679ACDEFGHJKMNPQRTUVWXY'
@@ -40,15 +39,15 @@ export async function createEnrolmentCode (db: Kysely<Database>, siteId: string,
   return { row, code }
 }
 
-export type RedeemOutcome =
-  | { kind: 'enrolled', token: string, siteName: string, siteId: string, deviceId: string, label: string }
+export type ClaimedCode =
+  | { kind: 'claimed', id: string, siteId: string, label: string | null }
   | { kind: 'unknown' | 'expired' | 'used' }
 
 /**
- * Marks the code used and enrols a device at its site, inside the caller's transaction. The row lock makes a
- * code single-use even when two tablets send it at the same moment: the second waits, then finds it used.
+ * Locks a live code for redeeming, inside the caller's transaction, or says why there is none. The row lock
+ * makes a code single-use even when two tablets send it at the same moment: the second waits, then finds it used.
  */
-export async function redeemEnrolmentCode (trx: Transaction<Database>, code: string, label: string): Promise<RedeemOutcome> {
+export async function claimEnrolmentCode (trx: Transaction<Database>, code: string): Promise<ClaimedCode> {
   const codeHash = hashEnrolmentCode(code)
   const claimed = await trx.selectFrom('enrolment_codes')
     .select(['id', 'site_id', 'label'])
@@ -57,14 +56,13 @@ export async function redeemEnrolmentCode (trx: Transaction<Database>, code: str
     .where('expires_at', '>', sql<Date>`now()`)
     .forUpdate()
     .executeTakeFirst()
-  if (claimed === undefined) {
-    const row = await trx.selectFrom('enrolment_codes').select(['used_at']).where('code_hash', '=', codeHash).executeTakeFirst()
-    return { kind: row === undefined ? 'unknown' : row.used_at !== null ? 'used' : 'expired' }
-  }
-  const { device, token } = await enrolDevice(trx, claimed.site_id, label === '' ? (claimed.label ?? 'Tablet') : label)
-  await trx.updateTable('enrolment_codes').set({ used_at: sql<Date>`now()`, device_id: device.id }).where('id', '=', claimed.id).execute()
-  const site = await trx.selectFrom('sites').select('name').where('id', '=', claimed.site_id).executeTakeFirstOrThrow()
-  return { kind: 'enrolled', token, siteName: site.name, siteId: claimed.site_id, deviceId: device.id, label: device.label }
+  if (claimed !== undefined) return { kind: 'claimed', id: claimed.id, siteId: claimed.site_id, label: claimed.label }
+  const row = await trx.selectFrom('enrolment_codes').select(['used_at']).where('code_hash', '=', codeHash).executeTakeFirst()
+  return { kind: row === undefined ? 'unknown' : row.used_at !== null ? 'used' : 'expired' }
+}
+
+export async function markEnrolmentCodeUsed (trx: Transaction<Database>, id: string, deviceId: string): Promise<void> {
+  await trx.updateTable('enrolment_codes').set({ used_at: sql<Date>`now()`, device_id: deviceId }).where('id', '=', id).execute()
 }
 
 /** Failed attempts under this key in the last `minutes`, across every API process, and seconds until the oldest leaves. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../database.js'
+import { lastUploadDaySql } from '../../domain/upload-window.js'
 
 export interface HeldRow {
   idDigest: string
@@ -55,8 +56,8 @@ export async function deleteHeldResponses (trx: Transaction<Database>, idDigests
 export async function wavesDueForMix (db: Kysely<Database>, currentWeek: string, today: string): Promise<Array<{ waveId: string, all: boolean }>> {
   const rows = await db.selectFrom('held_responses as h')
     .innerJoin('waves as w', 'w.id', 'h.wave_id')
-    .select(['h.wave_id', sql<boolean>`bool_or(w.closes_on + w.grace_days < ${today}::date)`.as('all')])
-    .where((eb) => eb.or([eb('h.iso_week', '<', currentWeek), sql<boolean>`w.closes_on + w.grace_days < ${today}::date`]))
+    .select(['h.wave_id', sql<boolean>`bool_or(${sql.raw(lastUploadDaySql('w'))} < ${today}::date)`.as('all')])
+    .where((eb) => eb.or([eb('h.iso_week', '<', currentWeek), sql<boolean>`${sql.raw(lastUploadDaySql('w'))} < ${today}::date`]))
     .groupBy('h.wave_id')
     .execute()
   return rows.map((row) => ({ waveId: row.wave_id, all: row.all }))

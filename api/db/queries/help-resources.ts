@@ -1,46 +1,27 @@
 import { sql } from 'kysely'
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely'
 import type { CrisisCentreTable, Database, HelpLineTable } from '../database.js'
-import { loadHelpResources } from '../../../survey-definitions/help-resources.js'
 import type { HelpResources } from '../../../survey-definitions/help-resources.js'
-import { regionIndex } from '../../../survey-definitions/regions.js'
 
 type HelpLine = HelpResources['lines'][number]
 type CrisisCentre = HelpResources['crisisCentres'][number]
 export type CrisisCentreWithId = CrisisCentre & { id: string }
 
-/**
- * Copies `resources` (by default survey-definitions/help-resources.json) into the tables, once: only while
- * help_resources_meta has no row. The table lock makes two API processes starting together import it once.
- * @returns whether it imported
- */
-export async function importHelpResourcesIfNeeded (db: Kysely<Database>, resources: () => HelpResources = () => loadHelpResources()): Promise<boolean> {
-  const done = await db.selectFrom('help_resources_meta').select('id').executeTakeFirst()
-  if (done !== undefined) return false
-  return await db.transaction().execute(async (trx) => {
-    await sql`lock table help_resources_meta in exclusive mode`.execute(trx)
-    if (await trx.selectFrom('help_resources_meta').select('id').executeTakeFirst() !== undefined) return false
-    const data = resources()
-    await trx.insertInto('help_resources_meta').values({ id: 1, note_nb: data.note.nb, note_en: data.note.en }).execute()
-    if (data.lines.length > 0) await trx.insertInto('help_lines').values(data.lines.map((line, position) => lineRow(line, position))).execute()
-    if (data.crisisCentres.length > 0) await trx.insertInto('crisis_centres').values(data.crisisCentres.map(centreRow)).execute()
-    return true
-  })
+/** Whether the shipped file was ever imported (help_resources_meta has its row). */
+export async function helpResourcesImported (db: Kysely<Database>): Promise<boolean> {
+  return await db.selectFrom('help_resources_meta').select('id').executeTakeFirst() !== undefined
 }
 
-/**
- * The help resources as the kiosk shows them, in the shape of survey-definitions/help-resources.ts (the
- * counties are the reference list's). Imports the shipped file first if nothing was imported yet.
- */
-export async function loadHelpResourcesFromDb (db: Kysely<Database>): Promise<HelpResources> {
-  await importHelpResourcesIfNeeded(db)
-  const { lines, crisisCentres, note } = await loadHelpRows(db)
-  return {
-    lines,
-    counties: regionIndex().regions.counties.map(({ number, name }) => ({ number, name })),
-    crisisCentres: crisisCentres.map(({ id: _id, ...centre }) => centre),
-    note,
-  }
+/** Locks the meta table until the caller's transaction ends: two API processes starting together import once. */
+export async function lockHelpResourcesMeta (trx: Transaction<Database>): Promise<void> {
+  await sql`lock table help_resources_meta in exclusive mode`.execute(trx)
+}
+
+/** Writes the whole set (note, lines, centres) into empty tables, inside the caller's transaction. */
+export async function insertHelpResources (trx: Transaction<Database>, data: HelpResources): Promise<void> {
+  await trx.insertInto('help_resources_meta').values({ id: 1, note_nb: data.note.nb, note_en: data.note.en }).execute()
+  if (data.lines.length > 0) await trx.insertInto('help_lines').values(data.lines.map((line, position) => lineRow(line, position))).execute()
+  if (data.crisisCentres.length > 0) await trx.insertInto('crisis_centres').values(data.crisisCentres.map(centreRow)).execute()
 }
 
 export interface HelpRows {

@@ -4,6 +4,7 @@ import { PREPARED } from '../connect.js'
 import type { Database, SurveyAnswers, WaveStatus } from '../database.js'
 import { factLanes } from '../fact-lanes.js'
 import { ADD_FACTS_TO_TOTALS } from './response-totals.js'
+import { uploadWindowOpenSql } from '../../domain/upload-window.js'
 
 /** The columns of one record of `responseRecord` in jsonb_to_recordset. */
 const RECORD_COLUMN_LIST = 'id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[], ' +
@@ -110,7 +111,7 @@ export interface BatchOutcome {
 /**
  * Holds sealed responses in one statement (one transaction, one round trip for the whole batch), each one if,
  * and only if, its device may upload to its wave that day: known, not revoked, at one of the wave's sites, the
- * wave opened and not past its close date plus grace days, still on the survey version the answers were checked
+ * wave's upload window open (api/domain/upload-window.ts), still on the survey version the answers were checked
  * against, and the device under its uploads per minute and its new responses per day. The same statement counts
  * the uploads on each device row (the rate limit's window, the accepted total, the day's count and the date of
  * the last accepted one): it may, because it
@@ -172,8 +173,7 @@ const HOLD_IF_PERMITTED = `${PREPARED}
       join devices d on d.token_hash = i.token_hash and d.revoked_at is null
       join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
       join waves w on w.id = ws.wave_id
-      where w.status <> 'planned' and w.survey_version_id = i.survey_version_id
-        and w.opens_on <= i.today and w.closes_on + w.grace_days >= i.today
+      where w.survey_version_id = i.survey_version_id and ${uploadWindowOpenSql('w', 'i.today')}
       order by d.id
       for update of d
     ), target as (

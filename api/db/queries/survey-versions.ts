@@ -1,41 +1,25 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { SurveyDefinition } from '../../../survey-definitions/index.js'
 import type { Database, SurveyVersionRow } from '../database.js'
-import { AppError } from '../../errors.js'
 
 export type PublishOutcome = 'published' | 'unchanged'
 
-/**
- * Publishes one definition. An already published version with the same checksum is a no-op; a different
- * checksum under the same number is refused, because a published version is immutable.
- */
-export async function publishSurveyVersion (db: Kysely<Database>, def: SurveyDefinition): Promise<PublishOutcome> {
-  if (db.isTransaction) return await publishSurveyVersionIn(db as Transaction<Database>, def)
-  return await db.transaction().execute(async (trx) => await publishSurveyVersionIn(trx, def))
+/** The id and checksum stored under a slug and version number, if that version is published. */
+export async function findPublishedChecksum (db: Kysely<Database>, slug: string, version: number): Promise<{ id: number, checksum: string } | undefined> {
+  return await db.selectFrom('survey_versions').select(['id', 'checksum']).where('slug', '=', slug).where('version', '=', version).executeTakeFirst()
 }
 
-/** publishSurveyVersion inside the caller's transaction (the console records its audit entry in the same one). */
-export async function publishSurveyVersionIn (trx: Transaction<Database>, def: SurveyDefinition): Promise<PublishOutcome> {
-  const existing = await trx.selectFrom('survey_versions')
-    .select(['id', 'checksum'])
-    .where('slug', '=', def.slug)
-    .where('version', '=', def.version)
-    .executeTakeFirst()
-  if (existing !== undefined) {
-    if (existing.checksum === def.checksum) return 'unchanged'
-    throw new AppError(409, 'survey_version_changed',
-      `${def.slug} v${def.version} is already published with different content (${def.files.survey}); ` +
-      `a published version never changes: copy it to v${def.version + 1} and publish that instead`)
-  }
-  await trx.insertInto('survey_versions').values({
+/** Stores a new version and registers its indicators (both or neither: hence the transaction). */
+export async function insertSurveyVersion (trx: Transaction<Database>, def: SurveyDefinition): Promise<number> {
+  const { id } = await trx.insertInto('survey_versions').values({
     slug: def.slug,
     version: def.version,
     definition: JSON.stringify(def.survey),
     indicator_map: JSON.stringify(def.indicatorMap),
     checksum: def.checksum,
-  }).execute()
+  }).returning('id').executeTakeFirstOrThrow()
   await registerIndicators(trx, Object.keys(def.indicatorMap.indicators))
-  return 'published'
+  return id
 }
 
 async function registerIndicators (trx: Transaction<Database>, names: string[]): Promise<void> {
@@ -61,4 +45,35 @@ export async function indicatorOrdinals (db: Kysely<Database>, names: readonly s
   if (names.length === 0) return new Map()
   const rows = await db.selectFrom('indicators').select(['id', 'name']).where('name', 'in', names).execute()
   return new Map(rows.map((row) => [row.name, row.id]))
+}
+
+export interface SurveyVersionWithUse {
+  row: SurveyVersionRow
+  waveCount: number
+}
+
+/** Every published version (or `id` only), newest first, with how many waves use it. */
+export async function listSurveyVersions (db: Kysely<Database>, id?: number): Promise<SurveyVersionWithUse[]> {
+  let query = db.selectFrom('survey_versions as v')
+    .selectAll('v')
+    .select((eb) => eb.selectFrom('waves').select(eb.fn.countAll<number>().as('n')).whereRef('waves.survey_version_id', '=', 'v.id').as('wave_count'))
+    .orderBy('v.published_at', 'desc').orderBy('v.slug').orderBy('v.version', 'desc')
+  if (id !== undefined) query = query.where('v.id', '=', id)
+  const rows = await query.execute()
+  return rows.map(({ wave_count: waveCount, ...row }) => ({ row, waveCount: Number(waveCount ?? 0) }))
+}
+
+/** slug/version → checksum of every published version. */
+export async function publishedChecksums (db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('survey_versions').select(['slug', 'version', 'checksum']).execute()
+  return new Map(rows.map((row) => [`${row.slug}/${row.version}`, row.checksum]))
+}
+
+export async function findSurveyVersionId (db: Kysely<Database>, slug: string, version: number): Promise<number | undefined> {
+  const row = await db.selectFrom('survey_versions').select('id').where('slug', '=', slug).where('version', '=', version).executeTakeFirst()
+  return row?.id
+}
+
+export async function surveyVersionExists (db: Kysely<Database>, id: number): Promise<boolean> {
+  return (await db.selectFrom('survey_versions').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
 }

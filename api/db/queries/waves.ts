@@ -1,25 +1,81 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { Database, NewWave, WaveRow } from '../database.js'
+import type { Kysely, Transaction, Updateable } from 'kysely'
+import type { Database, NewWave, WaveRow, WaveStatus, WaveTable } from '../database.js'
+import type { WaveWindow } from '../../domain/upload-window.js'
 
-export interface WaveSite {
+export interface WaveSiteDetail {
   siteId: string
-  targetResponses?: number
+  siteName: string
+  target: number | null
 }
 
-/** In the caller's transaction when given one (the demo seeding writes everything in one), else in its own. */
-export async function createWave (db: Kysely<Database>, wave: NewWave, sites: readonly WaveSite[]): Promise<WaveRow> {
-  if (db.isTransaction) return await insertWave(db as Transaction<Database>, wave, sites)
-  return await db.transaction().execute(async (trx) => await insertWave(trx, wave, sites))
+export interface WaveDetail {
+  row: WaveRow
+  surveyVersion: { id: number, slug: string, version: number }
+  sites: WaveSiteDetail[]
 }
 
-async function insertWave (trx: Transaction<Database>, wave: NewWave, sites: readonly WaveSite[]): Promise<WaveRow> {
-  const row = await trx.insertInto('waves').values(wave).returningAll().executeTakeFirstOrThrow()
-  if (sites.length > 0) {
-    await trx.insertInto('wave_sites')
-      .values(sites.map((site) => ({ wave_id: row.id, site_id: site.siteId, target_responses: site.targetResponses ?? null })))
-      .execute()
+/**
+ * Waves with their survey version and sites, newest first: every wave, or `ids` only; with `siteId`, only
+ * the waves at that site and only that site in each (site staff see nothing of other sites).
+ */
+export async function listWaveDetails (db: Kysely<Database>, filter: { ids?: readonly string[], siteId?: string } = {}): Promise<WaveDetail[]> {
+  if (filter.ids !== undefined && filter.ids.length === 0) return []
+  let waves = db.selectFrom('waves')
+    .innerJoin('survey_versions as v', 'v.id', 'waves.survey_version_id')
+    .selectAll('waves')
+    .select(['v.slug', 'v.version'])
+    .orderBy('waves.opens_on', 'desc').orderBy('waves.created_at', 'desc').orderBy('waves.id')
+  if (filter.ids !== undefined) waves = waves.where('waves.id', 'in', filter.ids)
+  if (filter.siteId !== undefined) {
+    const siteId = filter.siteId
+    waves = waves.where((eb) => eb.exists(eb.selectFrom('wave_sites').select('wave_id').whereRef('wave_sites.wave_id', '=', 'waves.id').where('wave_sites.site_id', '=', siteId)))
   }
+  const rows = await waves.execute()
+  if (rows.length === 0) return []
+  let sites = db.selectFrom('wave_sites').innerJoin('sites', 'sites.id', 'wave_sites.site_id')
+    .select(['wave_sites.wave_id', 'wave_sites.site_id', 'wave_sites.target_responses', 'sites.name'])
+    .where('wave_sites.wave_id', 'in', rows.map((row) => row.id))
+    .orderBy('sites.name').orderBy('sites.id')
+  if (filter.siteId !== undefined) sites = sites.where('wave_sites.site_id', '=', filter.siteId)
+  const siteRows = await sites.execute()
+  return rows.map(({ slug, version, ...row }) => ({
+    row,
+    surveyVersion: { id: row.survey_version_id, slug, version },
+    sites: siteRows.filter((site) => site.wave_id === row.id).map((site) => ({ siteId: site.site_id, siteName: site.name, target: site.target_responses })),
+  }))
+}
+
+/** Locks the wave for a change of its plan or status: two researchers acting at once are served in turn. */
+export async function lockWave (trx: Transaction<Database>, id: string): Promise<WaveRow | undefined> {
+  return await trx.selectFrom('waves').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export interface WaveSitePlan {
+  siteId: string
+  /** Responses hoped for at the site; null or left out when none was set. */
+  target?: number | null
+}
+
+/** A wave and its sites: the one way a wave is made, by the console, the demo seeding and the tests alike. */
+export async function insertWave (trx: Transaction<Database>, wave: NewWave, sites: readonly WaveSitePlan[]): Promise<WaveRow> {
+  const row = await trx.insertInto('waves').values(wave).returningAll().executeTakeFirstOrThrow()
+  await replaceWaveSites(trx, row.id, sites)
   return row
+}
+
+export async function updateWave (trx: Transaction<Database>, id: string, patch: Updateable<WaveTable>): Promise<WaveRow> {
+  if (Object.keys(patch).length === 0) return await trx.selectFrom('waves').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  return await trx.updateTable('waves').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function replaceWaveSites (trx: Transaction<Database>, waveId: string, sites: readonly WaveSitePlan[]): Promise<void> {
+  await trx.deleteFrom('wave_sites').where('wave_id', '=', waveId).execute()
+  if (sites.length === 0) return
+  await trx.insertInto('wave_sites').values(sites.map((site) => ({ wave_id: waveId, site_id: site.siteId, target_responses: site.target ?? null }))).execute()
+}
+
+export async function setWaveStatus (trx: Transaction<Database>, id: string, status: WaveStatus): Promise<WaveRow> {
+  return await trx.updateTable('waves').set({ status }).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
 
 export async function findWaveSurveyVersionId (db: Kysely<Database>, id: string): Promise<number | undefined> {
@@ -35,22 +91,27 @@ export interface OpenWave {
   version: number
 }
 
-/**
- * The wave a tablet at this site should show today: open, between its dates, and including the site. If
- * several overlap, the one that opened last wins (a deliberate, predictable rule until the console plans waves).
- */
-export async function findOpenWaveAtSite (db: Kysely<Database>, siteId: string, today: string): Promise<OpenWave | undefined> {
-  const row = await db.selectFrom('waves')
+/** The open waves that include the site, the one that opened last first: the kiosk picks among them (services/kiosk.ts). */
+export async function openWavesAtSite (db: Kysely<Database>, siteId: string): Promise<Array<OpenWave & WaveWindow>> {
+  const rows = await db.selectFrom('waves')
     .innerJoin('wave_sites', 'wave_sites.wave_id', 'waves.id')
     .innerJoin('survey_versions', 'survey_versions.id', 'waves.survey_version_id')
-    .select(['waves.id', 'waves.name', 'waves.survey_version_id', 'survey_versions.slug', 'survey_versions.version'])
+    .select(['waves.id', 'waves.name', 'waves.survey_version_id', 'waves.status', 'waves.opens_on', 'waves.closes_on', 'waves.grace_days',
+      'survey_versions.slug', 'survey_versions.version'])
     .where('wave_sites.site_id', '=', siteId)
     .where('waves.status', '=', 'open')
-    .where('waves.opens_on', '<=', today)
-    .where('waves.closes_on', '>=', today)
     .orderBy('waves.opens_on', 'desc')
     .orderBy('waves.id')
-    .limit(1)
-    .executeTakeFirst()
-  return row === undefined ? undefined : { waveId: row.id, waveName: row.name, surveyVersionId: row.survey_version_id, slug: row.slug, version: row.version }
+    .execute()
+  return rows.map((row) => ({
+    waveId: row.id,
+    waveName: row.name,
+    surveyVersionId: row.survey_version_id,
+    slug: row.slug,
+    version: row.version,
+    status: row.status,
+    opensOn: row.opens_on,
+    closesOn: row.closes_on,
+    graceDays: row.grace_days,
+  }))
 }

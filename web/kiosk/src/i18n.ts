@@ -1,3 +1,5 @@
+import { PRIVACY_CHECK_TEXT } from '../../../survey-definitions/privacy-check-text.js'
+
 export type Lang = 'nb' | 'en'
 
 /** The kiosk's own words; the instrument's texts come from the survey definition. Neutral on purpose (rule 7). */
@@ -39,10 +41,10 @@ export const TEXT = {
     men: 'Menn som bruker rusmidler nå',
     checked: (date: string) => `sjekket ${date.split('-').reverse().join('.')}`,
     fallbackHelp: 'Politi 112. Ambulanse 113. Legevakt 116 117. Vold- og overgrepslinjen 116 006.',
-    privacyTitle: 'Kan du svare uforstyrret nå?',
-    privacyLead: 'De neste spørsmålene er personlige. Hvis noen kan se skjermen eller høre deg, kan du avslutte nå; da blir ingenting lagret.',
-    privacyContinue: 'Ja, fortsett',
-    privacyStop: 'Nei, avslutt nå',
+    privacyTitle: PRIVACY_CHECK_TEXT.nb.title,
+    privacyLead: PRIVACY_CHECK_TEXT.nb.lead,
+    privacyContinue: PRIVACY_CHECK_TEXT.nb.continue,
+    privacyStop: PRIVACY_CHECK_TEXT.nb.stop,
     continue: 'Fortsett',
     listen: 'Lytt',
     notAccepted: 'Svarene kunne ikke tas imot (undersøkelsen her kan være avsluttet). De er slettet fra nettbrettet.',
@@ -85,10 +87,10 @@ export const TEXT = {
     men: 'Men using drugs or alcohol now',
     checked: (date: string) => `checked ${date}`,
     fallbackHelp: 'Police 112. Ambulance 113. Emergency clinic 116 117. Vold- og overgrepslinjen (violence and abuse helpline) 116 006.',
-    privacyTitle: 'Can you answer undisturbed now?',
-    privacyLead: 'The next questions are personal. If someone can see the screen or hear you, you can stop now, and nothing will be saved.',
-    privacyContinue: 'Yes, continue',
-    privacyStop: 'No, stop now',
+    privacyTitle: PRIVACY_CHECK_TEXT.en.title,
+    privacyLead: PRIVACY_CHECK_TEXT.en.lead,
+    privacyContinue: PRIVACY_CHECK_TEXT.en.continue,
+    privacyStop: PRIVACY_CHECK_TEXT.en.stop,
     continue: 'Continue',
     listen: 'Listen',
     notAccepted: 'Your answers could not be accepted (the survey here may have ended). They have been deleted from the tablet.',

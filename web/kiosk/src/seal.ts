@@ -13,7 +13,7 @@ export async function importIntakeKey (reply: IntakeKeyReply): Promise<IntakeKey
 }
 
 /**
- * Seals a completed response before it is written anywhere (DESIGN.md, rule 5): a fresh AES-256-GCM key per
+ * Seals a completed response before it is written anywhere (ARCHITECTURE.md, anonymity rule 5): a fresh AES-256-GCM key per
  * response, not extractable, used once and wrapped with the server's RSA-OAEP key. What comes out holds nothing
  * readable: the id, the wave and the answers are all inside the ciphertext. The server opens it in
  * api/intake/sealed-envelope.ts.

@@ -4,7 +4,7 @@ import type { SiteListReply } from '../../../../api/schemas/sites.js'
 import { api } from '../api.js'
 import { h, table } from '../dom.js'
 import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select } from '../ui.js'
-import type { Context, Role } from './index.js'
+import type { Context, Role } from './context.js'
 
 type AccountItem = Static<typeof AccountListReplySchema>['accounts'][number]
 type CreateReply = Static<typeof CreateAccountReplySchema>

@@ -3,7 +3,7 @@ import type { AuditListReplySchema, ChainCheckReplySchema } from '../../../../ap
 import { api, query } from '../api.js'
 import { h, nodes, table } from '../dom.js'
 import { button, field, form, formatDateTime, input, Outcome, section } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 
 type AuditEntry = Static<typeof AuditListReplySchema>['entries'][number]
 type ChainCheck = Static<typeof ChainCheckReplySchema>

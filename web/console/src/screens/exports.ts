@@ -1,6 +1,6 @@
 import { h } from '../dom.js'
 import { field, section, select } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 import { loadWaves, wavePicker } from './shared.js'
 
 /** `rows`: takes the free-text choice; `labelled`: takes the label language (and never holds free text). */

@@ -2,7 +2,7 @@ import type { CrisisCentre, CrisisCentreInput, HelpLine, HelpResourcesReply } fr
 import { api } from '../api.js'
 import { h, table } from '../dom.js'
 import { announce, button, confirmAction, field, form, input, Outcome, section, select } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 
 type Policy = CrisisCentreInput['activeSubstanceUse']['women']
 const POLICIES: Array<{ value: Policy, label: string }> = [

@@ -1,6 +1,5 @@
 import { h, nodes } from '../dom.js'
-import type { Context } from './index.js'
-import { SCREENS } from './index.js'
+import type { Context } from './context.js'
 
 const WHAT_YOU_DO: Record<string, string> = {
   researcher: 'Publish survey versions, register sites, plan and run waves, enrol tablets, follow progress, export microdata and release results.',
@@ -11,7 +10,7 @@ const WHAT_YOU_DO: Record<string, string> = {
 }
 
 export async function renderHome (context: Context): Promise<void> {
-  const links = SCREENS.filter((screen) => screen.path !== '' && screen.roles.includes(context.account.role))
+  const links = context.screens.filter((screen) => screen.path !== '' && screen.roles.includes(context.account.role))
   context.main.append(...nodes(
     h('h1', {}, 'Overview'),
     h('p', {}, WHAT_YOU_DO[context.account.role] ?? ''),

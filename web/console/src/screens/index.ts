@@ -1,5 +1,3 @@
-import type { Static } from '@sinclair/typebox'
-import type { AccountSchema } from '../../../../api/schemas/accounts.js'
 import { renderAccounts } from './accounts.js'
 import { renderAuditLog } from './audit-log.js'
 import { renderExports } from './exports.js'
@@ -12,28 +10,9 @@ import { renderSites } from './sites.js'
 import { renderSurveyVersion, renderSurveyVersions } from './survey-versions.js'
 import { renderTablets } from './tablets.js'
 import { renderWave, renderWaves } from './waves.js'
+import type { Role, Screen } from './context.js'
 
-export type Account = Static<typeof AccountSchema>
-export type Role = Account['role']
-
-export interface Context {
-  account: Account
-  /** The screen's area: a render appends to it. */
-  main: HTMLElement
-  /** Draws the current address again (after a change). */
-  reload: () => void
-  /** Goes to another screen, e.g. go('waves/<id>'). */
-  go: (path: string) => void
-}
-
-export interface Screen {
-  path: string
-  label: string
-  /** Who sees it in the menu and may open it; the API enforces the same roles whatever the console shows. */
-  roles: readonly Role[]
-  nav: boolean
-  render: (context: Context, args: string[]) => Promise<void>
-}
+export type { Account, Context, Role, Screen } from './context.js'
 
 const RESEARCH: readonly Role[] = ['researcher', 'admin']
 const FIELD: readonly Role[] = ['researcher', 'admin', 'site_staff']

@@ -2,7 +2,7 @@ import type { PasswordChangeBody } from '../../../../api/schemas/accounts.js'
 import { api } from '../api.js'
 import { h } from '../dom.js'
 import { field, form, input, Outcome } from '../ui.js'
-import type { Account, Context } from './index.js'
+import type { Account, Context } from './context.js'
 
 const NEEDS_CODE: ReadonlySet<string> = new Set(['admin', 'researcher'])
 

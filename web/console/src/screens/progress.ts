@@ -2,7 +2,7 @@ import type { ProgressReply } from '../../../../api/schemas/progress.js'
 import { api } from '../api.js'
 import { h, svg } from '../dom.js'
 import { section } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 import { loadWaves, wavePicker } from './shared.js'
 
 /** Responses per site per ISO week against each site's target: counts only, never answer content. */

@@ -3,7 +3,7 @@ import type { Site, SiteCreateBody, SiteListReply } from '../../../../api/schema
 import { api } from '../api.js'
 import { h, table } from '../dom.js'
 import { announce, button, field, form, input, Outcome, section, select } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 
 export async function renderSites (context: Context): Promise<void> {
   const canEdit = context.account.role === 'researcher' || context.account.role === 'admin'

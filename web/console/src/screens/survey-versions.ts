@@ -3,7 +3,7 @@ import { api } from '../api.js'
 import { h, table, textOfHtml } from '../dom.js'
 import type { Child } from '../dom.js'
 import { button, field, form, formatDateTime, input, Outcome, section } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 
 type Lang = 'nb' | 'en'
 

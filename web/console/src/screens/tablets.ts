@@ -3,7 +3,7 @@ import type { EnrolmentCodeReply, Tablet, TabletListReply } from '../../../../ap
 import { api, query } from '../api.js'
 import { h, table } from '../dom.js'
 import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 
 /** Tablets by site: a one-time enrolment code to type at /kiosk/, and every tablet with its upload counts (never answers). */
 export async function renderTablets (context: Context, [siteFilter]: string[]): Promise<void> {

@@ -4,7 +4,7 @@ import type { Wave, WaveCreateBody } from '../../../../api/schemas/waves.js'
 import { api } from '../api.js'
 import { h, nodes, table } from '../dom.js'
 import { announce, button, confirmAction, field, form, input, Outcome, section, select } from '../ui.js'
-import type { Context } from './index.js'
+import type { Context } from './context.js'
 import { loadWaves } from './shared.js'
 
 const canManage = (context: Context): boolean => context.account.role === 'researcher' || context.account.role === 'admin'

@@ -2,17 +2,17 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import { addDays, studyToday } from '../study-calendar.js'
-import type { Database, NewSite } from './database.js'
-import { enrolDevice } from './queries/devices.js'
-import { createEnrolmentCode } from './queries/enrolment-codes.js'
-import { createSite } from './queries/sites.js'
-import { findSurveyVersion } from './queries/survey-versions.js'
-import { createWave } from './queries/waves.js'
-import { publishDefinitions } from '../services/publish-definitions.js'
-import { ensureDemoAccounts } from '../services/demo-accounts.js'
-import type { DemoAccount } from '../services/demo-accounts.js'
-import { DEMO_SECRETS_FILE, newDemoSecrets, removeIfPresent, writeDemoSecrets, writePrivateFile } from '../services/demo-secrets.js'
-import type { DemoSecrets } from '../services/demo-secrets.js'
+import type { Database, NewSite } from '../db/database.js'
+import { enrolDevice } from '../db/queries/devices.js'
+import { createEnrolmentCode } from '../db/queries/enrolment-codes.js'
+import { createSite } from '../db/queries/sites.js'
+import { findSurveyVersion } from '../db/queries/survey-versions.js'
+import { insertWave } from '../db/queries/waves.js'
+import { publishDefinitions } from './survey-versions.js'
+import { ensureDemoAccounts } from './demo-accounts.js'
+import type { DemoAccount } from './demo-accounts.js'
+import { DEMO_SECRETS_FILE, newDemoSecrets, removeIfPresent, writeDemoSecrets, writePrivateFile } from './demo-secrets.js'
+import type { DemoSecrets } from './demo-secrets.js'
 
 /** Real municipality numbers and counties (2024 numbering) and SSB centrality classes. */
 export const DEMO_SITES: NewSite[] = [
@@ -59,14 +59,14 @@ export async function seedDemo (db: Kysely<Database>, dataDir: string, timeZone:
       const sites = []
       for (const site of DEMO_SITES) sites.push(await createSite(trx, site))
       const today = studyToday(timeZone)
-      const wave = await createWave(trx, {
+      const wave = await insertWave(trx, {
         name: 'Demo wave',
         survey_version_id: version.id,
         opens_on: addDays(today, -7),
         closes_on: addDays(today, 83),
         grace_days: 14,
         status: 'open',
-      }, sites.map((site) => ({ siteId: site.id, targetResponses: 100 })))
+      }, sites.map((site) => ({ siteId: site.id, target: 100 })))
       const { token } = await enrolDevice(trx, sites[0]!.id, 'Demo tablet')
       const accounts = await ensureDemoAccounts(trx, sites[0]!.id, secrets)
       // Files left by an earlier database in this folder (the database was removed, the folder kept) are stale.

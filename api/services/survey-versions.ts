@@ -1,0 +1,226 @@
+import { join, relative } from 'node:path'
+import type { Kysely } from 'kysely'
+import type { Account } from '../auth/roles.js'
+import type { Database } from '../db/database.js'
+import { findPublishedChecksum, findSurveyVersion, insertSurveyVersion, listSurveyVersions, publishedChecksums } from '../db/queries/survey-versions.js'
+import type { PublishOutcome, SurveyVersionWithUse } from '../db/queries/survey-versions.js'
+import { AppError, notFound } from '../errors.js'
+import type { DefinitionProblem, InvalidDefinitionReply, SurveyVersionDetail, SurveyVersionSummary } from '../schemas/survey-versions.js'
+import type { SurveyVersionReply } from '../schemas/surveys.js'
+import { recordAudit } from './audit-log.js'
+import { inTransaction } from './in-transaction.js'
+import { checkDefinition } from '../../survey-definitions/check.js'
+import { listQuestions } from '../../survey-definitions/questions.js'
+import { DefinitionLoadError, definitionChecksum, definitionsDir, findDefinitions, loadDefinitions, readDefinition } from '../../survey-definitions/index.js'
+import type { JsonObject, SurveyDefinition } from '../../survey-definitions/index.js'
+import { indicatorMapErrors } from '../../survey-definitions/indicator-map.js'
+import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
+
+/** A definition that fails `definitions:check`: every problem, each naming its file and question. */
+export class DefinitionInvalidError extends Error {
+  override name = 'DefinitionInvalidError'
+  constructor (readonly problems: DefinitionProblem[]) {
+    super(problems.map(formatProblem).join('; '))
+  }
+}
+
+export function formatProblem ({ file, question, problem }: DefinitionProblem): string {
+  return question === undefined ? `${file}: ${problem}` : `${file}: question ${question}: ${problem}`
+}
+
+/**
+ * An uploaded definition in the shape the loader gives, named as if it were the files
+ * `<slug>/v<N>.survey.json` and `v<N>.indicators.json`, so that problems name a file as the CLI's do.
+ * @throws {DefinitionInvalidError} when the indicator map does not match its schema
+ */
+export function uploadedDefinition (slug: string, version: number, survey: Record<string, unknown>, indicatorMap: Record<string, unknown>): SurveyDefinition {
+  const files = { survey: `${slug}/v${version}.survey.json`, indicators: `${slug}/v${version}.indicators.json` }
+  const mapErrors = indicatorMapErrors(indicatorMap)
+  if (mapErrors.length > 0) throw new DefinitionInvalidError(mapErrors.map((error) => ({ file: files.indicators, problem: `does not match the indicator map schema at ${error}` })))
+  // Both came from JSON.parse, so they hold JSON values only.
+  const surveyJson = survey as JsonObject
+  const map = indicatorMap as IndicatorMap
+  return { slug, version, survey: surveyJson, indicatorMap: map, checksum: definitionChecksum(surveyJson, map), files }
+}
+
+/**
+ * One definition from survey-definitions/ (or `dir`).
+ * @throws {AppError} 404 when the folder has no such version; {DefinitionInvalidError} when it cannot be read
+ */
+export function shippedDefinition (slug: string, version: number, dir?: string): SurveyDefinition {
+  const location = findDefinitions(dir).find((entry) => entry.slug === slug && entry.version === version)
+  if (location === undefined) throw new AppError(404, 'not_found', `survey-definitions/ has no ${slug} v${version}`)
+  try {
+    const def = readDefinition(location)
+    return { ...def, files: { survey: shownPath(def.files.survey), indicators: shownPath(def.files.indicators) } }
+  } catch (error) {
+    if (error instanceof DefinitionLoadError) throw new DefinitionInvalidError(error.problems.map((problem) => ({ file: shownPath(error.file), problem })))
+    throw error
+  }
+}
+
+/** A file as the repository names it ('survey-definitions/hverdag/v1.survey.json'): answers never carry a server path. */
+function shownPath (file: string): string {
+  return join('survey-definitions', relative(definitionsDir, file))
+}
+
+export type { PublishOutcome }
+
+export interface Published {
+  outcome: PublishOutcome
+  id: number
+}
+
+export type PublishSource = 'survey-definitions' | 'upload'
+
+/**
+ * Runs exactly the checks of `npm run definitions:check` (checkDefinition), then publishes and records it
+ * in the audit log in one transaction (an unchanged re-publication is a no-op and not recorded). The console
+ * and `definitions:publish` both publish through here; a command's entry has no account.
+ * @throws {DefinitionInvalidError} naming every problem; {AppError} 409 when the number is taken by other content
+ */
+export async function publishChecked (db: Kysely<Database>, def: SurveyDefinition, actor: Account | null, source: PublishSource): Promise<Published> {
+  const problems = checkDefinition(def)
+  if (problems.length > 0) throw new DefinitionInvalidError(problems)
+  return await inTransaction(db, async (trx) => {
+    const existing = await findPublishedChecksum(trx, def.slug, def.version)
+    if (existing !== undefined) {
+      if (existing.checksum === def.checksum) return { outcome: 'unchanged', id: existing.id }
+      // A published version is immutable: responses and releases refer to it by number.
+      throw new AppError(409, 'survey_version_changed',
+        `${def.slug} v${def.version} is already published with different content (${def.files.survey}); ` +
+        `a published version never changes: copy it to v${def.version + 1} and publish that instead`)
+    }
+    const id = await insertSurveyVersion(trx, def)
+    await recordAudit(trx, {
+      actor,
+      action: 'survey_version.publish',
+      objectType: 'survey_version',
+      objectId: String(id),
+      detail: { slug: def.slug, version: def.version, checksum: def.checksum, source },
+    })
+    return { outcome: 'published', id }
+  })
+}
+
+export class DefinitionRejectedError extends Error {
+  override name = 'DefinitionRejectedError'
+}
+
+export interface PublishResult {
+  slug: string
+  version: number
+  outcome: PublishOutcome
+}
+
+/**
+ * `definitions:publish`: publishes every definition in the folder that is not in the database yet. A
+ * definition that fails `definitions:check` stops the run before anything is written; one that changed
+ * under a published version number stops it with the 409's reason.
+ */
+export async function publishDefinitions (db: Kysely<Database>, definitions: SurveyDefinition[] = loadDefinitions()): Promise<PublishResult[]> {
+  for (const def of definitions) {
+    const problems = checkDefinition(def)
+    if (problems.length > 0) throw new DefinitionRejectedError(problems.map(formatProblem).join('\n'))
+  }
+  const results: PublishResult[] = []
+  for (const def of definitions) {
+    const { outcome } = await publishChecked(db, def, null, 'survey-definitions')
+    results.push({ slug: def.slug, version: def.version, outcome })
+  }
+  return results
+}
+
+/** A published version as a tablet loads it. @throws {AppError} 404 */
+export async function publishedSurvey (db: Kysely<Database>, slug: string, version: number): Promise<SurveyVersionReply> {
+  const row = await findSurveyVersion(db, slug, version)
+  if (row === undefined) throw notFound(`survey ${slug} version ${version}`)
+  return { slug: row.slug, version: row.version, checksum: row.checksum, definition: row.definition, indicatorMap: row.indicator_map }
+}
+
+/** Every published version, newest first, with how many waves use it. */
+export async function listVersionSummaries (db: Kysely<Database>): Promise<SurveyVersionSummary[]> {
+  return (await listSurveyVersions(db)).map(summaryOf)
+}
+
+/** One version with its definition and indicator map. @throws {AppError} 404 when no version has the id */
+export async function surveyVersionDetail (db: Kysely<Database>, id: number): Promise<SurveyVersionDetail> {
+  const version = await versionWithUse(db, id)
+  return { ...summaryOf(version), definition: version.row.definition, indicatorMap: version.row.indicator_map }
+}
+
+/**
+ * The console's publication: `load` reads or builds the definition (its own problems count as the checks'),
+ * then publishChecked as the account. The version comes back as the list shows it.
+ */
+export async function publishForAccount (db: Kysely<Database>, load: () => SurveyDefinition, actor: Account, source: PublishSource): Promise<{ outcome: PublishOutcome, version: SurveyVersionSummary }> {
+  const { outcome, id } = await publishChecked(db, load(), actor, source)
+  return { outcome, version: summaryOf(await versionWithUse(db, id)) }
+}
+
+/** The 400 answer for a definition that fails the checks: the first five problems in the message, all of them listed. */
+export function invalidDefinitionReply (error: DefinitionInvalidError): InvalidDefinitionReply {
+  const [first] = error.problems
+  return {
+    code: 'invalid_definition',
+    message: `the definition fails the checks of definitions:check (${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}): ${error.problems.slice(0, 5).map(formatProblem).join('; ')}`,
+    ...(first?.question === undefined ? {} : { question: first.question }),
+    problems: error.problems,
+  }
+}
+
+async function versionWithUse (db: Kysely<Database>, id: number): Promise<SurveyVersionWithUse> {
+  const [version] = await listSurveyVersions(db, id)
+  if (version === undefined) throw notFound(`survey version ${id}`)
+  return version
+}
+
+function summaryOf ({ row, waveCount }: SurveyVersionWithUse): SurveyVersionSummary {
+  const title = row.definition.title
+  const text = (language: 'nb' | 'en'): string => {
+    if (typeof title === 'string') return title
+    if (typeof title === 'object' && title !== null && !Array.isArray(title)) {
+      const value = title[language] ?? title.default
+      if (typeof value === 'string') return value
+    }
+    return `${row.slug} v${row.version}`
+  }
+  return {
+    id: row.id,
+    slug: row.slug,
+    version: row.version,
+    checksum: row.checksum,
+    publishedAt: row.published_at.toISOString(),
+    title: { nb: text('nb'), en: text('en') },
+    questionCount: listQuestions(row.definition).filter((question) => question.type !== 'html').length,
+    indicatorCount: Object.keys(row.indicator_map.indicators).length,
+    waveCount,
+  }
+}
+
+export interface AvailableDefinition {
+  slug: string
+  version: number
+  status: 'new' | 'published' | 'changed' | 'invalid'
+  checksum?: string
+  problems: DefinitionProblem[]
+}
+
+/** The definitions in survey-definitions/ and how each stands against the database. */
+export async function availableDefinitions (db: Kysely<Database>, dir?: string): Promise<AvailableDefinition[]> {
+  const published = await publishedChecksums(db)
+  return findDefinitions(dir).map((location): AvailableDefinition => {
+    const base = { slug: location.slug, version: location.version }
+    let def: SurveyDefinition
+    try {
+      def = readDefinition(location)
+    } catch (error) {
+      if (!(error instanceof DefinitionLoadError)) throw error
+      return { ...base, status: 'invalid', problems: error.problems.map((problem) => ({ file: shownPath(error.file), problem })) }
+    }
+    const stored = published.get(`${def.slug}/${def.version}`)
+    if (stored !== undefined) return { ...base, checksum: def.checksum, status: stored === def.checksum ? 'published' : 'changed', problems: [] }
+    const problems = checkDefinition(def).map((problem) => ({ ...problem, file: shownPath(problem.file) }))
+    return { ...base, checksum: def.checksum, status: problems.length > 0 ? 'invalid' : 'new', problems }
+  })
+}

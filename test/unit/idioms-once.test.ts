@@ -1,0 +1,38 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+function sources (dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (['node_modules', 'dist', 'data'].includes(entry.name)) return []
+    const path = join(dir, entry.name)
+    return entry.isDirectory() ? sources(path) : entry.name.endsWith('.ts') ? [path] : []
+  })
+}
+
+const files = ['api', 'analysis', 'survey-definitions', 'web'].flatMap((folder) => sources(join(root, folder)))
+
+/** The files whose text matches `pattern`, repository-relative. */
+function filesWith (pattern: RegExp): string[] {
+  return files.filter((file) => pattern.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file)).sort()
+}
+
+/** Small idioms that were copied by hand into several files, each now defined in one place. */
+describe('idioms defined once', () => {
+  it('the error answers of a route: errorReplies in api/schemas/common.ts', () => {
+    // releases.ts and exports.ts keep their copy until the work under way in them lands.
+    expect(filesWith(/statuses\.map\(\(status\) => \[status, ErrorReplySchema\]\)|\]\.map\(\(status\) => \[status, ErrorReplySchema\]\)/))
+      .toEqual(['api/routes/exports.ts', 'api/routes/releases.ts', 'api/schemas/common.ts'])
+  })
+
+  it('the UUID pattern: UUID_PATTERN in api/schemas/common.ts', () => {
+    expect(filesWith(/\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}-/)).toEqual(['api/schemas/common.ts'])
+  })
+
+  it('the calendar-date check: isCalendarDate in survey-definitions/calendar-date.ts', () => {
+    expect(filesWith(/toISOString\(\)\.slice\(0, 10\) (===|!==) date/)).toEqual(['survey-definitions/calendar-date.ts'])
+  })
+})
