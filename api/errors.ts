@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'wave_not_planned'
   | 'wave_transition'
   | 'wave_dates'
+  | 'site_has_open_wave'
   | 'help_data_stale'
   | 'already_exists'
   | 'already_revoked'

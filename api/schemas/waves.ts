@@ -6,7 +6,8 @@
  *   PATCH /api/waves/:id        researcher, admin → Wave; only while planned (409 wave_not_planned)  audited: wave.update
  *   POST  /api/waves/:id/open   researcher, admin → Wave; planned → open                       audited: wave.open
  *                               409 wave_transition (not planned), 409 wave_dates (closes before today),
- *                               409 help_data_stale (the oldest help-resource check is older than HELP_DATA_MAX_AGE_DAYS)
+ *                               409 help_data_stale (the oldest help-resource check is older than HELP_DATA_MAX_AGE_DAYS),
+ *                               409 site_has_open_wave (one of its sites has another open wave; the message names both)
  *   POST  /api/waves/:id/close  researcher, admin → Wave; open → closed                        audited: wave.close
  * Dates are 'YYYY-MM-DD' in the study's time zone; closesOn ≥ opensOn (400 naming both otherwise).
  */

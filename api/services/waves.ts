@@ -4,7 +4,7 @@ import type { Database, WaveRow, WaveTable } from '../db/database.js'
 import { importHelpResourcesIfNeeded } from './help-resources.js'
 import { existingSiteIds } from '../db/queries/sites.js'
 import { surveyVersionExists } from '../db/queries/survey-versions.js'
-import { insertWave, listWaveDetails, lockWave, replaceWaveSites, setWaveStatus, updateWave } from '../db/queries/waves.js'
+import { insertWave, listWaveDetails, lockWave, lockWaveOpenings, openWavesSharingSites, replaceWaveSites, setWaveStatus, updateWave } from '../db/queries/waves.js'
 import type { WaveDetail, WaveSitePlan } from '../db/queries/waves.js'
 import { AppError, notFound } from '../errors.js'
 import type { Wave, WaveCreateBody, WaveSiteInput, WaveUpdateBody } from '../schemas/waves.js'
@@ -74,7 +74,11 @@ export async function replanWave (db: Kysely<Database>, actor: Account, id: stri
   return await waveById(db, id)
 }
 
-/** Opens a planned wave whose close date has not passed, while the help resources are fresh. @throws {AppError} 404, 409 */
+/**
+ * Opens a planned wave whose close date has not passed, while the help resources are fresh and none of its
+ * sites has another open wave (a tablet shows one wave: a second would silently take its place).
+ * @throws {AppError} 404, 409
+ */
 export async function openWave (db: Kysely<Database>, actor: Account, id: string, { today, helpMaxAgeDays }: { today: string, helpMaxAgeDays: number }): Promise<Wave> {
   // The freshness check reads the tables: make sure the shipped file was imported (a no-op once it was).
   await importHelpResourcesIfNeeded(db)
@@ -82,6 +86,12 @@ export async function openWave (db: Kysely<Database>, actor: Account, id: string
     const wave = await lockedWave(trx, id)
     if (wave.status !== 'planned') throw new AppError(409, 'wave_transition', `wave "${wave.name}" is ${wave.status}: only a planned wave can be opened`)
     if (wave.closes_on < today) throw new AppError(409, 'wave_dates', `wave "${wave.name}" closes on ${wave.closes_on}, which has passed; change its dates before opening it`)
+    await lockWaveOpenings(trx)
+    const clashes = await openWavesSharingSites(trx, id)
+    if (clashes.length > 0) {
+      const named = [...new Set(clashes.map((clash) => `${clash.siteName} already has the open wave "${clash.waveName}"`))].join('; ')
+      throw new AppError(409, 'site_has_open_wave', `wave "${wave.name}" cannot open: ${named}. Close that wave first, or remove the site from this one`)
+    }
     await assertHelpFresh(trx, today, helpMaxAgeDays)
     await setWaveStatus(trx, id, 'open')
     await recordAudit(trx, { actor, action: 'wave.open', objectType: 'wave', objectId: id, detail: waveDetail(wave) })

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../api/config.js'
 import type { SiteRow } from '../../api/db/database.js'
 import { createSite } from '../../api/db/queries/sites.js'
@@ -56,13 +56,17 @@ describe('console: waves', () => {
     expect(reply.statusCode, reply.body).toBe(201)
     return reply.json<Wave>()
   }
+  // Each test starts with no open wave, as a site may have only one.
+  afterEach(async () => { await database.db.updateTable('waves').set({ status: 'closed' }).where('status', '=', 'open').execute() })
   const waveCount = async () => Number((await database.db.selectFrom('waves').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
 
   it('each role gets exactly what it may', async () => {
     const planned = await create()
     // Opening and closing happen once per wave: each allowed role acts on a wave of its own.
-    const toOpen = { researcher: (await create()).id, admin: (await create()).id }
-    const toClose = { researcher: (await create()).id, admin: (await create()).id }
+    // A site has one open wave at a time: the waves to open and the ones to close are at sites of their own.
+    const at = (index: number) => ({ sites: [{ siteId: sites[index]?.id }] })
+    const toOpen = { researcher: (await create(at(0))).id, admin: (await create(at(1))).id }
+    const toClose = { researcher: (await create(at(2))).id, admin: (await create(at(2))).id }
     for (const id of Object.values(toClose)) await database.db.updateTable('waves').set({ status: 'open' }).where('id', '=', id).execute()
     const own = (ids: Record<'researcher' | 'admin', string>, verb: string) => (role: string) => `/api/waves/${role === 'researcher' ? ids.researcher : ids.admin}/${verb}`
     await expectRoleTable(app, sessions, [
@@ -176,6 +180,26 @@ describe('console: waves', () => {
     } finally {
       await database.db.updateTable('help_lines').set({ checked: line.checked }).where('id', '=', line.id).execute()
     }
+  })
+
+  it('refuses to open a wave at a site that already has an open wave, naming both, and opens it once that one is closed', async () => {
+    const first = await create({ name: 'Spring at C', sites: [{ siteId: sites[2]?.id }] })
+    const second = await create({ name: 'Also at C', sites: [{ siteId: sites[1]?.id }, { siteId: sites[2]?.id }] })
+    const openFirst = await app.inject({ method: 'POST', url: `/api/waves/${first.id}/open`, headers: as('researcher') })
+    expect(openFirst.statusCode, openFirst.body).toBe(200)
+    const refused = await app.inject({ method: 'POST', url: `/api/waves/${second.id}/open`, headers: as('admin') })
+    expect(refused.statusCode).toBe(409)
+    expect(refused.json()).toMatchObject({ code: 'site_has_open_wave' })
+    expect(refused.json().message).toContain('C site already has the open wave "Spring at C"')
+    expect(refused.json().message).toContain('"Also at C" cannot open')
+    expect((await database.db.selectFrom('waves').select('status').where('id', '=', second.id).executeTakeFirstOrThrow()).status).toBe('planned')
+    expect(await auditEntries(database.db, 'wave.open', second.id)).toHaveLength(0)
+
+    const closed = await app.inject({ method: 'POST', url: `/api/waves/${first.id}/close`, headers: as('researcher') })
+    expect(closed.statusCode, closed.body).toBe(200)
+    const opened = await app.inject({ method: 'POST', url: `/api/waves/${second.id}/open`, headers: as('admin') })
+    expect(opened.statusCode, opened.body).toBe(200)
+    await app.inject({ method: 'POST', url: `/api/waves/${second.id}/close`, headers: as('admin') })
   })
 
   it('takes HELP_DATA_MAX_AGE_DAYS from the environment, 365 by default, and refuses a bad value by name', () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Kysely, Transaction, Updateable } from 'kysely'
 import type { Database, NewWave, WaveRow, WaveStatus, WaveTable } from '../database.js'
 import type { WaveWindow } from '../../domain/upload-window.js'
@@ -114,4 +115,29 @@ export async function openWavesAtSite (db: Kysely<Database>, siteId: string): Pr
     closesOn: row.closes_on,
     graceDays: row.grace_days,
   }))
+}
+
+/** Makes wave openings wait for one another, so two waves sharing a site cannot both be opened at once. */
+const WAVE_OPENING_LOCK_KEY = 7_301_042
+
+export async function lockWaveOpenings (trx: Transaction<Database>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${WAVE_OPENING_LOCK_KEY})`.execute(trx)
+}
+
+export interface SiteClash {
+  siteName: string
+  waveName: string
+}
+
+/** The other open waves at any of this wave's sites, by site. */
+export async function openWavesSharingSites (trx: Transaction<Database>, waveId: string): Promise<SiteClash[]> {
+  return await trx.selectFrom('wave_sites as mine')
+    .innerJoin('wave_sites as theirs', (join) => join.onRef('theirs.site_id', '=', 'mine.site_id').onRef('theirs.wave_id', '!=', 'mine.wave_id'))
+    .innerJoin('waves', 'waves.id', 'theirs.wave_id')
+    .innerJoin('sites', 'sites.id', 'mine.site_id')
+    .select(['sites.name as siteName', 'waves.name as waveName'])
+    .where('mine.wave_id', '=', waveId)
+    .where('waves.status', '=', 'open')
+    .orderBy('sites.name').orderBy('waves.name')
+    .execute()
 }
