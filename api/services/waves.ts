@@ -86,13 +86,13 @@ export async function openWave (db: Kysely<Database>, actor: Account, id: string
     const wave = await lockedWave(trx, id)
     if (wave.status !== 'planned') throw new AppError(409, 'wave_transition', `wave "${wave.name}" is ${wave.status}: only a planned wave can be opened`)
     if (wave.closes_on < today) throw new AppError(409, 'wave_dates', `wave "${wave.name}" closes on ${wave.closes_on}, which has passed; change its dates before opening it`)
+    await assertHelpFresh(trx, today, helpMaxAgeDays)
     await lockWaveOpenings(trx)
     const clashes = await openWavesSharingSites(trx, id)
     if (clashes.length > 0) {
       const named = [...new Set(clashes.map((clash) => `${clash.siteName} already has the open wave "${clash.waveName}"`))].join('; ')
       throw new AppError(409, 'site_has_open_wave', `wave "${wave.name}" cannot open: ${named}. Close that wave first, or remove the site from this one`)
     }
-    await assertHelpFresh(trx, today, helpMaxAgeDays)
     await setWaveStatus(trx, id, 'open')
     await recordAudit(trx, { actor, action: 'wave.open', objectType: 'wave', objectId: id, detail: waveDetail(wave) })
   })
