@@ -20,6 +20,7 @@ import { mixAllHeld } from '../helpers/holding.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
+import { SITE_KIND_LABELS } from '../../api/services/site-reference.js'
 
 /** Responses sent with the enrolled tablet's token: enough that some cells by gender pass k = 5. */
 const RESPONSES = 60
@@ -210,6 +211,8 @@ describe('the researcher console in a browser', () => {
     await page.keyboard.press('Escape')
     expect(await tabletRow.innerText()).toContain('active')
     await tabletRow.getByRole('button', { name: 'Revoke Front desk' }).click()
+    // What the dialog promises is what the kiosk does (web/kiosk/src/upload-queue.ts): sealed answers wait, not lost.
+    expect(await page.getByRole('dialog').innerText()).toContain('Answers waiting on it stay sealed on the tablet and are sent once it is enrolled again')
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke tablet' }).click()
     await page.getByTestId('announce').getByText('Front desk is revoked.').waitFor()
     expect(await page.getByTestId('tablets').locator('tr', { hasText: 'Front desk' }).innerText()).toContain('revoked')
@@ -354,7 +357,12 @@ describe('the researcher console in a browser', () => {
     await staffPage.goto(`${origin}/console/#/sites`)
     await staffPage.getByTestId('sites').waitFor()
     expect(await staffPage.getByTestId('sites').locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining('Console test site')])
+    // The kind by its name, never its code; and no form to change the site.
+    const staffRow = await staffPage.getByTestId('sites').locator('tbody tr').innerText()
+    expect(staffRow).toContain(SITE_KIND_LABELS.street_outreach.en)
+    expect(staffRow).not.toContain('street_outreach')
     expect(await staffPage.getByRole('button', { name: /^Edit / }).count()).toBe(0)
+    expect(await staffPage.getByTestId('site-form').count()).toBe(0)
     await staffPage.goto(`${origin}/console/#/waves/${study.waveId}`)
     await staffPage.getByTestId('wave-status').waitFor()
     expect(await staffPage.getByTestId('close-wave').count()).toBe(0)

@@ -7,14 +7,15 @@ import type { Context } from './context.js'
 
 export async function renderSites (context: Context): Promise<void> {
   const canEdit = context.account.role === 'researcher' || context.account.role === 'admin'
+  // Everyone reads the kinds' names (site staff included): a code such as municipal_low_threshold means nothing to them.
   const [{ sites }, regions] = await Promise.all([
     api.get<SiteListReply>('/api/sites'),
-    canEdit ? api.get<RegionsReply>('/api/reference/regions') : Promise.resolve(undefined),
+    api.get<RegionsReply>('/api/reference/regions'),
   ])
-  const kindLabel = new Map((regions?.siteKinds ?? []).map((kind) => [kind.value, kind.label.en]))
+  const kindLabel = new Map(regions.siteKinds.map((kind) => [kind.value, kind.label.en]))
   const editor = h('div', {})
   const edit = (site?: Site): void => {
-    if (regions === undefined) return
+    if (!canEdit) return
     editor.replaceChildren(siteForm(context, regions, site))
     editor.querySelector('input')?.focus()
   }

@@ -55,7 +55,7 @@ function tabletTable (context: Context, tablets: Tablet[]): HTMLElement {
   if (tablets.length === 0) return h('p', {}, 'No tablets enrolled yet.')
   const outcome = new Outcome()
   const revoke = async (tablet: Tablet): Promise<void> => {
-    if (!await confirmAction(`Revoke ${tablet.label} at ${tablet.siteName}? It will not be able to upload any more; answers waiting on it are lost.`, 'Revoke tablet')) return
+    if (!await confirmAction(`Revoke ${tablet.label} at ${tablet.siteName}? It will not be able to start the survey or upload any more. Answers waiting on it stay sealed on the tablet and are sent once it is enrolled again with a new code.`, 'Revoke tablet')) return
     try {
       await api.post<Tablet>(`/api/tablets/${tablet.id}/revoke`)
       context.reload()
