@@ -30,7 +30,7 @@ const surveyVersionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/:id', {
     config: { access: EDITORS },
     schema: { params: SurveyVersionIdParamsSchema, response: { 200: SurveyVersionDetailSchema, ...errorReplies(400, 401, 403, 404) } },
-  }, async (request) => await surveyVersionDetail(fastify.db, request.params.id))
+  }, async (request) => await surveyVersionDetail(fastify.db, Number(request.params.id)))
 
   const publishSchema = { response: { 200: PublishReplySchema, 201: PublishReplySchema, 400: InvalidDefinitionReplySchema, ...errorReplies(401, 403, 404, 409) } }
 

@@ -34,7 +34,9 @@ export type SurveyVersionSummary = Static<typeof SurveyVersionSummarySchema>
 export const SurveyVersionListReplySchema = Type.Object({ versions: Type.Array(SurveyVersionSummarySchema) })
 export type SurveyVersionListReply = Static<typeof SurveyVersionListReplySchema>
 
-export const SurveyVersionIdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+// Digits, not an integer schema: Ajv's type coercion turns "1e309" into Infinity and lets it through every
+// integer bound, and the database then fails on it (a 500 found by fuzzing). Nine digits stay within int4.
+export const SurveyVersionIdParamsSchema = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) })
 export type SurveyVersionIdParams = Static<typeof SurveyVersionIdParamsSchema>
 
 export const SurveyVersionDetailSchema = Type.Composite([SurveyVersionSummarySchema, Type.Object({

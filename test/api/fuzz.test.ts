@@ -468,6 +468,20 @@ describe('hostile input', { timeout: 240_000 }, () => {
   // Every string any schema declares (body, query string, path parameter; nested ones too), filled with a NUL or
   // another control character while the rest of the request is valid, so that it reaches the handler and the
   // database as a real request would: PostgreSQL cannot store U+0000 in text or jsonb (error 22021).
+  it('a number in a path or query string too large to read (it overflows to infinity) gets 400 naming the field, not a 500', async () => {
+    const auditor = sessions.get('auditor')!
+    for (const [url, headers, field] of [
+      ['/api/survey-versions/1e309', researcher.headers, 'id'],
+      ['/api/survey-versions/-1E400', researcher.headers, 'id'],
+      ['/api/audit-log?limit=1e309', auditor.headers, 'limit'],
+      ['/api/results?level=9e999', researcher.headers, 'level'],
+    ] as const) {
+      const reply = await fastify.inject({ method: 'GET', url, headers })
+      expect(reply.statusCode, `${url}: ${reply.body}`).toBe(400)
+      expect(reply.json().message, url).toContain(`"${field}"`)
+    }
+  })
+
   it('every string field of every schema, holding a NUL or another control character, never gets a 5xx; a NUL gets 400 naming the field', async () => {
     const preference: Role[] = ['researcher', 'admin', 'auditor', 'site_staff', 'funder']
     const fields: Array<{ route: typeof routes[number], part: RequestPart, path: SchemaPath }> = []

@@ -43,6 +43,21 @@ export function findUnstorable (value: unknown, path: string[] = []): { path: st
   return undefined
 }
 
+/**
+ * A query or path value such as "1e309": Ajv's type coercion reads it as Infinity, which then passes every
+ * integer and number bound (an Ajv quirk) and fails in the database. Query strings and parameters are flat.
+ */
+function findInfinite (value: unknown): { path: string[], problem: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined
+  for (const [key, inner] of Object.entries(value)) {
+    const texts = Array.isArray(inner) ? inner : [inner]
+    if (texts.some((text) => typeof text === 'string' && /^\s*[+-]?(\d+\.?\d*|\.\d+)e[+-]?\d+\s*$/i.test(text) && !Number.isFinite(Number(text)))) {
+      return { path: [key], problem: 'a number too large to be read (it overflows to infinity)' }
+    }
+  }
+  return undefined
+}
+
 function refusal (where: string, found: { path: string[], problem: string }): AppError {
   // An array item is named by its array: "indicators", not "0".
   const field = found.path.findLast((segment) => !/^\d+$/.test(segment)) ?? where
@@ -74,7 +89,7 @@ export default fp(async (fastify: FastifyInstance) => {
   })
   fastify.addHook('preValidation', async (request) => {
     for (const [where, value] of [['query string', request.query], ['address', request.params]] as const) {
-      const found = findUnstorable(value)
+      const found = findUnstorable(value) ?? findInfinite(value)
       if (found !== undefined) throw refusal(where, found)
     }
   })
