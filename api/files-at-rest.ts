@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { chmodSync, closeSync, fchmodSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { isMainThread } from 'node:worker_threads'
 
@@ -34,6 +34,38 @@ export function ensurePrivateDir (path: string): void {
  */
 export function writeSecretFile (path: string, data: string | Uint8Array): void {
   const target = resolve(path)
+  const partial = writePartial(target, data)
+  try {
+    renameSync(partial, target)
+  } catch (error) {
+    rmSync(partial, { force: true })
+    throw error
+  }
+  syncDir(dirname(target))
+}
+
+/**
+ * Creates `path` with `data` (0600) only where nothing is there yet: written beside it as writeSecretFile does,
+ * then linked into place, which fails where a file exists. Of several processes racing, one creates it and the
+ * others get false; nobody reads it half-written.
+ */
+export function createSecretFileOnce (path: string, data: string | Uint8Array): boolean {
+  const target = resolve(path)
+  const partial = writePartial(target, data)
+  try {
+    linkSync(partial, target)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  } finally {
+    rmSync(partial, { force: true })
+  }
+  syncDir(dirname(target))
+  return true
+}
+
+/** `data` in a new 0600 file under a random name beside `target`, synced; its path. */
+function writePartial (target: string, data: string | Uint8Array): string {
   const partial = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.partial`)
   // 'wx': never follows or reuses a file someone else put there.
   const fd = openSync(partial, 'wx', PRIVATE_FILE_MODE)
@@ -49,13 +81,7 @@ export function writeSecretFile (path: string, data: string | Uint8Array): void 
     throw error
   }
   closeSync(fd)
-  try {
-    renameSync(partial, target)
-  } catch (error) {
-    rmSync(partial, { force: true })
-    throw error
-  }
-  syncDir(dirname(target))
+  return partial
 }
 
 /**

@@ -1,6 +1,7 @@
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { basename, join, resolve } from 'node:path'
+import { createSecretFileOnce } from '../files-at-rest.js'
 
 /**
  * The embedded database serves one process at a time: a second process that opens the same PGlite folder
@@ -40,7 +41,8 @@ export function lockDataDir (dataDir: string): DataDirLock {
   const path = join(resolve(dataDir), DATA_DIR_LOCK_FILE)
   const me = currentHolder()
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (tryCreate(path, me)) return ownedLock(path, me)
+    // Linked into place whole (files-at-rest.ts): nobody ever reads a half-written lock.
+    if (createSecretFileOnce(path, JSON.stringify(me))) return ownedLock(path, me)
     const holder = readHolder(path)
     if (holder === undefined) continue // removed (or being replaced) between our two calls: try again
     if (isAlive(holder)) throw new DatabaseBusyError(dataDir, holder)
@@ -61,21 +63,6 @@ function ownedLock (path: string, me: LockHolder): DataDirLock {
   }
   process.on('exit', release)
   return { release }
-}
-
-/** Written under a name of its own, then linked into place: nobody ever reads a half-written lock. */
-function tryCreate (path: string, me: LockHolder): boolean {
-  const draft = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`
-  writeFileSync(draft, JSON.stringify(me), { mode: 0o600 })
-  try {
-    linkSync(draft, path)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
-  } finally {
-    rmSync(draft, { force: true })
-  }
 }
 
 /** Moves a dead holder's lock aside; if what moved is not the lock we judged dead, it goes back. */

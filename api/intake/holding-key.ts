@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto'
-import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { createSecretFileOnce, writeSecretFile } from '../files-at-rest.js'
 
 /**
  * The key that seals responses while they wait in the holding area (README, "Threat model"). It lives in a file
@@ -121,11 +122,8 @@ export function loadHoldingKeyring (path: string): HoldingKeyring {
     if (!isMissingFile(error)) throw error
   }
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  try {
-    writeKeyFile(path, [newHoldingKey()], 'wx')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-  }
+  // False when another process made it first: then its key is the one read below.
+  createSecretFileOnce(path, keyFileText([newHoldingKey()]))
   return new HoldingKeyring(readKeyFile(path))
 }
 
@@ -134,7 +132,7 @@ export function rotateHoldingKey (path: string, keep: (keyId: string) => boolean
   const keys = readKeyFile(path)
   const kept = keys.filter((k) => keep(k.id))
   const added = newHoldingKey()
-  writeKeyFile(path, [...kept, added], 'w')
+  writeSecretFile(path, keyFileText([...kept, added]))
   return { added: added.id, dropped: keys.filter((k) => !kept.includes(k)).map((k) => k.id) }
 }
 
@@ -157,22 +155,9 @@ function readKeyFile (path: string): HoldingKey[] {
   })
 }
 
-/**
- * Writes the whole file beside its place and then moves it in, so that no process ever reads half a key file:
- * 'wx' links it in only where none exists (EEXIST otherwise), 'w' replaces the old one.
- */
-function writeKeyFile (path: string, keys: readonly HoldingKey[], flag: 'w' | 'wx'): void {
+function keyFileText (keys: readonly HoldingKey[]): string {
   const file: KeyFile = { keys: keys.map((k) => ({ id: k.id, key: k.key.toString('base64') })) }
-  const staging = `${path}.${randomBytes(6).toString('hex')}.tmp`
-  writeFileSync(staging, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
-  try {
-    // The mode given to writeFileSync passes through the umask.
-    chmodSync(staging, 0o600)
-    if (flag === 'wx') linkSync(staging, path)
-    else renameSync(staging, path)
-  } finally {
-    rmSync(staging, { force: true })
-  }
+  return `${JSON.stringify(file, null, 2)}\n`
 }
 
 const isMissingFile = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT'
