@@ -20,6 +20,7 @@ import deviceRoutes from './routes/devices.js'
 import kioskRoutes from './routes/kiosk.js'
 import healthRoutes from './routes/health.js'
 import responseRoutes from './routes/responses.js'
+import testResponseRoutes from './routes/test-responses.js'
 import resultRoutes from './routes/results.js'
 import releaseRoutes from './routes/releases.js'
 import surveyRoutes from './routes/surveys.js'
@@ -58,6 +59,7 @@ export default async function app (fastify: FastifyInstance, { config, database 
   // The kiosk fetches its survey version when a respondent presses Start, so it logs like the kiosk's own routes.
   await fastify.register(surveyRoutes, { prefix: '/api/surveys', logLevel: 'error' })
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
+  await fastify.register(testResponseRoutes, { prefix: '/api/test-responses' })
   await fastify.register(resultRoutes, { prefix: '/api/results' })
   // Results releases: /api/waves/:waveId/releases, /api/releases…, /api/public/releases/:token (engineer C1).
   await fastify.register(releaseRoutes, { prefix: '/api' })

@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'enrolment_code_expired'
   | 'enrolment_code_used'
   | 'no_open_wave'
+  | 'test_tablet'
+  | 'live_tablet'
   // the researcher console (sites, waves, tablets, help resources, survey versions, exports)
   | 'invalid_definition'
   | 'unknown_municipality'

@@ -82,6 +82,8 @@ export interface DeviceTable {
   repeated_uploads: Generated<number>
   /** 8 bits of an HMAC (holding key) of the latest response's answers: see the migration. */
   last_answers_tag: number | null
+  /** Set for a test tablet: the survey version it tries; it never sends live responses (see the migration). */
+  test_survey_version_id: number | null
 }
 
 export interface EnrolmentCodeTable {
@@ -93,6 +95,8 @@ export interface EnrolmentCodeTable {
   expires_at: Date
   used_at: Date | null
   device_id: string | null
+  /** Set for a code that enrols a test tablet for this survey version. */
+  test_survey_version_id: number | null
 }
 
 export interface EnrolmentFailureTable {
@@ -278,6 +282,16 @@ export interface IntakeKeyTable {
 }
 // --- end intake keys ---
 
+/**
+ * What a test tablet sent: kept apart from `responses`, never read by results, releases or exports, deleted on
+ * demand. No device, site or time (see the migration).
+ */
+export interface TestResponseTable {
+  id: string
+  survey_version_id: number
+  answers: JSONColumnType<SurveyAnswers>
+}
+
 export interface Database {
   survey_versions: SurveyVersionTable
   indicators: IndicatorTable
@@ -301,6 +315,7 @@ export interface Database {
   crisis_centres: CrisisCentreTable
   intake_keys: IntakeKeyTable
   results_releases: ResultsReleaseTable
+  test_responses: TestResponseTable
 }
 
 export type SurveyVersionRow = Selectable<SurveyVersionTable>

@@ -111,7 +111,8 @@ export class IntakeKeyring {
   }
 
   /** Opens a sealed upload and checks what it holds against the plain body's schema: the plain form, or a 400. */
-  async open (envelope: SealedEnvelope, validate: BodyValidator): Promise<ResponseBody> {
+  /** Opens an envelope and checks what it holds with `validate`, built from the schema whose type `Body` is. */
+  async open<Body = ResponseBody> (envelope: SealedEnvelope, validate: BodyValidator): Promise<Body> {
     const key = await this.privateKey(envelope.keyId)
     if (key === undefined) throw refuse(`it names intake key ${envelope.keyId}, which this server does not hold`)
     const body = openSealedEnvelope(envelope, key)
@@ -119,7 +120,7 @@ export class IntakeKeyring {
       const first = validate.errors?.[0]
       throw refuse(`what it holds is not a response (${first === undefined ? 'invalid' : `${first.instancePath === '' ? 'body' : first.instancePath} ${first.message ?? 'is invalid'}`})`)
     }
-    return body as ResponseBody
+    return body as Body
   }
 }
 

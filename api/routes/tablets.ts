@@ -23,7 +23,7 @@ const tabletRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     schema: { body: EnrolmentCodeBodySchema, response: { 201: EnrolmentCodeReplySchema, ...errorReplies(400, 401, 403, 404) } },
   }, async (request, reply) => {
     const label = request.body.label === undefined || request.body.label.trim() === '' ? null : request.body.label.trim()
-    return await reply.code(201).send(await issueEnrolmentCode(fastify.db, request.account, request.body.siteId, label))
+    return await reply.code(201).send(await issueEnrolmentCode(fastify.db, request.account, request.body.siteId, label, request.body.testSurveyVersionId ?? null))
   })
 
   fastify.post('/:id/revoke', {

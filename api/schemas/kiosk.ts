@@ -6,8 +6,13 @@ export const KioskHeadersSchema = Type.Object({
   authorization: Type.Optional(Type.String({ maxLength: 200 })),
 })
 
+/**
+ * What a tablet shows. A live tablet: the wave its site has open today. A test tablet: the survey version it
+ * tries, with no wave (waveId null); it sends to /api/test-responses and marks every screen as a test.
+ */
 export const KioskWaveReplySchema = Type.Object({
-  waveId: Type.String(),
+  mode: Type.Union([Type.Literal('live'), Type.Literal('test')]),
+  waveId: Type.Union([Type.String(), Type.Null()]),
   siteName: Type.String(),
   surveyVersionId: Type.Integer(),
   slug: Type.String(),

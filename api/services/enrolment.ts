@@ -48,18 +48,18 @@ export function enrolmentKeys (code: string, client: EnrolmentClient): Keyed {
 }
 
 export type RedeemOutcome =
-  | { kind: 'enrolled', token: string, siteName: string, siteId: string, deviceId: string, label: string }
+  | { kind: 'enrolled', token: string, siteName: string, siteId: string, deviceId: string, label: string, testSurveyVersionId: number | null }
   | { kind: 'unknown' | 'expired' | 'used' }
 
 /** Marks the code used and enrols a device at its site, inside the caller's transaction. */
 async function redeemEnrolmentCode (trx: Transaction<Database>, code: string, label: string): Promise<RedeemOutcome> {
   const claimed = await claimEnrolmentCode(trx, code)
   if (claimed.kind !== 'claimed') return claimed
-  const { device, token } = await enrolDevice(trx, claimed.siteId, label === '' ? (claimed.label ?? 'Tablet') : label)
+  const { device, token } = await enrolDevice(trx, claimed.siteId, label === '' ? (claimed.label ?? 'Tablet') : label, undefined, claimed.testSurveyVersionId)
   await markEnrolmentCodeUsed(trx, claimed.id, device.id)
   const site = await findSite(trx, claimed.siteId)
   if (site === undefined) throw new Error(`enrolment code ${claimed.id} names a site that does not exist`)
-  return { kind: 'enrolled', token, siteName: site.name, siteId: claimed.siteId, deviceId: device.id, label: device.label }
+  return { kind: 'enrolled', token, siteName: site.name, siteId: claimed.siteId, deviceId: device.id, label: device.label, testSurveyVersionId: claimed.testSurveyVersionId }
 }
 
 /**
@@ -82,7 +82,7 @@ export async function enrolTablet (db: Kysely<Database>, code: string, label: st
   const outcome = await db.transaction().execute(async (trx) => {
     const redeemed = await redeemEnrolmentCode(trx, code, label)
     if (redeemed.kind === 'enrolled') {
-      await recordAudit(trx, { actor: null, action: 'tablet.enrol', objectType: 'device', objectId: redeemed.deviceId, detail: { siteId: redeemed.siteId, label: redeemed.label } })
+      await recordAudit(trx, { actor: null, action: 'tablet.enrol', objectType: 'device', objectId: redeemed.deviceId, detail: { siteId: redeemed.siteId, label: redeemed.label, ...(redeemed.testSurveyVersionId === null ? {} : { testSurveyVersionId: redeemed.testSurveyVersionId }) } })
     }
     return redeemed
   })

@@ -235,6 +235,9 @@ async function compareHeldResponse (db: Kysely<Database>, submission: ResponseSu
 function assertMayUpload (access: DeviceWaveAccess | undefined, waveId: string, today: string) {
   if (access === undefined) throw new AppError(401, 'device_unknown', 'this device token is not known; enrol the tablet again')
   if (access.revoked) throw new AppError(401, 'device_revoked', 'this tablet has been revoked and can no longer send responses')
+  if (access.testSurveyVersionId !== null) {
+    throw new AppError(409, 'test_tablet', 'this is a test tablet: it sends test responses (POST /api/test-responses), never responses to a wave; nothing was stored')
+  }
   const { wave } = access
   if (wave === undefined) throw new AppError(404, 'wave_not_found', `wave ${waveId} does not exist`)
   if (!wave.atSite) throw new AppError(403, 'wave_not_at_site', `wave ${waveId} does not include this tablet's site`)

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js'
 import { findDeviceByToken } from '../db/queries/devices.js'
 import type { DeviceAccess } from '../db/queries/devices.js'
 import { loadHelpResourcesFromDb } from './help-resources.js'
+import { findSurveyVersionById } from '../db/queries/survey-versions.js'
 import { openWavesAtSite } from '../db/queries/waves.js'
 import { kioskShows } from '../domain/upload-window.js'
 import { AppError } from '../errors.js'
@@ -28,9 +29,14 @@ export async function authorisedDevice (db: Kysely<Database>, header: string | u
  */
 export async function kioskWave (db: Kysely<Database>, header: string | undefined, today: string): Promise<KioskWaveReply> {
   const device = await authorisedDevice(db, header)
+  if (device.testSurveyVersionId !== null) {
+    const version = await findSurveyVersionById(db, device.testSurveyVersionId)
+    if (version === undefined) throw new Error(`test tablet's survey version ${device.testSurveyVersionId} does not exist`)
+    return { mode: 'test', waveId: null, siteName: device.siteName, surveyVersionId: version.id, slug: version.slug, version: version.version }
+  }
   const wave = (await openWavesAtSite(db, device.siteId)).find((candidate) => kioskShows(candidate, today))
   if (wave === undefined) throw new AppError(404, 'no_open_wave', `there is no open survey at ${device.siteName} today`)
-  return { waveId: wave.waveId, siteName: device.siteName, surveyVersionId: wave.surveyVersionId, slug: wave.slug, version: wave.version }
+  return { mode: 'live', waveId: wave.waveId, siteName: device.siteName, surveyVersionId: wave.surveyVersionId, slug: wave.slug, version: wave.version }
 }
 
 /** Where to get help, the tablet's county first. Kept in the database and edited in the console (api/services/help-resources.ts). */

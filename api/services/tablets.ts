@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js'
 import { findTablet, listTablets, revokeDevice } from '../db/queries/devices.js'
 import type { TabletRow } from '../db/queries/devices.js'
 import { createEnrolmentCode } from '../db/queries/enrolment-codes.js'
+import { findSurveyVersionById } from '../db/queries/survey-versions.js'
 import { AppError, notFound } from '../errors.js'
 import type { EnrolmentCodeReply, Tablet } from '../schemas/tablets.js'
 import { recordAudit } from './audit-log.js'
@@ -35,21 +36,34 @@ export async function allTablets (db: Kysely<Database>): Promise<TabletRow[]> {
  * reads the log could enrol a tablet with it). `actor` is null for a command run on the server.
  * @throws {AppError} 403 for another site's staff, 404 when there is no such site
  */
-export async function issueEnrolmentCode (db: Kysely<Database>, actor: Account | null, siteId: string, label: string | null): Promise<EnrolmentCodeReply> {
+export async function issueEnrolmentCode (db: Kysely<Database>, actor: Account | null, siteId: string, label: string | null, testSurveyVersionId: number | null = null): Promise<EnrolmentCodeReply> {
   if (actor !== null) assertSiteAccess(actor, siteId)
+  // Trying a survey version is the researchers' work; site staff enrol the tablets respondents use.
+  if (testSurveyVersionId !== null && actor !== null && actor.role === 'site_staff') {
+    throw new AppError(403, 'forbidden', 'site staff enrol live tablets only; a researcher or an admin enrols a test tablet')
+  }
   const site = await existingSite(db, siteId)
+  const testVersion = testSurveyVersionId === null ? null : await findSurveyVersionById(db, testSurveyVersionId)
+  if (testVersion === undefined) throw new AppError(400, 'unknown_survey_version', `survey version ${testSurveyVersionId ?? ''} is not published`)
   const created = await db.transaction().execute(async (trx) => {
-    const made = await createEnrolmentCode(trx, siteId, label)
+    const made = await createEnrolmentCode(trx, siteId, label, undefined, testSurveyVersionId)
     await recordAudit(trx, {
       actor,
       action: 'tablet.enrolment_code',
       objectType: 'site',
       objectId: siteId,
-      detail: { enrolmentCodeId: made.row.id, label, expiresAt: made.row.expires_at.toISOString() },
+      detail: { enrolmentCodeId: made.row.id, label, expiresAt: made.row.expires_at.toISOString(), ...(testSurveyVersionId === null ? {} : { testSurveyVersionId }) },
     })
     return made
   })
-  return { code: created.code, siteId, siteName: site.name, label, expiresAt: created.row.expires_at.toISOString() }
+  return {
+    code: created.code,
+    siteId,
+    siteName: site.name,
+    label,
+    expiresAt: created.row.expires_at.toISOString(),
+    testSurveyVersion: testVersion === null ? null : { id: testVersion.id, slug: testVersion.slug, version: testVersion.version },
+  }
 }
 
 /** @throws {AppError} 404 when there is no such tablet */
@@ -93,5 +107,6 @@ export function tabletReply (row: TabletRow, { today, uploadsPerDay }: TabletDay
     revokedAt: row.revokedAt === null ? null : row.revokedAt.toISOString(),
     lastUploadOn: row.lastUploadOn,
     uploadCount: row.uploadCount,
+    testSurveyVersion: row.testSurveyVersion,
   }
 }

@@ -18,9 +18,10 @@ export interface EnrolledDevice {
   token: string
 }
 
-export async function enrolDevice (db: Kysely<Database>, siteId: string, label: string, token = newDeviceToken()): Promise<EnrolledDevice> {
+/** `testSurveyVersionId` enrols a test tablet for that survey version rather than a live one. */
+export async function enrolDevice (db: Kysely<Database>, siteId: string, label: string, token = newDeviceToken(), testSurveyVersionId: number | null = null): Promise<EnrolledDevice> {
   const device = await db.insertInto('devices')
-    .values({ site_id: siteId, label, token_hash: hashDeviceToken(token) })
+    .values({ site_id: siteId, label, token_hash: hashDeviceToken(token), test_survey_version_id: testSurveyVersionId })
     .returningAll()
     .executeTakeFirstOrThrow()
   return { device, token }
@@ -38,15 +39,19 @@ export interface DeviceAccess {
   /** The site's county (two digits): the kiosk's help lists that county's crisis centres first. */
   countyNumber: string
   revoked: boolean
+  /** A test tablet's survey version; null for a live tablet. */
+  testSurveyVersionId: number | null
 }
 
 export async function findDeviceByToken (db: Kysely<Database>, token: string): Promise<DeviceAccess | undefined> {
   const row = await db.selectFrom('devices')
     .innerJoin('sites', 'sites.id', 'devices.site_id')
-    .select(['devices.site_id', 'sites.name', 'sites.county_number', 'devices.revoked_at'])
+    .select(['devices.site_id', 'sites.name', 'sites.county_number', 'devices.revoked_at', 'devices.test_survey_version_id'])
     .where('devices.token_hash', '=', hashDeviceToken(token))
     .executeTakeFirst()
-  return row === undefined ? undefined : { siteId: row.site_id, siteName: row.name, countyNumber: row.county_number, revoked: row.revoked_at !== null }
+  return row === undefined
+    ? undefined
+    : { siteId: row.site_id, siteName: row.name, countyNumber: row.county_number, revoked: row.revoked_at !== null, testSurveyVersionId: row.test_survey_version_id }
 }
 
 export interface TabletRow {
@@ -61,12 +66,15 @@ export interface TabletRow {
   dayUploads: number
   preferNotOnlyUploads: number
   repeatedUploads: number
+  /** The survey version a test tablet tries (slug and version); null for a live tablet. */
+  testSurveyVersion: { id: number, slug: string, version: number } | null
 }
 
 function tablets (db: Kysely<Database>) {
   return db.selectFrom('devices as d').innerJoin('sites as s', 's.id', 'd.site_id')
+    .leftJoin('survey_versions as tv', 'tv.id', 'd.test_survey_version_id')
     .select(['d.id', 'd.site_id', 's.name as site_name', 'd.label', 'd.enrolled_at', 'd.revoked_at', 'd.last_upload_on', 'd.upload_count',
-      'd.day_uploads', 'd.prefer_not_only_uploads', 'd.repeated_uploads'])
+      'd.day_uploads', 'd.prefer_not_only_uploads', 'd.repeated_uploads', 'tv.id as test_id', 'tv.slug as test_slug', 'tv.version as test_version'])
 }
 
 type Selected = Awaited<ReturnType<ReturnType<typeof tablets>['executeTakeFirstOrThrow']>>
@@ -83,6 +91,9 @@ const tabletRow = (row: Selected): TabletRow => ({
   dayUploads: Number(row.day_uploads),
   preferNotOnlyUploads: Number(row.prefer_not_only_uploads),
   repeatedUploads: Number(row.repeated_uploads),
+  testSurveyVersion: row.test_id === null || row.test_slug === null || row.test_version === null
+    ? null
+    : { id: row.test_id, slug: row.test_slug, version: row.test_version },
 })
 
 /** Enrolled tablets (revoked ones too, last), by site and label; only `siteId`'s when given. Counts only, never answers. */

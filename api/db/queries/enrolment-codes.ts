@@ -30,17 +30,24 @@ export interface CreatedEnrolmentCode {
   code: string
 }
 
-export async function createEnrolmentCode (db: Kysely<Database>, siteId: string, label: string | null = null, now = new Date()): Promise<CreatedEnrolmentCode> {
+/** `testSurveyVersionId` makes it a code for a test tablet of that survey version (see the test tablets migration). */
+export async function createEnrolmentCode (db: Kysely<Database>, siteId: string, label: string | null = null, now = new Date(), testSurveyVersionId: number | null = null): Promise<CreatedEnrolmentCode> {
   const code = newEnrolmentCode()
   const row = await db.insertInto('enrolment_codes')
-    .values({ site_id: siteId, code_hash: hashEnrolmentCode(code), label, expires_at: new Date(now.getTime() + ENROLMENT_CODE_HOURS * 3600_000) })
+    .values({
+      site_id: siteId,
+      code_hash: hashEnrolmentCode(code),
+      label,
+      expires_at: new Date(now.getTime() + ENROLMENT_CODE_HOURS * 3600_000),
+      test_survey_version_id: testSurveyVersionId,
+    })
     .returningAll()
     .executeTakeFirstOrThrow()
   return { row, code }
 }
 
 export type ClaimedCode =
-  | { kind: 'claimed', id: string, siteId: string, label: string | null }
+  | { kind: 'claimed', id: string, siteId: string, label: string | null, testSurveyVersionId: number | null }
   | { kind: 'unknown' | 'expired' | 'used' }
 
 /**
@@ -50,13 +57,13 @@ export type ClaimedCode =
 export async function claimEnrolmentCode (trx: Transaction<Database>, code: string): Promise<ClaimedCode> {
   const codeHash = hashEnrolmentCode(code)
   const claimed = await trx.selectFrom('enrolment_codes')
-    .select(['id', 'site_id', 'label'])
+    .select(['id', 'site_id', 'label', 'test_survey_version_id'])
     .where('code_hash', '=', codeHash)
     .where('used_at', 'is', null)
     .where('expires_at', '>', sql<Date>`now()`)
     .forUpdate()
     .executeTakeFirst()
-  if (claimed !== undefined) return { kind: 'claimed', id: claimed.id, siteId: claimed.site_id, label: claimed.label }
+  if (claimed !== undefined) return { kind: 'claimed', id: claimed.id, siteId: claimed.site_id, label: claimed.label, testSurveyVersionId: claimed.test_survey_version_id }
   const row = await trx.selectFrom('enrolment_codes').select(['used_at']).where('code_hash', '=', codeHash).executeTakeFirst()
   return { kind: row === undefined ? 'unknown' : row.used_at !== null ? 'used' : 'expired' }
 }

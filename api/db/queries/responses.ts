@@ -14,6 +14,8 @@ export const RECORD_COLUMNS = sql.raw(RECORD_COLUMN_LIST)
 export interface DeviceWaveAccess {
   siteId: string
   revoked: boolean
+  /** A test tablet (its survey version's id) sends test responses only, never to a wave; null for a live one. */
+  testSurveyVersionId: number | null
   /** undefined when the wave does not exist. */
   wave?: {
     id: string
@@ -33,14 +35,14 @@ export async function findDeviceWaveAccess (db: Kysely<Database>, tokenHash: str
     .leftJoin('waves as w', (join) => join.on('w.id', '=', waveId))
     .leftJoin('wave_sites as ws', (join) => join.onRef('ws.wave_id', '=', 'w.id').onRef('ws.site_id', '=', 'd.site_id'))
     .select([
-      'd.site_id', 'd.revoked_at',
+      'd.site_id', 'd.revoked_at', 'd.test_survey_version_id',
       'w.id as wave_id', 'w.survey_version_id', 'w.status', 'w.opens_on', 'w.closes_on', 'w.grace_days',
       'ws.site_id as wave_site_id',
     ])
     .where('d.token_hash', '=', tokenHash)
     .executeTakeFirst()
   if (row === undefined) return undefined
-  const access: DeviceWaveAccess = { siteId: row.site_id, revoked: row.revoked_at !== null }
+  const access: DeviceWaveAccess = { siteId: row.site_id, revoked: row.revoked_at !== null, testSurveyVersionId: row.test_survey_version_id }
   if (row.wave_id !== null && row.survey_version_id !== null && row.status !== null &&
       row.opens_on !== null && row.closes_on !== null && row.grace_days !== null) {
     access.wave = {
@@ -170,7 +172,7 @@ const HOLD_IF_PERMITTED = `${PREPARED}
       from jsonb_to_recordset($1::jsonb) as i(id uuid, wave_id uuid, survey_version_id integer, iso_week text, id_digest text,
                                                key_id text, sealed text, prefer_not_only boolean, answers_tag smallint, token_hash text, today date,
                                                per_minute integer, per_day integer)
-      join devices d on d.token_hash = i.token_hash and d.revoked_at is null
+      join devices d on d.token_hash = i.token_hash and d.revoked_at is null and d.test_survey_version_id is null
       join wave_sites ws on ws.site_id = d.site_id and ws.wave_id = i.wave_id
       join waves w on w.id = ws.wave_id
       where w.survey_version_id = i.survey_version_id and ${uploadWindowOpenSql('w', 'i.today')}

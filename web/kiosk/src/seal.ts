@@ -1,5 +1,6 @@
 import type { IntakeKeyReply } from '../../../api/schemas/kiosk.js'
 import type { ResponseBody, SealedEnvelope } from '../../../api/schemas/responses.js'
+import type { TestResponseBody } from '../../../api/schemas/test-responses.js'
 
 /** The server's public key, imported for wrapping: the tablet can seal with it and never open anything. */
 export interface IntakeKey {
@@ -18,7 +19,7 @@ export async function importIntakeKey (reply: IntakeKeyReply): Promise<IntakeKey
  * readable: the id, the wave and the answers are all inside the ciphertext. The server opens it in
  * api/intake/sealed-envelope.ts.
  */
-export async function sealResponse (intakeKey: IntakeKey, response: ResponseBody): Promise<SealedEnvelope> {
+export async function sealResponse (intakeKey: IntakeKey, response: ResponseBody | TestResponseBody): Promise<SealedEnvelope> {
   const aesKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const plain = new TextEncoder().encode(JSON.stringify(response))
