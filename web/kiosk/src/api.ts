@@ -33,8 +33,11 @@ export const fetchWave = async (token: string): Promise<KioskWaveReply> => await
 export const fetchSurvey = async (slug: string, version: number): Promise<SurveyVersionReply> =>
   await call(`/api/surveys/${encodeURIComponent(slug)}/versions/${version}`)
 
-export const submitAnswers = async (token: string, body: { id: string, waveId: string, answers: Record<string, unknown> }): Promise<unknown> =>
-  await call('/api/responses', { method: 'POST', body: JSON.stringify(body) }, token)
+/** A live tablet's answers go to the wave; a test tablet's (waveId null) to the test responses, kept apart. */
+export const submitAnswers = async (token: string, { id, waveId, answers }: { id: string, waveId: string | null, answers: Record<string, unknown> }): Promise<unknown> =>
+  waveId === null
+    ? await call('/api/test-responses', { method: 'POST', body: JSON.stringify({ id, answers }) }, token)
+    : await call('/api/responses', { method: 'POST', body: JSON.stringify({ id, waveId, answers }) }, token)
 
 export const fetchHelp = async (token: string): Promise<KioskHelpReply> => await call('/api/kiosk/help', {}, token)
 

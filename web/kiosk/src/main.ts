@@ -34,8 +34,10 @@ const state: {
   langChosen: boolean
   /** The server's public key to seal a completed response with; undefined when it could not be had. */
   intakeKey?: Promise<IntakeKey | undefined>
+  /** A test tablet (the API says so with its wave): every screen says its answers are not counted. */
+  testMode: boolean
   redraw: () => void
-} = { lang: 'nb', textSize: 0, privacyChecked: false, langChosen: false, redraw: () => {} }
+} = { lang: 'nb', textSize: 0, privacyChecked: false, langChosen: false, testMode: false, redraw: () => {} }
 
 // ---- offline: service worker and the sealed upload queue -------------------------------------------------
 
@@ -239,7 +241,15 @@ function screen (header: Child[], ...main: Child[]): void {
     h('header', { class: 'bar' }, ...header),
     h('main', { id: 'main' }, ...main)
   )
+  markTestTablet()
   state.redraw = () => {}
+}
+
+/** On a test tablet, a band above every screen, in both languages: whoever holds it knows nothing is counted. */
+function markTestTablet (): void {
+  if (!state.testMode || app.querySelector('[data-testid="test-band"]') !== null) return
+  app.prepend(h('p', { class: 'test-band', role: 'note', 'data-testid': 'test-band' },
+    h('span', { lang: 'nb' }, 'Testnettbrett: svarene telles ikke'), ' · ', h('span', { lang: 'en' }, 'Test tablet: answers are not counted')))
 }
 
 function showEnrol (message?: string): void {
@@ -283,6 +293,8 @@ function prepareSurvey (): void {
   if (CAN_SEAL) state.intakeKey ??= loadIntakeKey()
   const prepared = (async () => {
     const wave = await fetchWave(token)
+    state.testMode = wave.mode === 'test'
+    markTestTablet()
     const [{ definition }] = await Promise.all([fetchSurvey(wave.slug, wave.version), loadEngine(), loadAudio(wave.slug, wave.version)])
     return { wave, definition }
   })()
@@ -497,7 +509,8 @@ async function send (): Promise<void> {
   const button = document.querySelector<HTMLButtonElement>('[data-testid="send"]')
   if (button !== null) button.disabled = true
   if (status !== null) status.textContent = t.sending
-  if (await sendSealed(session)) return
+  // A test tablet sends from memory: its outbox is for live responses (the queue posts to the wave).
+  if (session.waveId !== null && await sendSealed(session, session.waveId)) return
   try {
     await submitAnswers(token, { id: session.id, waveId: session.waveId, answers: session.answers })
   } catch (error) {
@@ -529,12 +542,12 @@ async function send (): Promise<void> {
  * follows the server's answer or, after SEND_WAIT_MS or without a connection, says the answers will follow.
  * False when it could not be sealed or stored (no key, no storage): the caller then sends from memory.
  */
-async function sendSealed (session: SurveySession): Promise<boolean> {
+async function sendSealed (session: SurveySession, waveId: string): Promise<boolean> {
   const intakeKey = await state.intakeKey
   if (intakeKey === undefined || uploader === undefined) return false
   let outcome: Promise<'sent' | 'refused' | 'waiting'>
   try {
-    const sealed = await sealResponse(intakeKey, { id: session.id, waveId: session.waveId, answers: session.answers })
+    const sealed = await sealResponse(intakeKey, { id: session.id, waveId, answers: session.answers })
     outcome = (await uploader.submit(sealed)).outcome
   } catch {
     return false

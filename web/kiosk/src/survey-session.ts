@@ -14,12 +14,13 @@ export class SurveySession {
   readonly id: string
   private model: SurveyModel | undefined
 
-  private constructor (model: SurveyModel, readonly waveId: string, readonly helpHtml: Record<Lang, string>) {
+  /** `waveId` is null on a test tablet: its answers go to the test responses, never to a wave. */
+  private constructor (model: SurveyModel, readonly waveId: string | null, readonly helpHtml: Record<Lang, string>) {
     this.model = model
     this.id = randomUuid()
   }
 
-  static async start (definition: JsonObject, waveId: string, lang: Lang): Promise<SurveySession> {
+  static async start (definition: JsonObject, waveId: string | null, lang: Lang): Promise<SurveySession> {
     const { Model } = await loadEngine()
     const { survey, help } = splitHelpPage(definition)
     const model = new Model(survey)
