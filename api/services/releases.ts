@@ -20,6 +20,7 @@ import type {
 } from '../schemas/releases.js'
 import { indicatorImplications } from '../../survey-definitions/indicator-map.js'
 import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
+import { withDifferenceNotes, withRowNotes } from './release-notes.js'
 import { applyReliability, defaultReleaseMethod } from './release-reliability.js'
 import { HEADLINE_BREAKDOWNS, HEADLINE_INDICATORS, computeReleaseTables } from './release-tables.js'
 import type { ComputedTables, ReleaseSettings } from './release-tables.js'
@@ -74,7 +75,7 @@ async function prepareRelease (trx: Transaction<Database>, waveId: string, body:
     if (error instanceof AnalysisInputError) throw new AppError(409, 'bad_request', `disclosure control cannot run on this wave: ${error.message}`)
     throw error
   })
-  computed.resultRows = computed.resultRows.map((row) => applyReliability(row, settings.unreliable))
+  computed.resultRows = computed.resultRows.map((row) => withRowNotes(applyReliability(row, settings.unreliable)))
   return { wave, settings, specs, computed, earlier, known }
 }
 
@@ -127,7 +128,7 @@ export async function createRelease (db: Kysely<Database>, waveId: string, body:
       ...(previous === undefined
         ? []
         : waveMinusPrevious(wave, { waveId: previous.waveId, waveName: previous.waveName, resultRows: previous.resultRows }, headline, computed.resultRows, settings.level)),
-    ]
+    ].map(withDifferenceNotes)
     const current = earlier.find((release) => release.supersededBy === null)
     await insertRelease(trx, {
       waveId,
@@ -212,6 +213,15 @@ function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: Rele
     'audited against an attacker with a linear and integer programming solver.'
 }
 
+/**
+ * The sites a release counted, as its frozen source line states them (sourceLine above writes "at N
+ * site(s)"): the release keeps no other record of it, and the line was frozen with the figures.
+ */
+function sitesOf (source: string): number | undefined {
+  const match = / at (\d+) sites?\. /.exec(source)
+  return match === null ? undefined : Number(match[1])
+}
+
 function summaryOf (row: ReleaseSummaryRow): ReleaseSummary {
   return {
     id: row.id,
@@ -249,14 +259,19 @@ async function detailOf (db: Kysely<Database>, row: ReleaseContentRow): Promise<
   const labels = await indicatorLabels(db, row.surveyVersionId)
   const names = [...new Set(row.tableSpecs.map((spec) => spec.indicator))]
   const headline = new Set<string>(HEADLINE_INDICATORS)
+  const sites = sitesOf(row.source)
+  const lead = HEADLINE_INDICATORS.find((name) => names.includes(name))
   return {
     release: summaryOf(row),
     source: row.source,
+    ...(sites === undefined ? {} : { sites }),
+    ...(lead === undefined ? {} : { lead }),
     indicators: names.map((name) => ({ name, label: labels.get(name) ?? { en: name, nb: name }, headline: headline.has(name) })),
     tables: row.tableSpecs,
     respondents: row.respondentRows,
-    rows: row.resultRows,
-    differences: row.differences,
+    // Releases frozen before notes were stored get them here, read from the same sentences.
+    rows: row.resultRows.map(withRowNotes),
+    differences: row.differences.map(withDifferenceNotes),
   }
 }
 

@@ -286,6 +286,36 @@ describe('results releases', () => {
       expect(spring.differences.filter((d) => d.kind === 'wave_minus_previous')).toEqual([])
     })
 
+    it('stores every note as a code with its numbers, and serves a release frozen before notes with the same notes', async () => {
+      expect(autumn).toMatchObject({ sites: SITES.length, lead: 'any_violence_12m' })
+      const explained = autumn.rows.filter((row) => !row.suppressed && row.reason !== undefined)
+      // A county with one site answers a county table from one site: a note, not a design-based interval.
+      expect(explained.some((row) => row.notes?.some((note) => note.code === 'one_site'))).toBe(true)
+      for (const row of explained) {
+        expect(row.notes?.length, row.reason).toBe(1)
+        expect(row.notes?.map((note) => note.code), row.reason).not.toContain('unexplained')
+      }
+      for (const row of autumn.rows.filter((candidate) => candidate.suppressed)) expect(row).not.toHaveProperty('notes')
+      for (const d of autumn.differences.filter((candidate) => candidate.reason !== undefined || candidate.note !== undefined)) {
+        expect(d.notes?.length, `${d.reason ?? ''} ${d.note ?? ''}`).toBeGreaterThan(0)
+        expect(d.notes?.map((note) => note.code)).not.toContain('unexplained')
+      }
+      for (const d of autumn.differences.filter((candidate) => candidate.kind === 'wave_minus_previous' && candidate.difference !== undefined)) {
+        expect(d.notes).toContainEqual({ code: 'independent_waves' })
+      }
+      const stored = await database.db.selectFrom('results_releases').select(['result_rows', 'differences']).where('id', '=', autumn.release.id).executeTakeFirstOrThrow()
+      expect(stored.result_rows.filter((row) => row.notes !== undefined).length).toBe(explained.length)
+
+      // A release frozen before notes existed has the sentences only: it is served with the same notes.
+      const before = await read(spring.release.id)
+      const strip = <T extends { notes?: unknown }>({ notes: _notes, ...rest }: T): Omit<T, 'notes'> => rest
+      const old = await database.db.selectFrom('results_releases').select(['result_rows', 'differences']).where('id', '=', spring.release.id).executeTakeFirstOrThrow()
+      await database.db.updateTable('results_releases')
+        .set({ result_rows: JSON.stringify(old.result_rows.map(strip)), differences: JSON.stringify(old.differences.map(strip)) })
+        .where('id', '=', spring.release.id).execute()
+      expect(await read(spring.release.id)).toEqual(before)
+    })
+
     it('does not change when responses arrive after it, and a new release supersedes it with suppression across both', async () => {
       const before = await read(autumn.release.id)
       // Two late uploads: any cell they fall in changes by fewer than k, so subtracting the releases would find them.
