@@ -38,8 +38,8 @@ function expectedCells (lang: Lang, row: ResultRowReply): Record<string, string>
   return {
     n: row.n === undefined ? '–' : new Intl.NumberFormat(locale(lang)).format(row.n),
     count: row.count === undefined ? '–' : new Intl.NumberFormat(locale(lang)).format(row.count),
-    estimate: row.estimate === undefined ? '–' : `${oneDecimal(lang, row.estimate)} %`,
-    interval: row.ci_low === undefined || row.ci_high === undefined ? '–' : `${oneDecimal(lang, row.ci_low)}–${oneDecimal(lang, row.ci_high)} %`,
+    estimate: row.estimate === undefined ? '–' : `${oneDecimal(lang, row.estimate)}\u00a0%`,
+    interval: row.ci_low === undefined || row.ci_high === undefined ? '–' : `${oneDecimal(lang, row.ci_low)}–${oneDecimal(lang, row.ci_high)}\u00a0%`,
   }
 }
 const keyOf = (group: Readonly<Record<string, string>>) => JSON.stringify(Object.fromEntries(Object.keys(group).sort().map((d) => [d, group[d]])))
@@ -189,7 +189,7 @@ describe('the results app in a browser', () => {
     await page.getByLabel('E-post').fill(funderEmail)
     await page.getByLabel('Passord').fill('wrong password 1')
     await page.getByRole('button', { name: 'Logg inn' }).click()
-    await expect.poll(async () => await page.getByTestId('login-error').textContent()).toMatch(/password is wrong/)
+    await expect.poll(async () => await page.getByTestId('login-error').textContent()).toMatch(/stemmer ikke/)
     await page.getByLabel('Passord').fill(TEST_PASSWORD)
     await page.getByRole('button', { name: 'Logg inn' }).click()
     await ready(page)

@@ -13,6 +13,8 @@ import { groupKey, reliabilitySummary, respondentTable, resultTable, suppression
 import type { LabelledRow } from '../tables.js'
 import type { ViewContext } from './context.js'
 import { figureBlock } from './figure.js'
+import { differenceNoteText } from '../notes.js'
+import { leadSentence } from './lead.js'
 
 /** Checked against its schema when the app is built (vite.config.ts) and by test/unit/context-studies.test.ts. */
 const studies = (contextStudies as ContextStudies).studies
@@ -42,6 +44,7 @@ export function overviewView (ctx: ViewContext): HTMLElement {
   const t = ctx.t
   const concepts = [...new Set(ctx.detail.indicators.filter((indicator) => indicator.headline).map((indicator) => conceptOf(indicator.name)))]
   return h('div', { class: 'overview' },
+    leadSentence(ctx),
     h('p', { class: 'lead' },
       `${day(ctx.lang, release.opensOn)} – ${day(ctx.lang, release.closesOn)}. ${t.releasedOn(day(ctx.lang, release.releasedAt))}. `,
       `${t.respondents}: ${release.respondents === undefined ? t.fewerThan(release.k) : count(ctx.lang, release.respondents)}.`),
@@ -68,7 +71,7 @@ function whoAnswered (ctx: ViewContext): HTMLElement {
     h('h2', { id: 'who-title' }, t.whoAnswered),
     h('div', { class: 'table-grid' }, ...tables),
     h('p', { class: 'downloads no-print' },
-      h('button', { type: 'button', 'data-download': 'csv', onClick: () => { saveFile(fileName, 'text/csv;charset=utf-8', respondentsCsv(rows)) } }, t.downloadCsv)))
+      h('button', { type: 'button', 'data-download': 'csv', onClick: () => { saveFile(fileName, 'text/csv;charset=utf-8', respondentsCsv(ctx.lang, ctx.detail.release.k, rows)) } }, t.downloadCsv)))
 }
 
 function headlineFigure (ctx: ViewContext, concept: string): HTMLElement {
@@ -93,12 +96,13 @@ function headlineFigure (ctx: ViewContext, concept: string): HTMLElement {
     chart: facetedBars(bars, { label: title, yLabel: '%' }),
     table: resultTable(ctx.lang, title, [t.group, t.period], labelled, k, level),
     notes: [methodNote(ctx, rows), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, rows), differencesTable(ctx, indicators)],
-    csv: () => resultsCsv(rows.map((row) => ({ row, label: indicatorLabel(ctx, row.indicator) }))),
+    csv: () => resultsCsv(ctx.lang, k, rows.map((row) => ({ row, label: indicatorLabel(ctx, row.indicator) }))),
     aside: otherStudies(ctx, concept),
   })
 }
 
-export function methodNote (ctx: ViewContext, rows: readonly ResultRowReply[]): HTMLElement {
+/** How the figures were made, with n from the overall rows of `rows`; the design effect explained where `shown` has one. */
+export function methodNote (ctx: ViewContext, rows: readonly ResultRowReply[], shown: readonly ResultRowReply[] = rows): HTMLElement {
   const { release } = ctx.detail
   const overall = rows.filter((row) => Object.keys(row.group).length === 0)
   const n = overall.map((row) => {
@@ -106,7 +110,9 @@ export function methodNote (ctx: ViewContext, rows: readonly ResultRowReply[]): 
     const period = periodLabel(ctx, row.indicator)
     return overall.length > 1 && period !== '' ? `${value} (${period.toLowerCase()})` : value
   }).join(', ')
-  return h('p', { class: 'method' }, ctx.t.methodNote(ctx.t.methodText[release.method], percentLevel(release.level, ctx.lang), n === '' ? '–' : n, release.k))
+  const method = ctx.t.methodText[release.method] + (release.strata === null ? '' : ctx.t.byCounty)
+  return h('p', { class: 'method' }, ctx.t.methodNote(method, percentLevel(release.level, ctx.lang), n === '' ? '–' : n, release.k),
+    shown.some((row) => row.deff !== undefined) ? ` ${ctx.t.deffNote}` : '')
 }
 
 export function suppressedNote (ctx: ViewContext, rows: readonly LabelledRow[]): HTMLElement {
@@ -133,14 +139,13 @@ export function differencesTable (ctx: ViewContext, indicators: readonly string[
     h('thead', {}, h('tr', {}, ...[t.differences, t.period, t.difference, t.interval(ctx.detail.release.level), t.note].map((text) => h('th', { scope: 'col' }, text)))),
     h('tbody', {}, ...differences.map((difference) => {
       const given = difference.difference !== undefined
-      const reason = difference.suppressed ? `${t.suppressed}: ${difference.reason ?? ''}` : difference.reason ?? ''
       return h('tr', { 'data-indicator': difference.indicator, 'data-kind': difference.kind, 'data-group': groupKey(difference.group) },
         h('th', { scope: 'row' }, differenceLabel(ctx, difference)),
         h('td', {}, periodLabel(ctx, difference.indicator) || t.all),
         h('td', { class: 'num' }, given ? points(lang, difference.difference ?? 0) : t.notGiven),
         h('td', { class: 'num' }, difference.ci_low === undefined || difference.ci_high === undefined ? '–' : pointsInterval(lang, difference.ci_low, difference.ci_high)),
-        h('td', { class: 'note' }, [difference.method === undefined ? '' : t.diffMethod[difference.method], reason, difference.note ?? '']
-          .filter((text) => text !== '').map((text) => text.charAt(0).toUpperCase() + text.slice(1)).join('. ')))
+        h('td', { class: 'note' }, [given && difference.method !== undefined ? `${t.diffMethod[difference.method]}.` : '', differenceNoteText(lang, difference)]
+          .filter((text) => text !== '').join(' ')))
     })))
 }
 
