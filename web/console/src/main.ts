@@ -1,6 +1,6 @@
 import type { SessionReply } from '../../../api/schemas/accounts.js'
 import { ApiError, api, useSession } from './api.js'
-import { h } from './dom.js'
+import { h } from '../../shared/dom.js'
 import { SCREENS, findScreen } from './screens/index.js'
 import { passwordForm } from './screens/password.js'
 import type { Context } from './screens/index.js'
@@ -76,7 +76,7 @@ function showForcedChange (reply: SessionReply): void {
   app.replaceChildren(
     h('header', { class: 'bar' },
       h('span', { class: 'brand' }, 'Prevalens console'),
-      h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, 'Log out')),
+      h('button', { type: 'button', 'data-testid': 'logout', onClick: () => { logOut().catch(() => {}) } }, 'Log out')),
     h('main', { id: 'main', class: 'narrow' },
       h('h1', {}, 'Choose a new password'),
       h('p', { class: 'notice', role: 'alert' }, 'An admin reset your password. Type the password they gave you, then one of your own; nothing else opens until then.'),
@@ -103,7 +103,7 @@ function shell (current: string): HTMLElement {
       h('span', { class: 'brand' }, 'Prevalens console'),
       h('span', { class: 'who', 'data-testid': 'who' }, `${account.email} · `, h('strong', { 'data-testid': 'role' }, ROLE_NAMES[account.role] ?? account.role)),
       h('a', { href: '#/password', class: 'bar-link', 'data-testid': 'change-password', ...(current === 'password' ? { 'aria-current': 'page' } : {}) }, 'Change password'),
-      h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, 'Log out')),
+      h('button', { type: 'button', 'data-testid': 'logout', onClick: () => { logOut().catch(() => {}) } }, 'Log out')),
     h('nav', { class: 'menu', 'aria-label': 'Console' },
       h('ul', {}, ...links.map((screen) => h('li', {},
         h('a', { href: `#/${screen.path}`, ...(screen.path === current ? { 'aria-current': 'page' } : {}) }, screen.label))))),

@@ -1,8 +1,8 @@
 import type { AvailableDefinitionsReply, PublishReply, SurveyVersionDetail, SurveyVersionListReply } from '../../../../api/schemas/survey-versions.js'
 import { api } from '../api.js'
-import { h, table, textOfHtml } from '../dom.js'
-import type { Child } from '../dom.js'
-import { button, field, form, formatDateTime, input, Outcome, section } from '../ui.js'
+import { h, textOfHtml } from '../../../shared/dom.js'
+import type { Child } from '../../../shared/dom.js'
+import { button, field, form, formatDateTime, input, Outcome, section, table } from '../ui.js'
 import type { Context } from './context.js'
 
 type Lang = 'nb' | 'en'
