@@ -1,5 +1,6 @@
 import type { SessionReply } from '../../../api/schemas/accounts.js'
-import { ApiError, api, useSession } from './api.js'
+import { ApiError } from '../../shared/api-client.js'
+import { api, useSession } from './api.js'
 import { h } from '../../shared/dom.js'
 import { SCREENS, findScreen } from './screens/index.js'
 import { passwordForm } from './screens/password.js'

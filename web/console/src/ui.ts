@@ -1,4 +1,4 @@
-import { ApiError } from './api.js'
+import { ApiError } from '../../shared/api-client.js'
 import { h, nodes, uniqueId } from '../../shared/dom.js'
 import type { Child, Props } from '../../shared/dom.js'
 

@@ -1,5 +1,6 @@
 import type { KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
-import { ApiError, enrolTablet, fetchHelp, fetchIntakeKey, fetchSurvey, fetchWave, submitAnswers } from './api.js'
+import { ApiError } from '../../shared/api-client.js'
+import { enrolTablet, fetchHelp, fetchIntakeKey, fetchSurvey, fetchWave, submitAnswers } from './api.js'
 import { h, sanitisedHtml } from '../../shared/dom.js'
 import type { Child } from '../../shared/dom.js'
 import { BOTH, TEXT } from './i18n.js'

@@ -1,6 +1,7 @@
 import type { SessionReply } from '../../../api/schemas/accounts.js'
 import type { ReleaseDetail, ReleaseSummary } from '../../../api/schemas/releases.js'
-import { ApiError, currentSession, fetchPublicRelease, fetchRelease, listReleases, logIn, logOut } from './api.js'
+import { ApiError } from '../../shared/api-client.js'
+import { currentSession, fetchPublicRelease, fetchRelease, listReleases, logIn, logOut } from './api.js'
 import { fill, h } from '../../shared/dom.js'
 import { day } from './format.js'
 import { TEXT } from './i18n.js'

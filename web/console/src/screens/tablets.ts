@@ -1,6 +1,7 @@
 import type { SiteListReply } from '../../../../api/schemas/sites.js'
 import type { EnrolmentCodeReply, Tablet, TabletListReply } from '../../../../api/schemas/tablets.js'
-import { api, query } from '../api.js'
+import { query } from '../../../shared/api-client.js'
+import { api } from '../api.js'
 import { h } from '../../../shared/dom.js'
 import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
