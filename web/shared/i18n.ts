@@ -42,3 +42,17 @@ export function formatDate (lang: Lang, isoDate: string, options: Intl.DateTimeF
 
 /** Sorts words as the language does, numbers in them by value ("Region 2" before "Region 10"). */
 export const compareText = (lang: Lang, a: string, b: string): number => a.localeCompare(b, lang, { numeric: true })
+
+/**
+ * A SurveyJS localisable string (a plain string, or { default?, nb?, en? }) in `lang`, else its default, else
+ * the `fallback` language's (or, without one, whichever it has); '' when there is none.
+ */
+export function localised (value: unknown, lang: Lang, fallback?: Lang): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'object' && value !== null) {
+    const texts = value as Record<string, unknown>
+    const text = texts[lang] ?? texts.default ?? (fallback === undefined ? Object.values(texts)[0] : texts[fallback])
+    return typeof text === 'string' ? text : ''
+  }
+  return ''
+}
