@@ -2,7 +2,7 @@ import { BOTH } from './i18n.js'
 import { fetchHelp, fetchIntakeKey, fetchSurvey, fetchWave } from './api.js'
 import { importIntakeKey } from './seal.js'
 import type { IntakeKey } from './seal.js'
-import { HOME, TOKEN_KEY, state } from './screens/kit.js'
+import { HOME, TOKEN_KEY, state } from './state.js'
 import { Uploader, waitingCount } from './upload-queue.js'
 
 // ---- offline: service worker and the sealed upload queue -------------------------------------------------

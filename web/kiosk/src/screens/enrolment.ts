@@ -2,7 +2,8 @@ import { ApiError } from '../../../shared/api-client.js'
 import { h } from '../../../shared/dom.js'
 import { enrolTablet } from '../api.js'
 import { BOTH } from '../i18n.js'
-import { HOME, TOKEN_KEY, quickExitButton } from './kit.js'
+import { quickExitButton } from './kit.js'
+import { HOME, TOKEN_KEY } from '../state.js'
 import { screen } from './layout.js'
 
 export function showEnrol (message?: string): void {

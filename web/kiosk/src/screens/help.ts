@@ -3,7 +3,8 @@ import type { Child } from '../../../shared/dom.js'
 import { otherLang } from '../../../shared/i18n.js'
 import { BOTH, TEXT } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { quickExitButton, state } from './kit.js'
+import { quickExitButton } from './kit.js'
+import { state } from '../state.js'
 
 /**
  * The help dialog, from every screen. Its top bar holds quick exit (red) and "close" (same size, not red) and stays

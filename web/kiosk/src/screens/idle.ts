@@ -1,7 +1,8 @@
 import { h } from '../../../shared/dom.js'
 import { TEXT } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { nav, quickExitButton, state } from './kit.js'
+import { nav, quickExitButton } from './kit.js'
+import { state } from '../state.js'
 
 // ---- idle timeout ---------------------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@ import { kioskClip } from '../../../../survey-definitions/audio-keys.js'
 import { playButton } from '../audio.js'
 import { TEXT } from '../i18n.js'
 import { setIdleArmed } from './idle.js'
-import { nav, state, surveyBar } from './kit.js'
+import { nav, surveyBar } from './kit.js'
+import { state } from '../state.js'
 import { screen } from './layout.js'
 
 /**

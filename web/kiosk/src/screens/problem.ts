@@ -1,7 +1,8 @@
 import { ApiError } from '../../../shared/api-client.js'
 import { h } from '../../../shared/dom.js'
 import { BOTH } from '../i18n.js'
-import { HOME, TOKEN_KEY, quickExitButton } from './kit.js'
+import { quickExitButton } from './kit.js'
+import { HOME, TOKEN_KEY } from '../state.js'
 import { screen } from './layout.js'
 
 /** Why the survey cannot start or go on (revoked, unknown tablet, no wave today, no connection), in both languages. */

@@ -1,7 +1,7 @@
 import { TEXT } from '../i18n.js'
 import { showCover } from './cover.js'
 import { setIdleArmed } from './idle.js'
-import { HOME, app, state } from './kit.js'
+import { HOME, app, state } from '../state.js'
 
 // ---- quick exit -----------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import { TEXT } from '../i18n.js'
 import { SEND_WAIT_MS, uploader } from '../offline.js'
 import { sealResponse } from '../seal.js'
 import type { SurveySession } from '../survey-session.js'
-import { TOKEN_KEY, state } from './kit.js'
+import { TOKEN_KEY, state } from '../state.js'
 import { showProblem } from './problem.js'
 import { showThanks } from './thanks.js'
 

@@ -2,7 +2,8 @@ import { h } from '../../../shared/dom.js'
 import { TEXT } from '../i18n.js'
 import { helpContent } from './help.js'
 import { setIdleArmed } from './idle.js'
-import { HOME, state, surveyBar } from './kit.js'
+import { surveyBar } from './kit.js'
+import { HOME, state } from '../state.js'
 import { screen } from './layout.js'
 
 export function showThanks (note?: 'notAccepted' | 'savedForLater'): void {
