@@ -1,6 +1,7 @@
 import type { ErrorReply } from '../../api/schemas/common.js'
 import type { DefinitionProblem } from '../../api/schemas/survey-versions.js'
 import type { ErrorCode } from '../../api/errors.js'
+import type { Endpoint, ReplyOf, RequestOf } from './endpoints.js'
 
 /**
  * The API's stable error codes (api/errors.ts), plus the two the client makes itself: 'network' when the
@@ -72,8 +73,24 @@ export function createApiClient (options: ClientOptions) {
     throw error
   }
 
+  /**
+   * A call to one of the API's routes by its declared method and path ('GET /api/releases/:id'): the body,
+   * parameters and reply are typed from the route's schemas (endpoints.ts); parameters are encoded.
+   */
+  async function request<E extends Endpoint> (endpoint: E, ...[options]: RequestOf<E> extends { params: unknown } | { body: unknown } ? [RequestOf<E>] : [RequestOf<E>?]): Promise<ReplyOf<E>> {
+    const [method, pattern] = endpoint.split(' ') as [Method, string]
+    const params = (options?.params ?? {}) as Record<string, string | number>
+    const path = pattern.replace(/:(\w+)/g, (_whole, name: string) => {
+      const value = params[name]
+      if (value === undefined) throw new TypeError(`${endpoint}: no value for :${name}`)
+      return segment(value)
+    })
+    return await call<ReplyOf<E>>(method, `${path}${query(options?.query ?? {})}`, { body: options?.body, token: options?.token })
+  }
+
   return {
     call,
+    request,
     /** The session's CSRF token (from the login answer or GET /api/session); '' when logged out. */
     setCsrfToken: (token: string | undefined): void => { csrfToken = token ?? '' },
     get: async <T>(path: string, token?: string): Promise<T> => await call<T>('GET', path, { token }),

@@ -31,7 +31,7 @@ function showLogin (notice?: string): void {
   ], 'Log in', async () => {
     const body = { email: email.value, password: password.value, ...(totpField.hidden ? {} : { totp: totp.value.replace(/\s/g, '') }) }
     try {
-      const reply = await api.post<SessionReply>('/api/session', body)
+      const reply = await api.request('POST /api/session', { body })
       start(reply)
     } catch (error) {
       if (error instanceof ApiError && error.code === 'totp_required' && error.status === 401 && totpField.hidden) {
@@ -54,7 +54,7 @@ function showLogin (notice?: string): void {
 }
 
 async function logOut (): Promise<void> {
-  await api.delete('/api/session').catch(() => {})
+  await api.request('DELETE /api/session').catch(() => {})
   showLogin('You are logged out.')
 }
 
@@ -82,7 +82,7 @@ function showForcedChange (reply: SessionReply): void {
       h('h1', {}, 'Choose a new password'),
       h('p', { class: 'notice', role: 'alert' }, 'An admin reset your password. Type the password they gave you, then one of your own; nothing else opens until then.'),
       passwordForm(reply.account, 'Save my new password', () => {
-        api.get<SessionReply>('/api/session').then((fresh) => {
+        api.request('GET /api/session').then((fresh) => {
           announcer.textContent = 'Your password is changed.'
           keepAnnouncement = true
           start(fresh)
@@ -145,4 +145,4 @@ window.addEventListener('hashchange', () => {
   document.getElementById('main')?.focus()
 })
 
-api.get<SessionReply>('/api/session').then(start, () => { showLogin() })
+api.request('GET /api/session').then(start, () => { showLogin() })

@@ -1,22 +1,23 @@
-import type { EnrolReply } from '../../../api/schemas/devices.js'
+import type { EnrolReply, EnrolBody } from '../../../api/schemas/devices.js'
 import type { IntakeKeyReply, KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import type { ResponseBody, ResponseReply } from '../../../api/schemas/responses.js'
 import type { SurveyVersionReply } from '../../../api/schemas/surveys.js'
-import { createApiClient, segment } from '../../shared/api-client.js'
+import { createApiClient } from '../../shared/api-client.js'
 
 /** The tablet sends its device token and never a cookie. */
 const api = createApiClient({ credentials: 'omit' })
 
-export const enrolTablet = async (code: string, label: string): Promise<EnrolReply> =>
-  await api.post('/api/devices/enrol', { code, label })
+export const enrolTablet = async (code: EnrolBody['code'], label: string): Promise<EnrolReply> =>
+  await api.request('POST /api/devices/enrol', { body: { code, label } })
 
-export const fetchWave = async (token: string): Promise<KioskWaveReply> => await api.get('/api/kiosk/wave', token)
+export const fetchWave = async (token: string): Promise<KioskWaveReply> => await api.request('GET /api/kiosk/wave', { token })
 
 export const fetchSurvey = async (slug: string, version: number): Promise<SurveyVersionReply> =>
-  await api.get(`/api/surveys/${segment(slug)}/versions/${version}`)
+  await api.request('GET /api/surveys/:slug/versions/:version', { params: { slug, version } })
 
-export const submitAnswers = async (token: string, body: { id: string, waveId: string, answers: Record<string, unknown> }): Promise<unknown> =>
-  await api.post('/api/responses', body, token)
+export const submitAnswers = async (token: string, body: ResponseBody): Promise<ResponseReply> =>
+  await api.request('POST /api/responses', { body, token })
 
-export const fetchHelp = async (token: string): Promise<KioskHelpReply> => await api.get('/api/kiosk/help', token)
+export const fetchHelp = async (token: string): Promise<KioskHelpReply> => await api.request('GET /api/kiosk/help', { token })
 
-export const fetchIntakeKey = async (): Promise<IntakeKeyReply> => await api.get('/api/kiosk/intake-key')
+export const fetchIntakeKey = async (): Promise<IntakeKeyReply> => await api.request('GET /api/kiosk/intake-key')

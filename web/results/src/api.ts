@@ -1,6 +1,6 @@
 import type { SessionReply } from '../../../api/schemas/accounts.js'
 import type { ReleaseDetail, ReleaseList } from '../../../api/schemas/releases.js'
-import { createApiClient, query, segment } from '../../shared/api-client.js'
+import { createApiClient } from '../../shared/api-client.js'
 
 /** The session cookie is HTTP-only; state-changing calls send back the session's CSRF token. */
 const api = createApiClient({ credentials: 'same-origin' })
@@ -10,19 +10,19 @@ function remember (session: SessionReply): SessionReply {
   return session
 }
 
-export const currentSession = async (): Promise<SessionReply> => remember(await api.get<SessionReply>('/api/session'))
+export const currentSession = async (): Promise<SessionReply> => remember(await api.request('GET /api/session'))
 
 export const logIn = async (email: string, password: string, totp?: string): Promise<SessionReply> =>
-  remember(await api.post<SessionReply>('/api/session', { email, password, ...(totp === undefined || totp === '' ? {} : { totp }) }))
+  remember(await api.request('POST /api/session', { body: { email, password, ...(totp === undefined || totp === '' ? {} : { totp }) } }))
 
 export async function logOut (): Promise<void> {
-  await api.delete('/api/session')
+  await api.request('DELETE /api/session')
   api.setCsrfToken(undefined)
 }
 
 /** The current releases (one per released wave), or only the given wave's (404 when it has none). */
-export const listReleases = async (waveId?: string): Promise<ReleaseList> => await api.get(`/api/releases${query({ waveId })}`)
+export const listReleases = async (waveId?: string): Promise<ReleaseList> => await api.request('GET /api/releases', { query: { waveId } })
 
-export const fetchRelease = async (id: string): Promise<ReleaseDetail> => await api.get(`/api/releases/${segment(id)}`)
+export const fetchRelease = async (id: string): Promise<ReleaseDetail> => await api.request('GET /api/releases/:id', { params: { id } })
 
-export const fetchPublicRelease = async (token: string): Promise<ReleaseDetail> => await api.get(`/api/public/releases/${segment(token)}`)
+export const fetchPublicRelease = async (token: string): Promise<ReleaseDetail> => await api.request('GET /api/public/releases/:token', { params: { token } })
