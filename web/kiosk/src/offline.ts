@@ -5,8 +5,6 @@ import type { IntakeKey } from './seal.js'
 import { HOME, TOKEN_KEY, state } from './state.js'
 import { Uploader, waitingCount } from './upload-queue.js'
 
-// ---- offline: service worker and the sealed upload queue -------------------------------------------------
-
 /** Sealing and the queue need WebCrypto and IndexedDB (a secure context): without them, the old in-memory send. */
 export const CAN_SEAL = globalThis.isSecureContext && crypto.subtle !== undefined && typeof indexedDB !== 'undefined'
 /** How long the respondent's "send" waits for the server before the thank-you says the answers will follow. */

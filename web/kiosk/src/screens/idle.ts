@@ -4,8 +4,6 @@ import type { Lang } from '../i18n.js'
 import { nav, quickExitButton } from './kit.js'
 import { state } from '../state.js'
 
-// ---- idle timeout ---------------------------------------------------------------------------------------
-
 /**
  * After IDLE_MS without a touch, key or scroll on a respondent's screen, a prompt asks whether they are still
  * there; PROMPT_MS later without "continue" the kiosk does exactly what quick exit does. Defaults 90 s and

@@ -3,8 +3,6 @@ import { showCover } from './cover.js'
 import { setIdleArmed } from './idle.js'
 import { HOME, app, state } from '../state.js'
 
-// ---- quick exit -----------------------------------------------------------------------------------------
-
 /**
  * Drops the answers and the DOM at once, shows the neutral cover, then reloads the kiosk in place of this
  * history entry (location.replace), so nothing is left in memory and there is nothing to go back to.
