@@ -243,7 +243,7 @@ describe('the results app in a browser', () => {
     const studies = loadContextStudies().studies
     for (const study of studies) {
       const item = page.locator(`.figure-block[data-figure="${study.shownWith}"] aside.other-studies li[data-study="${study.id}"]`)
-      expect(await item.textContent()).toContain(`${study.percent} %`)
+      expect(await item.textContent()).toContain(`${study.percent}\u00a0%`)
     }
     expect(await page.locator('aside.other-studies h4').first().textContent()).toMatch(/Andre studier/)
 

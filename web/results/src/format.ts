@@ -1,6 +1,5 @@
-import type { Lang } from './i18n.js'
-
-const locale = (lang: Lang): string => lang === 'nb' ? 'nb-NO' : 'en-GB'
+import { formatDate, formatNumber, locale } from '../../shared/i18n.js'
+import type { Lang } from '../../shared/i18n.js'
 
 /** Between a number and its % sign: a no-break space, so "12,3 %" never breaks across lines. */
 const PERCENT = '\u00a0%'
@@ -8,6 +7,16 @@ const PERCENT = '\u00a0%'
 /** A proportion as a percentage with one decimal ("12,3 %" / "12.3 %"). */
 export function percent (lang: Lang, proportion: number): string {
   return `${new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(proportion * 100)}${PERCENT}`
+}
+
+/** A figure already in percent, as another study published it ("12,5 %": as many decimals as it has). */
+export function percentFigure (lang: Lang, value: number): string {
+  return `${formatNumber(lang, value)}${PERCENT}`
+}
+
+/** A confidence level ("95 %"). */
+export function percentLevel (level: number, lang: Lang): string {
+  return `${formatNumber(lang, level * 100, { maximumFractionDigits: 1 })}${PERCENT}`
 }
 
 /** An interval of proportions as percentages ("10,1–14,5 %"). */
@@ -32,12 +41,10 @@ export function decimal (lang: Lang, value: number, digits = 2): string {
 }
 
 export function count (lang: Lang, value: number): string {
-  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 0 }).format(value)
+  return formatNumber(lang, value, { maximumFractionDigits: 0 })
 }
 
 /** YYYY-MM-DD as readers write it (26.11.2026 / 26 Nov 2026), without a time zone shift. */
 export function day (lang: Lang, isoDate: string): string {
-  const [year, month, date] = isoDate.slice(0, 10).split('-').map(Number)
-  return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: lang === 'nb' ? '2-digit' : 'short', year: 'numeric', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, date ?? 1)))
+  return formatDate(lang, isoDate)
 }

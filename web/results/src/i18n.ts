@@ -1,6 +1,10 @@
 import regions from '../../../survey-definitions/regions.json' with { type: 'json' }
 
-export type Lang = 'nb' | 'en'
+import { compareText } from '../../shared/i18n.js'
+import { percentLevel } from './format.js'
+import type { Lang } from '../../shared/i18n.js'
+
+export type { Lang }
 
 /** The app's own words in bokmål and English; indicator labels come from the release. */
 export const TEXT = {
@@ -290,9 +294,8 @@ export interface SourceFacts {
   k: number
 }
 
-export function percentLevel (level: number, lang: Lang): string {
-  return `${new Intl.NumberFormat(lang === 'nb' ? 'nb-NO' : 'en-GB', { maximumFractionDigits: 1 }).format(level * 100)} %`
-}
+/** Kept here for the views that read it with the texts; the number itself is format.ts's. */
+export { percentLevel }
 
 const places = new Map<string, string>(regions.counties.flatMap((county) =>
   [[`county:${county.number}`, county.name], ...county.municipalities.map((m): [string, string] => [`municipality:${m.number}`, m.name])]))
@@ -319,7 +322,7 @@ export function compareGroups (lang: Lang, a: Readonly<Record<string, string>>, 
     const order = Object.keys(TEXT[lang].values[dimension] ?? {})
     const byOrder = order.indexOf(x) - order.indexOf(y)
     if (order.includes(x) && order.includes(y) && byOrder !== 0) return byOrder
-    return valueLabel(lang, dimension, x).localeCompare(valueLabel(lang, dimension, y), lang === 'nb' ? 'nb' : 'en', { numeric: true })
+    return compareText(lang, valueLabel(lang, dimension, x), valueLabel(lang, dimension, y))
   }
   return 0
 }

@@ -1,6 +1,6 @@
 import type { Caption, Chart } from '../charts.js'
-import { h } from '../dom.js'
-import type { Child } from '../dom.js'
+import { h } from '../../../shared/dom.js'
+import type { Child } from '../../../shared/dom.js'
 import { saveFile, savePng, saveSvg } from '../downloads.js'
 import { count, day } from '../format.js'
 import { percentLevel } from '../i18n.js'

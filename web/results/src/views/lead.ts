@@ -1,5 +1,5 @@
 import type { ResultRowReply } from '../../../../api/schemas/results.js'
-import { h } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { interval, percent } from '../format.js'
 import { compareGroups, percentLevel, valueLabel } from '../i18n.js'
 import type { ViewContext } from './context.js'

@@ -4,9 +4,9 @@ import contextStudies from '../../../../survey-definitions/context-studies.json'
 import type { ContextStudies } from '../../../../survey-definitions/context-studies.js'
 import { facetedBars } from '../charts.js'
 import type { Bar } from '../charts.js'
-import { h } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { resultsCsv, respondentsCsv, saveFile } from '../downloads.js'
-import { count, day, points, pointsInterval } from '../format.js'
+import { count, day, percentFigure, points, pointsInterval } from '../format.js'
 import { compareGroups, groupLabel, percentLevel, valueLabel } from '../i18n.js'
 import type { Lang } from '../i18n.js'
 import { groupKey, reliabilitySummary, respondentTable, resultTable, suppressionText } from '../tables.js'
@@ -159,7 +159,7 @@ function otherStudies (ctx: ViewContext, concept: string): HTMLElement | undefin
     h('h4', {}, t.contextTitle),
     h('p', {}, t.contextIntro),
     h('ul', {}, ...matching.map((study) => h('li', { 'data-study': study.id },
-      h('strong', {}, `${new Intl.NumberFormat(ctx.lang === 'nb' ? 'nb-NO' : 'en-GB').format(study.percent)} %`),
+      h('strong', {}, percentFigure(ctx.lang, study.percent)),
       ` – ${study.population[ctx.lang]}, ${study.place[ctx.lang]}, ${study.year}. ${study.note[ctx.lang]} `,
       h('span', { class: 'citation' }, `${study.source.authors} (${study.source.year}). ${study.source.title}. ${study.source.publisher}.`)))),
     h('p', { class: 'citation' }, `${t.citedIn}: ${citedIn.publisher} (${citedIn.year}). ${citedIn.title}.`))
