@@ -93,6 +93,15 @@ function expectReaderString (lang: Lang, text: string, where: string): void {
   }
 }
 
+/** Runs in the page: tables that scroll sideways, a page wider than the window, notes that end past it. */
+function cutOff (): { scrolling: number, page: number, notes: number } {
+  return {
+    scrolling: Array.from(document.querySelectorAll('.table-wrap')).filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).length,
+    page: document.documentElement.scrollWidth - window.innerWidth,
+    notes: Array.from(document.querySelectorAll('td.note, .figure-notes p')).filter((cell) => cell.getBoundingClientRect().right > window.innerWidth + 1).length,
+  }
+}
+
 describe('the results app as a funder reads it: their language, plain notes, readable charts', () => {
   let database: TestDatabase
   let app: FastifyInstance
@@ -256,7 +265,7 @@ describe('the results app as a funder reads it: their language, plain notes, rea
     expect(await page.locator('.explore-result td.note').allInnerTexts()).toEqual(before)
   })
 
-  it('compares a gender × county table over time with no overlapping label and nothing cut off, at 800×1280 and 1440×900', async () => {
+  it('compares a gender × county table over time with no overlapping label, and cuts off nothing there or on the overview, at 800×1280 and 1440×900', async () => {
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport)
       for (const lang of LANGS) {
@@ -289,13 +298,12 @@ describe('the results app as a funder reads it: their language, plain notes, rea
         // Labels stay readable: a line of text at least 11 px high on screen.
         expect(measured.smallest).toBeGreaterThanOrEqual(11)
         // Nothing is cut off: no table scrolls sideways and every note ends inside the window.
-        const cut = await page.evaluate(() => ({
-          scrolling: Array.from(document.querySelectorAll('.table-wrap')).filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).length,
-          page: document.documentElement.scrollWidth - window.innerWidth,
-          notes: Array.from(document.querySelectorAll('td.note, .figure-notes p')).filter((cell) => cell.getBoundingClientRect().right > window.innerWidth + 1).length,
-        }))
+        const cut = await page.evaluate(cutOff)
         expect(cut).toEqual({ scrolling: 0, page: 0, notes: 0 })
         await screenshot(page, `results-over-time-${lang}-${viewport.width}x${viewport.height}`)
+        // The overview's tables, beside or under their charts, fit too.
+        await open(lang, 'view=overview')
+        expect(await page.evaluate(cutOff), `${lang} overview ${viewport.width}x${viewport.height}`).toEqual({ scrolling: 0, page: 0, notes: 0 })
       }
       expect(await seriousAxeViolations(page)).toEqual([])
     }
