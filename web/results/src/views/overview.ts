@@ -144,7 +144,10 @@ export function differencesTable (ctx: ViewContext, indicators: readonly string[
         h('td', {}, periodLabel(ctx, difference.indicator) || t.all),
         h('td', { class: 'num' }, given ? points(lang, difference.difference ?? 0) : t.notGiven),
         h('td', { class: 'num' }, difference.ci_low === undefined || difference.ci_high === undefined ? '–' : pointsInterval(lang, difference.ci_low, difference.ci_high)),
-        h('td', { class: 'note' }, [given && difference.method !== undefined ? `${t.diffMethod[difference.method]}.` : '', differenceNoteText(lang, difference)]
+        // "Compared as independent samples" already says how the interval was made: the method is not said twice.
+        h('td', { class: 'note' }, [given && difference.method !== undefined && difference.notes?.some((note) => note.code === 'independent_waves') !== true
+          ? `${t.diffMethod[difference.method]}.`
+          : '', differenceNoteText(lang, difference)]
           .filter((text) => text !== '').join(' ')))
     })))
 }
