@@ -85,7 +85,7 @@ export const ResultRowSchema = Type.Object({
   suppressed: Type.Boolean(),
   rule: Type.Optional(SuppressionRuleSchema),
   reason: Type.Optional(Type.String({ description: 'why a row is suppressed, has no estimate or interval, or used a fallback method' })),
-  notes: Type.Optional(Type.Array(ReleaseNoteSchema, { description: 'in a release: the reason as codes the results app words in the reader\'s language' })),
+  notes: Type.Optional(Type.Array(ReleaseNoteSchema, { description: 'in a release: the reason as codes the results app words in the reader\'s language, read from the frozen reason when served' })),
 })
 export type ResultRowReply = Static<typeof ResultRowSchema>
 

@@ -3,10 +3,11 @@
  * the results app says them in the reader's language and in plain words, never with an internal id.
  *
  * analysis/ explains a figure in one English sentence for researchers (`reason`, a difference's `note`),
- * with the statistician's terms and, for a one-site cell, the site's id. A release keeps that sentence
- * and adds `notes`, read from it here. Releases frozen before notes existed carry the sentence only;
- * they are read the same way when served, so every release reads alike. Each pattern below is one the
- * analysis writes (test/unit/release-notes.test.ts runs every estimator's reasons through it); a
+ * with the statistician's terms and, for a one-site cell, the site's id. A release freezes that
+ * sentence (api/db/release-rows.ts); its `notes` are read from it here whenever the release is served,
+ * so every release, frozen before notes existed or after, reads alike. Each pattern below is one the
+ * analysis writes (test/unit/release-notes.test.ts runs every estimator's reasons through it, and the
+ * sentences of a committed frozen release); a
  * sentence none matches becomes `unexplained`, which the app words as "ask the researchers", rather
  * than showing English or an id to a reader of bokmål.
  */

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { readResultRows } from '../../api/db/release-rows.js'
 import { designBasedDifference, designBasedProportion, kornGraubardProportion, newcombeDifference } from '../../analysis/index.js'
 import type { ClusterCount } from '../../analysis/index.js'
 import { noData } from '../../analysis/estimate.js'
@@ -62,6 +64,19 @@ describe('release notes read from the estimators\' own sentences', () => {
     const boundary = designBasedDifference(zero.map((row) => ({ ...row, cluster: row.cluster })), varied)
     if (boundary.status !== 'estimated' || boundary.note === undefined) throw new Error('expected an interval with a note')
     expect(noteOf(boundary.note)).toEqual({ code: 'group_at_0_or_100', side: 'first' })
+  })
+
+  it('reads the sentences of a release frozen before notes existed (the committed format-1 fixture)', () => {
+    const frozen = JSON.parse(readFileSync(new URL('../fixtures/release-rows/v1.json', import.meta.url), 'utf8')) as { formatVersion: number, rows: unknown[] }
+    const rows = readResultRows(frozen.formatVersion, frozen.rows)
+    const explained = rows.filter((row) => !row.suppressed && row.reason !== undefined)
+    expect(explained.length).toBeGreaterThan(0)
+    for (const row of explained) {
+      const notes = rowNotes(row)
+      expect(notes.map((note) => note.code), row.reason).not.toContain('unexplained')
+      expect(JSON.stringify(notes)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)
+    }
+    expect(explained.flatMap(rowNotes)).toContainEqual({ code: 'one_site', n: 12 })
   })
 
   it('gives a sentence the analysis does not write as unexplained, never as its text', () => {
