@@ -17,6 +17,7 @@ import * as keyedThrottles from './2026-12-03T0200_keyed_throttles.js'
 import * as passwordMustChange from './2026-12-03T0210_password_must_change.js'
 import * as releaseDisclosureAudit from './2026-12-03T0300_release_disclosure_audit.js'
 import * as releaseReliability from './2026-12-04T0300_release_reliability.js'
+import * as attendanceFacts from './2026-12-04T1200_attendance_facts.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0210_password_must_change': passwordMustChange,
   '2026-12-03T0300_release_disclosure_audit': releaseDisclosureAudit,
   '2026-12-04T0300_release_reliability': releaseReliability,
+  '2026-12-04T1200_attendance_facts': attendanceFacts,
 }
