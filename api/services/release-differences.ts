@@ -37,6 +37,10 @@ function difference (
   estimate: () => NewcombeDifferenceResult | DesignDifferenceResult,
   note?: string
 ): Difference {
+  if (rows.some((row) => row?.weighted === true)) {
+    // The difference estimators count respondents alike; one beside weighted figures would contradict them.
+    return { ...base, level, suppressed: false, reason: 'not given: the release is weighted by attendance, and differences are given for unweighted releases only' }
+  }
   const missing = rows.findIndex((row) => row === undefined)
   if (missing !== -1) {
     return { ...base, level, suppressed: false, reason: `${missing === 0 ? base.first.label : base.second.label} has no published cell to compare` }
