@@ -6,6 +6,7 @@ import type { SiteRow } from '../../api/db/database.js'
 import { countCellsBySite, countCellsBySiteFiltered, findIndicators } from '../../api/db/queries/results.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
+import type { ProgressReply } from '../../api/schemas/progress.js'
 import type { ReleaseDetail } from '../../api/schemas/releases.js'
 import type { ResultRowReply, ResultsReply } from '../../api/schemas/results.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
@@ -142,6 +143,15 @@ describe('attendance weights and repeat participation (hverdag v2)', () => {
     expect((await get('weights=attendance')).json()).toMatchObject({ message: expect.stringMatching(/weights=attendance needs a design-based method/) })
     expect((await get('method=cluster&weights=people')).json()).toMatchObject({ message: expect.stringMatching(/unknown weights "people"/) })
     expect((await get('repeats=maybe')).json()).toMatchObject({ message: expect.stringMatching(/unknown repeats "maybe"/) })
+  })
+
+  it('the progress view tells researchers how many said they had already answered, and site staff nothing of it', async () => {
+    const progress = (await app.inject({ method: 'GET', url: `/api/progress/${waveId}`, headers: researcher.headers })).json<ProgressReply>()
+    expect(progress.answeredBefore).toEqual({ count: respondents.filter((r) => r.answeredBefore).length, of: 500 })
+    const staff = await loginAs(app, database.db, 'site_staff', { siteId: sites[0]!.id })
+    const seen = await app.inject({ method: 'GET', url: `/api/progress/${waveId}`, headers: staff.headers })
+    expect(seen.statusCode, seen.body).toBe(200)
+    expect(seen.json<ProgressReply>()).not.toHaveProperty('answeredBefore')
   })
 
   it('a weighted release says so, equals the weighted results, counts the repeats in notes in both languages, and gives no unweighted differences', async () => {
