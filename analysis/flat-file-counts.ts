@@ -4,7 +4,7 @@
  * microdata goes through the very code that published it.
  */
 import { AnalysisInputError } from './errors.js'
-import { FLAT_DIMENSION_COLUMNS } from './flat-file.js'
+import { FLAT_DESIGN_COLUMNS, FLAT_DIMENSION_COLUMNS } from './flat-file.js'
 import type { FlatTable } from './flat-file.js'
 import type { ClusterCellCounts, IndicatorCounts } from './results-table.js'
 
@@ -120,7 +120,7 @@ export function flatFileCounts (table: FlatTable, options: FlatAnalysisOptions =
  * dimension columns (`FLAT_DIMENSION_COLUMNS`).
  */
 export function defaultIndicators (table: FlatTable, exclude: readonly string[] = []): string[] {
-  const skip = new Set<string>([...exclude, ...FLAT_DIMENSION_COLUMNS])
+  const skip = new Set<string>([...exclude, ...FLAT_DIMENSION_COLUMNS, ...FLAT_DESIGN_COLUMNS])
   return table.columns.filter((name, c) => {
     if (skip.has(name)) return false
     let known = false
