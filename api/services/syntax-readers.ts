@@ -64,7 +64,8 @@ export function spssSyntax (codebook: Codebook, language: Language): string {
     if (variable.stringWidth > 0) {
       out.push(`STRING ${variable.name} (A${variable.stringWidth}).`, `COMPUTE ${variable.name} = ${source}.`)
     } else if (variable.measure === 'scale') {
-      out.push(`COMPUTE ${variable.name} = NUMBER(${source}, F40.16).`)
+      // F40.0: no implied decimals for a whole number; a decimal point in the text is read as written.
+      out.push(`COMPUTE ${variable.name} = NUMBER(${source}, F40.0).`)
     } else if (entry.dummyCode !== undefined) {
       out.push(`COMPUTE ${variable.name} = INDEX(CONCAT(${q(MULTIPLE_SEPARATOR)}, RTRIM(${source}), ${q(MULTIPLE_SEPARATOR)}), ${q(`${MULTIPLE_SEPARATOR}${entry.dummyCode}${MULTIPLE_SEPARATOR}`)}) > 0.`)
       for (const code of missing) out.push(`IF (RTRIM(${source}) = ${q(missingCode(code.value))}) ${variable.name} = ${code.value}.`)
