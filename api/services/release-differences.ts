@@ -37,10 +37,6 @@ function difference (
   estimate: () => NewcombeDifferenceResult | DesignDifferenceResult,
   note?: string
 ): Difference {
-  if (rows.some((row) => row?.weighted === true)) {
-    // The difference estimators count respondents alike; one beside weighted figures would contradict them.
-    return { ...base, level, suppressed: false, reason: 'not given: the release is weighted by attendance, and differences are given for unweighted releases only' }
-  }
   const missing = rows.findIndex((row) => row === undefined)
   if (missing !== -1) {
     return { ...base, level, suppressed: false, reason: `${missing === 0 ? base.first.label : base.second.label} has no published cell to compare` }
@@ -75,6 +71,15 @@ function difference (
       }
     }
   }
+}
+
+/**
+ * A difference as a weighted release gives it: without numbers. The difference estimators count respondents
+ * alike, so one beside weighted figures would contradict them; what each side published stays.
+ */
+export function notGivenWhenWeighted (difference: Difference): Difference {
+  const { kind, indicator, group, first, second, level } = difference
+  return { kind, indicator, group, first, second, level, suppressed: false, reason: 'not given: the release is weighted by attendance, and differences are given for unweighted releases only' }
 }
 
 type ReleaseRowPair = readonly [ResultRowReply | undefined, ResultRowReply | undefined]

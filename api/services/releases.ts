@@ -19,7 +19,7 @@ import type {
   DisclosureAudit, ReleaseAuditReply, ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleasePreview, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
 } from '../schemas/releases.js'
 import { indicatorImplications } from '../../survey-definitions/indicator-map.js'
-import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
+import { notGivenWhenWeighted, waveMinusPrevious, womenMinusMen } from './release-differences.js'
 import { applyReliability, defaultReleaseMethod } from './release-reliability.js'
 import { HEADLINE_BREAKDOWNS, HEADLINE_INDICATORS, computeReleaseTables } from './release-tables.js'
 import type { ComputedTables, ReleaseSettings } from './release-tables.js'
@@ -166,12 +166,13 @@ export async function createRelease (db: Kysely<Database>, waveId: string, body:
     if (!computed.audit.safe) throw refusal(computed.audit)
     const headline = HEADLINE_INDICATORS.filter((name) => known.has(name))
     const previous = await previousReleasedWave(trx, wave)
-    const differences = [
+    const computedDifferences = [
       ...womenMinusMen(waveId, headline, computed.resultRows, computed, settings),
       ...(previous === undefined
         ? []
         : waveMinusPrevious(wave, { waveId: previous.waveId, waveName: previous.waveName, resultRows: previous.resultRows }, headline, computed.resultRows, settings.level)),
     ]
+    const differences = settings.weights === 'attendance' ? computedDifferences.map(notGivenWhenWeighted) : computedDifferences
     const current = earlier.find((release) => release.supersededBy === null)
     await insertRelease(trx, {
       waveId,
