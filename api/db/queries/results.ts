@@ -62,7 +62,8 @@ export interface SiteCellCounts {
  * response_totals, which the mix keeps per wave, site, gender and age group (a few hundred rows a wave), so the
  * cost grows with the number of cells and sites, not of responses; the few grouped rows are joined to sites for
  * the site-level dimensions and the stratum. Every site with a response in the waves gets rows, even where all
- * its counts are 0, so the rows give the whole design of a cluster-based estimate. `npm run bench:analysis`
+ * its counts are 0, so the rows give the whole design of a cluster-based estimate (a site whose only respondents
+ * said they had already answered is left out with them, as R leaves a cluster out of data it never sees). `npm run bench:analysis`
  * times it beside the row-level count (countCellsBySiteFiltered), and the tests hold the two equal.
  *
  * Dimension names must come from RESULT_DIMENSIONS and indicator ids must be whole numbers (the
