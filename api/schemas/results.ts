@@ -15,6 +15,8 @@ export const ResultsQuerySchema = Type.Object({
   strata: Type.Optional(Type.String({ maxLength: 50, description: 'design-based methods only: a site dimension whose values are strata, e.g. county' })),
   level: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'confidence level, default 0.95' })),
   k: Type.Optional(Type.Integer({ minimum: 3, maximum: 1000, description: 'disclosure-control threshold, default 5, never below 3' })),
+  weights: Type.Optional(Type.String({ maxLength: 50, description: 'none (default) or attendance: each respondent weighted by 1 / visits to the site in 7 days (design-based methods only)' })),
+  repeats: Type.Optional(Type.String({ maxLength: 50, description: 'exclude (default) or include the respondents who said they had already answered in this round' })),
 }, { additionalProperties: false })
 export type ResultsQuery = Static<typeof ResultsQuerySchema>
 
@@ -47,7 +49,7 @@ export type ReliabilityReply = Static<typeof ReliabilitySchema>
 
 export const RELEASE_NOTE_CODES: ReadonlyArray<ReleaseNote['code']> = [
   'no_data', 'one_site', 'one_site_per_stratum', 'lonely_stratum', 'no_interval_at_0_or_100', 'no_design_variance',
-  'group_empty', 'side_missing', 'side_suppressed', 'side_withheld', 'group_at_0_or_100', 'independent_waves', 'unexplained',
+  'group_empty', 'side_missing', 'side_suppressed', 'side_withheld', 'group_at_0_or_100', 'independent_waves', 'weighted_no_difference', 'one_site_no_interval', 'unexplained',
 ] as const
 
 /**
@@ -60,7 +62,7 @@ export const ReleaseNoteSchema = Type.Object({
     Type.Literal('no_data'), Type.Literal('one_site'), Type.Literal('one_site_per_stratum'), Type.Literal('lonely_stratum'),
     Type.Literal('no_interval_at_0_or_100'), Type.Literal('no_design_variance'), Type.Literal('group_empty'), Type.Literal('side_missing'),
     Type.Literal('side_suppressed'), Type.Literal('side_withheld'), Type.Literal('group_at_0_or_100'), Type.Literal('independent_waves'),
-    Type.Literal('unexplained'),
+    Type.Literal('weighted_no_difference'), Type.Literal('one_site_no_interval'), Type.Literal('unexplained'),
   ]),
   n: Type.Optional(Type.Integer({ description: 'respondents the note is about' })),
   strata: Type.Optional(Type.Integer({ description: 'strata (counties) the note is about' })),
@@ -78,6 +80,7 @@ export const ResultRowSchema = Type.Object({
   ci_low: Type.Optional(Type.Number()),
   ci_high: Type.Optional(Type.Number()),
   method: Type.Union([Type.Literal('wilson'), Type.Literal('clopper-pearson'), Type.Literal('design-logit'), Type.Literal('korn-graubard')]),
+  weighted: Type.Optional(Type.Boolean({ description: 'true: the estimate and interval are weighted by attendance' })),
   deff: Type.Optional(Type.Number({ description: 'design effect (design-based rows)' })),
   df: Type.Optional(Type.Integer({ description: 'design degrees of freedom: sites with data − strata with data (design-based rows)' })),
   effective_n: Type.Optional(Type.Number({ description: 'effective sample size, capped at n (Korn–Graubard rows)' })),

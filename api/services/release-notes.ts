@@ -24,6 +24,7 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, (match: RegExpExecArray) => Rele
   [/^all respondents of both groups are in one cluster/, () => ({ code: 'one_site' })],
   [/^each of the (\d+) strata with data has its respondents in a single cluster/, (m) => ({ code: 'one_site_per_stratum', strata: count(m[1]) as number })],
   [/^stratum ".*" has only one cluster in the design/, () => ({ code: 'lonely_stratum' })],
+  [/^0 degrees of freedom \(one cluster, or one per stratum\)/, () => ({ code: 'one_site_no_interval' })],
   [/the logit interval does not exist at p = 0 or 1/, () => ({ code: 'no_interval_at_0_or_100' })],
   [/^the design standard error (of the difference )?is 0/, () => ({ code: 'no_design_variance' })],
   [/^(both groups have|the first group has|the second group has) no respondents with a known value/, (m) =>
@@ -32,6 +33,7 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, (match: RegExpExecArray) => Rele
   [/^(the first group has p = [01](?: and the second group has p = [01])?|the second group has p = [01]), which contributes no variance/, (m) =>
     ({ code: 'group_at_0_or_100', side: (m[1] ?? '').includes(' and ') ? 'both' : (m[1] ?? '').startsWith('the first') ? 'first' : 'second' })],
   [/^the two waves are compared as independent samples/, () => ({ code: 'independent_waves' })],
+  [/^not given: the release is weighted by attendance/, () => ({ code: 'weighted_no_difference' })],
 ]
 
 /** The note one analysis sentence means; `unexplained` for a sentence the analysis does not write. */

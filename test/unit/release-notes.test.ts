@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { readResultRows } from '../../api/db/release-rows.js'
-import { designBasedDifference, designBasedProportion, kornGraubardProportion, newcombeDifference } from '../../analysis/index.js'
+import { designBasedDifference, designBasedProportion, kornGraubardProportion, newcombeDifference, weightedDesignProportion } from '../../analysis/index.js'
 import type { ClusterCount } from '../../analysis/index.js'
 import { noData } from '../../analysis/estimate.js'
+import { notGivenWhenWeighted } from '../../api/services/release-differences.js'
 import { differenceNotes, noteOf, rowNotes } from '../../api/services/release-notes.js'
 import type { Difference } from '../../api/schemas/releases.js'
 
@@ -42,6 +43,20 @@ describe('release notes read from the estimators\' own sentences', () => {
     expect(noteOf(reasonOf(designBasedProportion(none)))).toEqual({ code: 'no_interval_at_0_or_100' })
     const alike: ClusterCount[] = [{ cluster: 'a', n: 10, yes: 5 }, { cluster: 'b', n: 10, yes: 5 }]
     expect(noteOf(reasonOf(designBasedProportion(alike)))).toEqual({ code: 'no_design_variance' })
+  })
+
+  it('reads the weighted estimator\'s sentences: one site, a lonely stratum, no variance, no data', () => {
+    for (const interval of ['logit', 'korn-graubard'] as const) {
+      const one = weightedDesignProportion([{ cluster: SITE, n: 20, yes: 5, weight: 14, weightedYes: 4 }], { interval })
+      expect(noteOf(reasonOf(one))).toEqual({ code: 'one_site_no_interval' })
+      const lonely = weightedDesignProportion([
+        { cluster: 'a', stratum: '03', n: 20, yes: 5, weight: 14, weightedYes: 4 }, { cluster: 'b', stratum: '03', n: 10, yes: 3, weight: 8, weightedYes: 2 },
+        { cluster: 'c', stratum: '11', n: 12, yes: 4, weight: 9, weightedYes: 3 },
+      ], { interval })
+      expect(noteOf(reasonOf(lonely))).toEqual({ code: 'lonely_stratum' })
+      const empty = weightedDesignProportion([{ cluster: 'a', n: 0, yes: 0, weight: 0, weightedYes: 0 }], { interval })
+      expect(noteOf(reasonOf(empty))).toEqual({ code: 'no_data' })
+    }
   })
 
   it('reads every way of having no data', () => {
@@ -100,5 +115,10 @@ describe('release notes read from the estimators\' own sentences', () => {
     }
     expect(differenceNotes({ ...base, reason: 'not given: the cell of Høst 2026 b is suppressed by disclosure control' })).toEqual([{ code: 'side_suppressed', side: 'second' }])
     expect(differenceNotes({ ...base, reason: 'not given: the cell of Høst 2026 is suppressed by disclosure control' })).toEqual([{ code: 'side_suppressed', side: 'first' }])
+  })
+
+  it('reads a difference not given because the release is weighted', () => {
+    const base: Difference = { kind: 'women_minus_men', indicator: 'x', group: {}, level: 0.95, suppressed: false, first: { label: 'women', waveId: 'w' }, second: { label: 'men', waveId: 'w' } }
+    expect(differenceNotes(notGivenWhenWeighted(base))).toEqual([{ code: 'weighted_no_difference' }])
   })
 })

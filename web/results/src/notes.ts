@@ -18,6 +18,7 @@ const NOTES: Readonly<Record<Lang, Readonly<Record<ReleaseNote['code'], Words>>>
     one_site: (note, _side, lang) => `Alle de ${n(lang, note)}svarene kommer fra ett sted. Feilmarginen er da regnet som om svarene var uavhengige av hverandre, og kan være for smal.`,
     one_site_per_stratum: (note, _side, lang) => `I hvert av de ${count(lang, note.strata ?? 0)} fylkene kommer svarene fra ett sted. Feilmarginen er da regnet som om svarene var uavhengige av hverandre, og kan være for smal.`,
     lonely_stratum: () => 'Et fylke har svar fra bare ett sted, så ingen feilmargin kunne beregnes.',
+    one_site_no_interval: () => 'Svarene kommer fra ett sted (eller ett sted per fylke), så ingen feilmargin kunne beregnes.',
     no_interval_at_0_or_100: () => 'Ved 0 % eller 100 % gir denne metoden ingen feilmargin.',
     no_design_variance: () => 'Svarene varierer ikke mellom stedene, så ingen feilmargin kunne beregnes.',
     group_empty: (_note, side) => `Ingen i ${side} har svart på dette, så det er ingen forskjell å regne ut.`,
@@ -26,6 +27,7 @@ const NOTES: Readonly<Record<Lang, Readonly<Record<ReleaseNote['code'], Words>>>
     side_withheld: (_note, side) => `Ikke oppgitt: tallet for ${side} er for usikkert til å vises.`,
     group_at_0_or_100: (_note, side) => `Tallet for ${side} er 0 % eller 100 %, så feilmarginen kan være for smal.`,
     independent_waves: () => 'Rundene er sammenlignet som to uavhengige utvalg, uten å ta hensyn til at svar fra samme sted ligner hverandre.',
+    weighted_no_difference: () => 'Ikke oppgitt: tallene er vektet etter hvor ofte folk kommer, og forskjeller oppgis bare for uvektede tall.',
     unexplained: () => 'Forskerne kan forklare hvordan dette tallet er beregnet.',
   },
   en: {
@@ -33,6 +35,7 @@ const NOTES: Readonly<Record<Lang, Readonly<Record<ReleaseNote['code'], Words>>>
     one_site: (note, _side, lang) => `All ${n(lang, note)}answers come from one place. The margin of error is then calculated as if the answers were independent of each other, and may be too narrow.`,
     one_site_per_stratum: (note, _side, lang) => `In each of the ${count(lang, note.strata ?? 0)} counties the answers come from one place. The margin of error is then calculated as if the answers were independent of each other, and may be too narrow.`,
     lonely_stratum: () => 'One county has answers from only one place, so no margin of error could be calculated.',
+    one_site_no_interval: () => 'The answers come from one place (or one place per county), so no margin of error could be calculated.',
     no_interval_at_0_or_100: () => 'At 0 % or 100 % this method gives no margin of error.',
     no_design_variance: () => 'The answers do not vary between places, so no margin of error could be calculated.',
     group_empty: (_note, side) => `Nobody among ${side} answered this, so there is no difference to calculate.`,
@@ -41,6 +44,7 @@ const NOTES: Readonly<Record<Lang, Readonly<Record<ReleaseNote['code'], Words>>>
     side_withheld: (_note, side) => `Not given: the figure for ${side} is too uncertain to show.`,
     group_at_0_or_100: (_note, side) => `The figure for ${side} is 0 % or 100 %, so the margin of error may be too narrow.`,
     independent_waves: () => 'The waves are compared as two independent samples, without allowing for answers from the same place being alike.',
+    weighted_no_difference: () => 'Not given: the figures are weighted by how often people come, and differences are given for unweighted figures only.',
     unexplained: () => 'The researchers can explain how this figure was calculated.',
   },
 }
