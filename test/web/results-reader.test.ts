@@ -321,6 +321,8 @@ describe('the results app as a funder reads it: their language, plain notes, rea
       expect(all).toMatch(lang === 'nb' ? /Kilde: Prevalens, Høst 2026/ : /Source: Prevalens, Høst 2026/)
       expect(all).toMatch(lang === 'nb' ? /Streken viser 95 % konfidensintervall/ : /The line shows the 95 % confidence interval/)
       expect(all).toMatch(lang === 'nb' ? /«skjult»: færre enn 5/ : /"suppressed": fewer than 5/)
+      // Whether the figures are weighted, as the release says it.
+      expect(all).toMatch(lang === 'nb' ? /Uvektet: alle som svarte teller likt/ : /Unweighted: every respondent counts alike/)
       // Both waves named in the legend, as on the page.
       expect(words).toEqual(expect.arrayContaining(['Vår 2026', 'Høst 2026']))
       const size = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg)

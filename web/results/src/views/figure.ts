@@ -30,7 +30,9 @@ export function figureBlock (ctx: ViewContext, parts: FigureParts): HTMLElement 
   const failed = h('p', { class: 'error', role: 'alert', hidden: true })
   const caption = (): Caption => ({
     title: `${t.figure(number)}. ${parts.title}`,
-    lines: [t.intervalMeaning(percentLevel(ctx.detail.release.level, ctx.lang)), t.suppressionLegend(ctx.detail.release.k), sourceLine(ctx)],
+    // The release's own notes (weighted or not, repeats left out) go with the chart wherever it is pasted.
+    lines: [t.intervalMeaning(percentLevel(ctx.detail.release.level, ctx.lang)), t.suppressionLegend(ctx.detail.release.k), sourceLine(ctx),
+      ...ctx.detail.notes.map((note) => note[ctx.lang])],
   })
   const png = async (): Promise<void> => {
     try {
