@@ -4,6 +4,7 @@ import { h, table, textOfHtml } from '../dom.js'
 import type { Child } from '../dom.js'
 import { button, field, form, formatDateTime, input, Outcome, section } from '../ui.js'
 import type { Context } from './context.js'
+import { testModeSection } from './test-tablets.js'
 
 type Lang = 'nb' | 'en'
 
@@ -21,6 +22,7 @@ export async function renderSurveyVersions (context: Context): Promise<void> {
     ]), { 'data-testid': 'versions' }),
     publishFromFolder(context, available),
     publishUpload(context))
+  context.main.append(await testModeSection(context))
 }
 
 /** The definitions in survey-definitions/ that are new may be published as they are. */
