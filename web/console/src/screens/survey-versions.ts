@@ -22,7 +22,8 @@ export async function renderSurveyVersions (context: Context): Promise<void> {
     ]), { 'data-testid': 'versions' }),
     publishFromFolder(context, available),
     publishUpload(context))
-  context.main.append(await testModeSection(context))
+  // Test mode sits right under the versions it tries.
+  context.main.querySelector('[data-testid="versions"]')?.after(await testModeSection(context))
 }
 
 /** The definitions in survey-definitions/ that are new may be published as they are. */

@@ -27,7 +27,6 @@ const TEXT = {
     confirm: (n: number, version: string) => `Slette ${n} testsvar for ${version}? Det kan ikke angres.`,
     confirmButton: 'Slett testsvar',
     removed: (n: number, version: string) => `${n} testsvar for ${version} er slettet.`,
-    none: 'ingen',
     badge: (version: string) => `testnettbrett: ${version}`,
   },
   en: {
@@ -49,7 +48,6 @@ const TEXT = {
     confirm: (n: number, version: string) => `Delete ${n} test responses of ${version}? This cannot be undone.`,
     confirmButton: 'Delete test responses',
     removed: (n: number, version: string) => `${n} test responses of ${version} are deleted.`,
-    none: 'none',
     badge: (version: string) => `test tablet: ${version}`,
   },
 } as const
@@ -106,7 +104,7 @@ export async function testModeSection (context: Context): Promise<HTMLElement> {
     table(text.caption, [text.version, text.count, ''], versions.map((item) => [
       versionName(item),
       h('span', { 'data-testid': 'test-count', 'data-version': String(item.surveyVersionId) }, item.count),
-      item.count === 0 ? text.none : button(text.remove(versionName(item)), () => { remove(item).catch(() => {}) }, { class: 'small danger' }),
+      item.count === 0 ? '' : button(text.remove(versionName(item)), () => { remove(item).catch(() => {}) }, { class: 'small danger' }),
     ]), { 'data-testid': 'test-responses' }),
     outcome.element)
 }
