@@ -150,7 +150,7 @@ describe('the console overview, test mode and indicator picker', () => {
     // The tablets list marks it; the versions screen counts its response; deleting asks first, then the count is 0.
     await page.goto(`${origin}/console/#/tablets`)
     const row = page.getByTestId('tablets').locator('tr', { hasText: 'Office trial' })
-    expect(await row.getByTestId('test-tablet').innerText()).toBe(`test tablet: hverdag v1`)
+    expect(await row.getByTestId('test-tablet').innerText()).toBe('test tablet: hverdag v1')
     expect(await page.getByTestId('tablets').locator('tr', { hasText: 'Reception' }).getByTestId('test-tablet').count()).toBe(0)
     await page.goto(`${origin}/console/#/survey-versions`)
     await page.getByRole('heading', { level: 2, name: 'Test mode' }).waitFor()
