@@ -7,6 +7,8 @@ import { announce, button, confirmAction, field, form, formatDateTime, input, Ou
 import type { Context } from './context.js'
 import type { Lang } from './indicator-groups.js'
 
+const responses = (n: number): string => n === 1 ? '1 test response' : `${n} test responses`
+
 const TEXT = {
   nb: {
     title: 'Testmodus',
@@ -45,9 +47,9 @@ const TEXT = {
     caption: 'Test responses per version (kept apart from every result)',
     count: 'Test responses',
     remove: (version: string) => `Delete test responses of ${version}`,
-    confirm: (n: number, version: string) => `Delete ${n} test responses of ${version}? This cannot be undone.`,
+    confirm: (n: number, version: string) => `Delete ${responses(n)} of ${version}? This cannot be undone.`,
     confirmButton: 'Delete test responses',
-    removed: (n: number, version: string) => `${n} test responses of ${version} are deleted.`,
+    removed: (n: number, version: string) => `Deleted ${responses(n)} of ${version}.`,
     badge: (version: string) => `test tablet: ${version}`,
   },
 } as const
