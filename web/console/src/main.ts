@@ -1,6 +1,7 @@
 import type { SessionReply } from '../../../api/schemas/accounts.js'
-import { ApiError, api, useSession } from './api.js'
-import { h } from './dom.js'
+import { ApiError } from '../../shared/api-client.js'
+import { api, useSession } from './api.js'
+import { h } from '../../shared/dom.js'
 import { SCREENS, findScreen } from './screens/index.js'
 import { passwordForm } from './screens/password.js'
 import type { Context } from './screens/index.js'
@@ -30,7 +31,7 @@ function showLogin (notice?: string): void {
   ], 'Log in', async () => {
     const body = { email: email.value, password: password.value, ...(totpField.hidden ? {} : { totp: totp.value.replace(/\s/g, '') }) }
     try {
-      const reply = await api.post<SessionReply>('/api/session', body)
+      const reply = await api.request('POST /api/session', { body })
       start(reply)
     } catch (error) {
       if (error instanceof ApiError && error.code === 'totp_required' && error.status === 401 && totpField.hidden) {
@@ -53,7 +54,7 @@ function showLogin (notice?: string): void {
 }
 
 async function logOut (): Promise<void> {
-  await api.delete('/api/session').catch(() => {})
+  await api.request('DELETE /api/session').catch(() => {})
   showLogin('You are logged out.')
 }
 
@@ -76,12 +77,12 @@ function showForcedChange (reply: SessionReply): void {
   app.replaceChildren(
     h('header', { class: 'bar' },
       h('span', { class: 'brand' }, 'Prevalens console'),
-      h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, 'Log out')),
+      h('button', { type: 'button', 'data-testid': 'logout', onClick: () => { logOut().catch(() => {}) } }, 'Log out')),
     h('main', { id: 'main', class: 'narrow' },
       h('h1', {}, 'Choose a new password'),
       h('p', { class: 'notice', role: 'alert' }, 'An admin reset your password. Type the password they gave you, then one of your own; nothing else opens until then.'),
       passwordForm(reply.account, 'Save my new password', () => {
-        api.get<SessionReply>('/api/session').then((fresh) => {
+        api.request('GET /api/session').then((fresh) => {
           announcer.textContent = 'Your password is changed.'
           keepAnnouncement = true
           start(fresh)
@@ -103,7 +104,7 @@ function shell (current: string): HTMLElement {
       h('span', { class: 'brand' }, 'Prevalens console'),
       h('span', { class: 'who', 'data-testid': 'who' }, `${account.email} · `, h('strong', { 'data-testid': 'role' }, ROLE_NAMES[account.role] ?? account.role)),
       h('a', { href: '#/password', class: 'bar-link', 'data-testid': 'change-password', ...(current === 'password' ? { 'aria-current': 'page' } : {}) }, 'Change password'),
-      h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, 'Log out')),
+      h('button', { type: 'button', 'data-testid': 'logout', onClick: () => { logOut().catch(() => {}) } }, 'Log out')),
     h('nav', { class: 'menu', 'aria-label': 'Console' },
       h('ul', {}, ...links.map((screen) => h('li', {},
         h('a', { href: `#/${screen.path}`, ...(screen.path === current ? { 'aria-current': 'page' } : {}) }, screen.label))))),
@@ -144,4 +145,4 @@ window.addEventListener('hashchange', () => {
   document.getElementById('main')?.focus()
 })
 
-api.get<SessionReply>('/api/session').then(start, () => { showLogin() })
+api.request('GET /api/session').then(start, () => { showLogin() })

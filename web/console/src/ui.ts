@@ -1,6 +1,6 @@
-import { ApiError } from './api.js'
-import { h, nodes, uniqueId } from './dom.js'
-import type { Child, Props } from './dom.js'
+import { ApiError } from '../../shared/api-client.js'
+import { h, nodes, uniqueId } from '../../shared/dom.js'
+import type { Child, Props } from '../../shared/dom.js'
 
 /** A labelled control with an optional hint; the hint is tied to the control with aria-describedby. */
 export function field (label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
@@ -24,7 +24,7 @@ export function select (options: Array<{ value: string, label: string }>, select
 }
 
 export function button (label: Child, onClick: (event: Event) => void, props: Props = {}): HTMLButtonElement {
-  return h('button', { type: 'button', ...props, onclick: onClick }, label)
+  return h('button', { type: 'button', ...props, onClick }, label)
 }
 
 /**
@@ -96,6 +96,16 @@ export async function confirmAction (question: string, confirmLabel: string): Pr
     dialog.showModal()
     cancel.focus()
   })
+}
+
+/** A table with a caption, header row and body rows (or "None yet."); cells are nodes or text. */
+export function table (caption: string, headers: string[], rows: Child[][], props: Props = {}): HTMLTableElement {
+  return h('table', props,
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { scope: 'col' }, header)))),
+    h('tbody', {}, ...(rows.length === 0
+      ? [h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, 'None yet.'))]
+      : rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell)))))))
 }
 
 export const formatDateTime = (iso: string): string => {

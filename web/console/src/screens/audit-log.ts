@@ -1,8 +1,9 @@
 import type { Static } from '@sinclair/typebox'
 import type { AuditListReplySchema, ChainCheckReplySchema } from '../../../../api/schemas/audit-log.js'
-import { api, query } from '../api.js'
-import { h, nodes, table } from '../dom.js'
-import { button, field, form, formatDateTime, input, Outcome, section } from '../ui.js'
+import { query } from '../../../shared/api-client.js'
+import { api } from '../api.js'
+import { h, nodes } from '../../../shared/dom.js'
+import { button, field, form, formatDateTime, input, Outcome, section, table } from '../ui.js'
 import type { Context } from './context.js'
 
 type AuditEntry = Static<typeof AuditListReplySchema>['entries'][number]

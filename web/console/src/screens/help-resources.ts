@@ -1,7 +1,7 @@
 import type { CrisisCentre, CrisisCentreInput, HelpLine, HelpResourcesReply } from '../../../../api/schemas/help-resources.js'
 import { api } from '../api.js'
-import { h, table } from '../dom.js'
-import { announce, button, confirmAction, field, form, input, Outcome, section, select } from '../ui.js'
+import { h } from '../../../shared/dom.js'
+import { announce, button, confirmAction, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
 
 type Policy = CrisisCentreInput['activeSubstanceUse']['women']

@@ -1,13 +1,14 @@
 import { indicatorImplications } from '../../../../survey-definitions/indicator-implications.js'
 import type { IndicatorMap } from '../../../../survey-definitions/indicator-map.js'
+import type { Lang } from '../../../shared/i18n.js'
+
+export type { Lang }
 
 /**
  * A survey version's indicators arranged for choosing: by violence type (rows grouped under the broader
  * indicator they imply) and by period (columns). Everything is read from the version's indicator map — names,
  * labels and the implications between rules — so a new instrument is grouped by its own terms, not hverdag's.
  */
-
-export type Lang = 'nb' | 'en'
 
 /** The period suffixes of indicator names ('pushed_12m'), widest first; an unsuffixed name has none. */
 const PERIOD_SUFFIXES = ['ever', '12m', '1m'] as const

@@ -1,7 +1,8 @@
 import type { IndicatorMap } from '../../../../survey-definitions/indicator-map.js'
-import { h, uniqueId } from '../dom.js'
+import { h, uniqueId } from '../../../shared/dom.js'
+import type { Lang } from '../../../shared/i18n.js'
 import { groupIndicators } from './indicator-groups.js'
-import type { IndicatorGroup, Lang, PeriodKey } from './indicator-groups.js'
+import type { IndicatorGroup, PeriodKey } from './indicator-groups.js'
 
 const TEXT = {
   nb: {

@@ -1,11 +1,12 @@
-import type { Attention, OverviewReply, OverviewWave, SiteTabletsToday } from '../../../../api/schemas/overview.js'
+import type { Attention, OverviewWave, SiteTabletsToday } from '../../../../api/schemas/overview.js'
 import type { Tablet } from '../../../../api/schemas/tablets.js'
 import { api } from '../api.js'
-import { h } from '../dom.js'
-import type { Child } from '../dom.js'
+import { h } from '../../../shared/dom.js'
+import type { Child } from '../../../shared/dom.js'
+import { formatDate, formatNumber } from '../../../shared/i18n.js'
+import type { Lang } from '../../../shared/i18n.js'
 import { section } from '../ui.js'
 import type { Context, Role } from './context.js'
-import type { Lang } from './indicator-groups.js'
 
 /** Who lands on the overview (GET /api/overview); funders and auditors keep the plain start page. */
 export const OVERVIEW_ROLES: readonly Role[] = ['researcher', 'admin', 'site_staff']
@@ -98,18 +99,15 @@ const TEXT = {
 } as const
 
 /** A study date ('YYYY-MM-DD') in words, in the reader's language; the date itself is already the study's. */
-export function longDate (date: string, lang: Lang): string {
-  const day = new Date(`${date}T12:00:00Z`)
-  if (Number.isNaN(day.getTime())) return date
-  return day.toLocaleDateString(lang === 'nb' ? 'nb-NO' : 'en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
-}
+export const longDate = (date: string, lang: Lang): string => formatDate(lang, date, { day: 'numeric', month: 'long', year: 'numeric' })
 
-const percent = (total: number, target: number | null): string => target === null || target === 0 ? '—' : `${Math.round((100 * total) / target)} %`
+const percent = (total: number, target: number | null, lang: Lang): string =>
+  target === null || target === 0 ? '—' : formatNumber(lang, total / target, { style: 'percent', maximumFractionDigits: 0 })
 
 /** The landing screen for researchers, admins and site staff: open waves against target, tablets today, what needs attention. */
 export async function renderOverview (context: Context): Promise<void> {
   const text = TEXT[context.lang]
-  const overview = await api.get<OverviewReply>('/api/overview')
+  const overview = await api.request('GET /api/overview')
   const date = (value: string): string => longDate(value, context.lang)
   context.main.append(
     h('h1', {}, text.title),
@@ -144,18 +142,18 @@ function waveCard (wave: OverviewWave, lang: Lang): HTMLElement {
   const text = TEXT[lang]
   const bar = (total: number, target: number | null, label: string): Child => target === null || target === 0
     ? '—'
-    : h('span', { class: 'reach' }, h('progress', { max: target, value: Math.min(total, target), 'aria-label': label }), ` ${percent(total, target)}`)
+    : h('span', { class: 'reach' }, h('progress', { max: target, value: Math.min(total, target), 'aria-label': label }), ` ${percent(total, target, lang)}`)
   return h('div', { class: 'wave-card', 'data-wave': wave.waveId },
     h('table', { class: 'overview-wave' },
       h('caption', {}, text.caption(wave.waveName, longDate(wave.closesOn, lang))),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, text.site), h('th', { scope: 'col', class: 'num' }, text.responses), h('th', { scope: 'col', class: 'num' }, text.target), h('th', { scope: 'col' }, text.reached))),
       h('tbody', {}, ...wave.sites.map((site) => h('tr', { 'data-site': site.siteId },
         h('th', { scope: 'row' }, site.siteName),
-        h('td', { class: 'num' }, site.total), h('td', { class: 'num' }, site.target ?? '—'),
+        h('td', { class: 'num' }, formatNumber(lang, site.total)), h('td', { class: 'num' }, site.target === null ? '—' : formatNumber(lang, site.target)),
         h('td', {}, bar(site.total, site.target, text.reachedOf(site.siteName, site.total, site.target ?? 0)))))),
       h('tfoot', {}, h('tr', {},
         h('th', { scope: 'row' }, text.all),
-        h('td', { class: 'num', 'data-testid': 'wave-total' }, wave.total), h('td', { class: 'num' }, wave.target ?? '—'),
+        h('td', { class: 'num', 'data-testid': 'wave-total' }, formatNumber(lang, wave.total)), h('td', { class: 'num' }, wave.target === null ? '—' : formatNumber(lang, wave.target)),
         h('td', {}, bar(wave.total, wave.target, text.reachedOf(text.all, wave.total, wave.target ?? 0)))))),
     h('p', {}, h('a', { href: `#/progress/${wave.waveId}` }, text.progressLink(wave.waveName))))
 }
@@ -169,6 +167,6 @@ function tabletsToday (sites: SiteTabletsToday[], lang: Lang): HTMLElement {
       h('thead', {}, h('tr', {}, ...[text.site, text.enrolled, text.seen, text.uploads].map((label, index) => h('th', { scope: 'col', class: index === 0 ? '' : 'num' }, label)))),
       h('tbody', {}, ...sites.map((site) => h('tr', { 'data-site': site.siteId },
         h('th', { scope: 'row' }, site.siteName),
-        h('td', { class: 'num' }, site.tablets), h('td', { class: 'num' }, site.seenToday), h('td', { class: 'num' }, site.uploadsToday))))),
+        h('td', { class: 'num' }, formatNumber(lang, site.tablets)), h('td', { class: 'num' }, formatNumber(lang, site.seenToday)), h('td', { class: 'num' }, formatNumber(lang, site.uploadsToday)))))),
     h('p', {}, h('a', { href: '#/tablets' }, text.tabletsLink)))
 }

@@ -1,6 +1,6 @@
 import type { ProgressReply } from '../../../../api/schemas/progress.js'
 import { api } from '../api.js'
-import { h, svg } from '../dom.js'
+import { h, svg } from '../../../shared/dom.js'
 import { section } from '../ui.js'
 import type { Context } from './context.js'
 import { loadWaves, wavePicker } from './shared.js'

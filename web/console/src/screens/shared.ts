@@ -1,6 +1,6 @@
 import type { Wave, WaveListReply } from '../../../../api/schemas/waves.js'
 import { api } from '../api.js'
-import { h } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { field, select } from '../ui.js'
 
 export async function loadWaves (): Promise<Wave[]> {

@@ -1,12 +1,12 @@
 import type { AvailableDefinitionsReply, PublishReply, SurveyVersionDetail, SurveyVersionListReply } from '../../../../api/schemas/survey-versions.js'
 import { api } from '../api.js'
-import { h, table, textOfHtml } from '../dom.js'
-import type { Child } from '../dom.js'
-import { button, field, form, formatDateTime, input, Outcome, section } from '../ui.js'
+import { h, textOfHtml } from '../../../shared/dom.js'
+import type { Child } from '../../../shared/dom.js'
+import { button, field, form, formatDateTime, input, Outcome, section, table } from '../ui.js'
 import type { Context } from './context.js'
+import { localised } from '../../../shared/i18n.js'
+import type { Lang } from '../../../shared/i18n.js'
 import { testModeSection } from './test-tablets.js'
-
-type Lang = 'nb' | 'en'
 
 export async function renderSurveyVersions (context: Context): Promise<void> {
   const [{ versions }, available] = await Promise.all([
@@ -84,17 +84,6 @@ function publishUpload (context: Context): HTMLElement {
 // ---- one version, read-only --------------------------------------------------------------------------------
 
 interface Element { type?: string, name?: string, title?: unknown, html?: unknown, description?: unknown, visibleIf?: string, choices?: unknown[], elements?: Element[], isRequired?: boolean }
-
-/** A SurveyJS localisable string: a plain string, or { default?, nb?, en? }. */
-function localised (value: unknown, lang: Lang): string {
-  if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null) {
-    const texts = value as Record<string, unknown>
-    const text = texts[lang] ?? texts.default ?? Object.values(texts)[0]
-    return typeof text === 'string' ? text : ''
-  }
-  return ''
-}
 
 function choiceView (choice: unknown, lang: Lang): HTMLElement {
   if (typeof choice === 'object' && choice !== null) {

@@ -1,11 +1,11 @@
 import type { SiteListReply } from '../../../../api/schemas/sites.js'
-import type { EnrolmentCodeReply, Tablet } from '../../../../api/schemas/tablets.js'
+import type { Tablet } from '../../../../api/schemas/tablets.js'
 import type { TestResponseListReply } from '../../../../api/schemas/test-responses.js'
 import { api } from '../api.js'
-import { h, table } from '../dom.js'
-import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select } from '../ui.js'
+import { h } from '../../../shared/dom.js'
+import type { Lang } from '../../../shared/i18n.js'
+import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
-import type { Lang } from './indicator-groups.js'
 
 const responses = (n: number): string => n === 1 ? '1 test response' : `${n} test responses`
 
@@ -69,7 +69,7 @@ export function testTabletBadge (tablet: Tablet, lang: Lang): HTMLElement | null
 export async function testModeSection (context: Context): Promise<HTMLElement> {
   const text = TEXT[context.lang]
   const [{ versions }, { sites }] = await Promise.all([
-    api.get<TestResponseListReply>('/api/test-responses'),
+    api.request('GET /api/test-responses'),
     api.get<SiteListReply>('/api/sites'),
   ])
   const version = select(versions.map((item) => ({ value: String(item.surveyVersionId), label: versionName(item) })), undefined, { name: 'test-version', 'data-testid': 'test-version' })
@@ -79,8 +79,8 @@ export async function testModeSection (context: Context): Promise<HTMLElement> {
   const enrol = form({ 'data-testid': 'test-code-form' }, [
     field(text.version, version), field(text.site, site), field(text.label, label, text.labelHint),
   ], text.make, async () => {
-    const reply = await api.post<EnrolmentCodeReply>('/api/tablets/enrolment-codes', {
-      siteId: site.value, testSurveyVersionId: Number(version.value), ...(label.value.trim() === '' ? {} : { label: label.value.trim() }),
+    const reply = await api.request('POST /api/tablets/enrolment-codes', {
+      body: { siteId: site.value, testSurveyVersionId: Number(version.value), ...(label.value.trim() === '' ? {} : { label: label.value.trim() }) },
     })
     codeView.replaceChildren(h('div', { class: 'code-card test' },
       h('p', {}, text.codeFor(reply.siteName, reply.testSurveyVersion === null ? '' : versionName(reply.testSurveyVersion))),
@@ -92,9 +92,9 @@ export async function testModeSection (context: Context): Promise<HTMLElement> {
   const remove = async (item: TestResponseListReply['versions'][number]): Promise<void> => {
     if (!await confirmAction(text.confirm(item.count, versionName(item)), text.confirmButton)) return
     try {
-      await api.delete(`/api/test-responses/${item.surveyVersionId}`)
+      const { deleted } = await api.request('DELETE /api/test-responses/:surveyVersionId', { params: { surveyVersionId: item.surveyVersionId } })
       context.reload()
-      announce(text.removed(item.count, versionName(item)))
+      announce(text.removed(deleted, versionName(item)))
     } catch (error) { outcome.error(error) }
   }
   return section(text.title,
