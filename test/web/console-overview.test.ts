@@ -39,10 +39,10 @@ describe('the console overview, test mode and indicator picker', () => {
     const reply = await app.inject({ method: 'POST', url: '/api/responses', headers: { authorization: `Bearer ${token}` }, payload: { id: randomUUID(), waveId, answers } })
     expect(reply.statusCode, reply.body).toBe(201)
   }
-  const shoot = async (name: string): Promise<void> => {
+  const shoot = async (name: string, on: Page = page): Promise<void> => {
     for (const viewport of VIEWPORTS) {
-      await page.setViewportSize(viewport)
-      await screenshot(page, `${name}-${viewport.width}x${viewport.height}`)
+      await on.setViewportSize(viewport)
+      await screenshot(on, `${name}-${viewport.width}x${viewport.height}`)
     }
   }
 
@@ -97,6 +97,7 @@ describe('the console overview, test mode and indicator picker', () => {
     expect(await autumn.getByTestId('wave-total').innerText()).toBe('16')
     expect(await autumn.locator('tfoot').innerText()).toMatch(/All sites\s+16\s+65\s+25\s?%/)
     expect(await page.locator(`[data-wave="${pastWaveId}"] tfoot`).innerText()).toMatch(/All sites\s+0\s+30\s+0\s?%/)
+    expect(await page.locator(`[data-wave="${pastWaveId}"] caption`).innerText()).toMatch(/^Summer wave: ended \d+ \w+ \d{4}, still open$/)
     const tablets = page.getByTestId('tablets-today')
     expect(await tablets.locator(`tr[data-site="${study.site.id}"]`).innerText()).toMatch(/1\s+1\s+12$/)
     expect(await tablets.locator(`tr[data-site="${study.otherSite.id}"]`).innerText()).toMatch(/1\s+1\s+4$/)
@@ -109,6 +110,27 @@ describe('the console overview, test mode and indicator picker', () => {
     await page.getByTestId('attention').waitFor()
     expect(await seriousAxeViolations(page)).toEqual([])
     await shoot('console-overview')
+  }, 60_000)
+
+  it('shows site staff the overview of their own site only', async () => {
+    const staff = await createTestAccount(database.db, 'site_staff', { siteId: study.otherSite.id })
+    const own = await (await browser.newContext({ viewport: VIEWPORTS[0] })).newPage()
+    await own.goto(`${origin}/console/`)
+    await own.getByLabel('E-mail address').fill(staff.email)
+    await own.getByLabel('Password').fill(TEST_PASSWORD)
+    await own.getByRole('button', { name: 'Log in' }).click()
+    await own.getByRole('heading', { level: 1, name: 'Overview' }).waitFor()
+    await own.getByTestId('attention').waitFor()
+    // Their tablet's warning and their wave, with their site alone; nothing of the other sites or waves.
+    expect(await own.getByTestId('attention').locator('li').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-kind'))))
+      .toEqual(['tablet_warning', 'wave_behind_target'])
+    expect(await own.locator(`[data-wave="${study.wave.id}"] tbody tr`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-site')))).toEqual([study.otherSite.id])
+    expect(await own.locator('[data-wave]').count()).toBe(1)
+    expect(await own.getByTestId('tablets-today').locator('tbody tr').count()).toBe(1)
+    expect(await own.locator('main').innerText()).not.toMatch(/Summer wave|Harbour|Test site 1/)
+    expect(await seriousAxeViolations(own)).toEqual([])
+    await shoot('console-overview-site-staff', own)
+    await own.context().close()
   }, 60_000)
 
   it('enrols a test tablet from the console, counts its response apart and deletes it on demand', async () => {

@@ -22,6 +22,7 @@ const TEXT = {
     waves: 'Åpne runder',
     noWaves: 'Ingen runde er åpen.',
     caption: (wave: string, closes: string) => `${wave}: åpen til ${closes}`,
+    captionPast: (wave: string, closes: string) => `${wave}: sluttet ${closes}, fortsatt åpen`,
     site: 'Sted',
     responses: 'Svar',
     target: 'Mål',
@@ -63,6 +64,7 @@ const TEXT = {
     waves: 'Open waves',
     noWaves: 'No wave is open.',
     caption: (wave: string, closes: string) => `${wave}: open until ${closes}`,
+    captionPast: (wave: string, closes: string) => `${wave}: ended ${closes}, still open`,
     site: 'Site',
     responses: 'Responses',
     target: 'Target',
@@ -115,7 +117,7 @@ export async function renderOverview (context: Context): Promise<void> {
     section(text.attention, overview.attention.length === 0
       ? h('p', { 'data-testid': 'attention-none' }, text.nothing)
       : h('ul', { class: 'attention', 'data-testid': 'attention' }, ...overview.attention.map((item) => h('li', { 'data-kind': item.kind }, ...attentionItem(item, context.lang))))),
-    section(text.waves, overview.waves.length === 0 ? h('p', {}, text.noWaves) : h('div', { class: 'wave-cards' }, ...overview.waves.map((wave) => waveCard(wave, context.lang)))),
+    section(text.waves, overview.waves.length === 0 ? h('p', {}, text.noWaves) : h('div', { class: 'wave-cards' }, ...overview.waves.map((wave) => waveCard(wave, overview.today, context.lang)))),
     section(text.tablets, tabletsToday(overview.tabletsToday, context.lang)))
 }
 
@@ -138,14 +140,14 @@ function attentionItem (item: Attention, lang: Lang): Child[] {
   }
 }
 
-function waveCard (wave: OverviewWave, lang: Lang): HTMLElement {
+function waveCard (wave: OverviewWave, today: string, lang: Lang): HTMLElement {
   const text = TEXT[lang]
   const bar = (total: number, target: number | null, label: string): Child => target === null || target === 0
     ? '—'
     : h('span', { class: 'reach' }, h('progress', { max: target, value: Math.min(total, target), 'aria-label': label }), ` ${percent(total, target, lang)}`)
   return h('div', { class: 'wave-card', 'data-wave': wave.waveId },
     h('table', { class: 'overview-wave' },
-      h('caption', {}, text.caption(wave.waveName, longDate(wave.closesOn, lang))),
+      h('caption', {}, (wave.closesOn < today ? text.captionPast : text.caption)(wave.waveName, longDate(wave.closesOn, lang))),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, text.site), h('th', { scope: 'col', class: 'num' }, text.responses), h('th', { scope: 'col', class: 'num' }, text.target), h('th', { scope: 'col' }, text.reached))),
       h('tbody', {}, ...wave.sites.map((site) => h('tr', { 'data-site': site.siteId },
         h('th', { scope: 'row' }, site.siteName),
