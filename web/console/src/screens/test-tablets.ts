@@ -13,7 +13,7 @@ const TEXT = {
   nb: {
     title: 'Testmodus',
     intro: 'Prøv en versjon på et nettbrett før en runde åpner: et testnettbrett viser versjonen med et «TEST»-bånd på hver side, og svarene holdes atskilt – aldri i resultater, frigivelser eller eksport – til du sletter dem.',
-    enrol: 'Innrullér et testnettbrett',
+    enrol: 'Registrer et testnettbrett',
     version: 'Versjon',
     site: 'Sted',
     label: 'Navn på nettbrettet (valgfritt)',
