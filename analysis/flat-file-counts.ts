@@ -4,7 +4,7 @@
  * microdata goes through the very code that published it.
  */
 import { AnalysisInputError } from './errors.js'
-import { FLAT_DIMENSION_COLUMNS } from './flat-file.js'
+import { FLAT_DESIGN_COLUMNS, FLAT_DIMENSION_COLUMNS } from './flat-file.js'
 import type { FlatTable } from './flat-file.js'
 import type { ClusterCellCounts, IndicatorCounts } from './results-table.js'
 
@@ -20,6 +20,10 @@ export interface FlatAnalysisOptions {
   readonly cluster?: string
   /** The column naming each cluster's stratum (county); needs `cluster`. */
   readonly strata?: string
+  /** A column of positive weights (the export's `w`): the counts then carry Σ w and Σ w·y per indicator. */
+  readonly weight?: string
+  /** A 1/0 column whose rows with 1 are left out (the export's `answered_before`). */
+  readonly exclude?: string
 }
 
 export interface FlatCounts {
@@ -64,6 +68,8 @@ export function flatFileCounts (table: FlatTable, options: FlatAnalysisOptions =
   if (options.cluster !== undefined) roles.set(options.cluster, 'the cluster')
   if (options.strata !== undefined) roles.set(options.strata, 'the strata')
   if (options.cluster !== undefined && options.cluster === options.strata) fail(`column "${options.cluster}" is named both as the cluster and as the strata`)
+  if (options.weight !== undefined) roles.set(options.weight, 'the weight')
+  if (options.exclude !== undefined) roles.set(options.exclude, 'the exclusion')
   const indicators = options.indicators ?? defaultIndicators(table, [...roles.keys()])
   if (indicators.length === 0) fail('no indicator column: none holds only 1, 0 or empty values (name them with --indicators)')
   const seen = new Set<string>()
@@ -78,11 +84,24 @@ export function flatFileCounts (table: FlatTable, options: FlatAnalysisOptions =
   const indicatorColumns = indicators.map((name) => columnOf(name, 'indicator'))
   const clusterColumn = options.cluster === undefined ? undefined : columnOf(options.cluster, 'cluster')
   const strataColumn = options.strata === undefined ? undefined : columnOf(options.strata, 'strata')
+  const weightColumn = options.weight === undefined ? undefined : columnOf(options.weight, 'weight')
+  const excludeColumn = options.exclude === undefined ? undefined : columnOf(options.exclude, 'exclusion')
 
   const cells = new Map<string, { group: Record<string, string | null>, cluster: string, counts: IndicatorCounts[] }>()
   const strata: Record<string, string> = {}
   table.rows.forEach((row, r) => {
     const line = table.lines[r] ?? r + 1
+    if (excludeColumn !== undefined) {
+      const flag = row[excludeColumn] ?? ''
+      if (flag !== '1' && flag !== '0') fail(`line ${line}: the exclusion column "${options.exclude ?? ''}" holds ${JSON.stringify(flag)}; it must be 1 (leave out) or 0`)
+      if (flag === '1') return
+    }
+    let w = 1
+    if (weightColumn !== undefined) {
+      const text = row[weightColumn] ?? ''
+      w = text === '' ? NaN : Number(text)
+      if (!(Number.isFinite(w) && w > 0)) fail(`line ${line}: the weight column "${options.weight ?? ''}" holds ${JSON.stringify(text)}; a weight is a number above 0`)
+    }
     const cluster = clusterColumn === undefined ? SINGLE_CLUSTER : row[clusterColumn] ?? ''
     if (cluster === '') fail(`line ${line}: the cluster column "${options.cluster ?? ''}" is empty`)
     if (strataColumn !== undefined) {
@@ -97,7 +116,7 @@ export function flatFileCounts (table: FlatTable, options: FlatAnalysisOptions =
     let cell = cells.get(key)
     if (cell === undefined) {
       const group = Object.fromEntries(by.map((d, j) => [d, values[j] === '' ? null : values[j] as string]))
-      cell = { group, cluster, counts: indicators.map(() => ({ n: 0, yes: 0 })) }
+      cell = { group, cluster, counts: indicators.map(() => weightColumn === undefined ? { n: 0, yes: 0 } : { n: 0, yes: 0, weight: 0, weightedYes: 0 }) }
       cells.set(key, cell)
     }
     const counts = cell.counts
@@ -108,7 +127,9 @@ export function flatFileCounts (table: FlatTable, options: FlatAnalysisOptions =
         fail(`line ${line}: column "${indicators[i] ?? ''}" holds ${JSON.stringify(value)}; an indicator holds 1 (yes), 0 (no) or empty (missing)`)
       }
       const was = counts[i] as IndicatorCounts
-      counts[i] = { n: was.n + 1, yes: was.yes + (value === '1' ? 1 : 0) }
+      counts[i] = weightColumn === undefined
+        ? { n: was.n + 1, yes: was.yes + (value === '1' ? 1 : 0) }
+        : { n: was.n + 1, yes: was.yes + (value === '1' ? 1 : 0), weight: (was.weight ?? 0) + w, weightedYes: (was.weightedYes ?? 0) + (value === '1' ? w : 0) }
     })
   })
   return { indicators, rows: [...cells.values()], ...(strataColumn === undefined ? {} : { strata }) }
@@ -120,7 +141,7 @@ export function flatFileCounts (table: FlatTable, options: FlatAnalysisOptions =
  * dimension columns (`FLAT_DIMENSION_COLUMNS`).
  */
 export function defaultIndicators (table: FlatTable, exclude: readonly string[] = []): string[] {
-  const skip = new Set<string>([...exclude, ...FLAT_DIMENSION_COLUMNS])
+  const skip = new Set<string>([...exclude, ...FLAT_DIMENSION_COLUMNS, ...FLAT_DESIGN_COLUMNS])
   return table.columns.filter((name, c) => {
     if (skip.has(name)) return false
     let known = false

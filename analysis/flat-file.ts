@@ -15,6 +15,13 @@ export type FlatFileFormat = 'csv' | 'jsonl'
  */
 export const FLAT_DIMENSION_COLUMNS = ['wave', 'site', 'site_kind', 'county', 'municipality', 'centrality', 'gender', 'age_group', 'iso_week'] as const
 
+/**
+ * The design columns the export writes after the dimensions: `w`, the attendance weight (1 / visits to the
+ * site in 7 days, 1 where unknown), and `answered_before` (1 when the respondent said they had already
+ * answered in this round). Never taken for indicators either.
+ */
+export const FLAT_DESIGN_COLUMNS = ['w', 'answered_before'] as const
+
 /** A parsed flat file: every value as a string, '' for empty or null. */
 export interface FlatTable {
   readonly columns: readonly string[]

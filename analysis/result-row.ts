@@ -21,6 +21,8 @@ export interface ResultRow {
   readonly ci_low?: number
   readonly ci_high?: number
   readonly method: ProportionMethod
+  /** true on an estimate weighted by attendance (multiplicity weights, sites as clusters). */
+  readonly weighted?: boolean
   /** Design effect, on design-based rows where it is defined. */
   readonly deff?: number
   /** Design degrees of freedom (clusters with data − strata with data), on design-based rows. */

@@ -7,12 +7,14 @@
 import { clopperPearsonInterval } from './clopper-pearson-interval.js'
 import { designBasedProportion } from './design-based-proportion.js'
 import { kornGraubardProportion } from './korn-graubard-proportion.js'
+import { weightedDesignProportion } from './weighted-design-proportion.js'
+import type { WeightedDesignResult } from './weighted-design-proportion.js'
 import type { ClusterCount, ClustersPerStratum } from './design-based-proportion.js'
 import { resolveThreshold } from './disclosure-control/primary-rule.js'
 import { suppressRelease } from './disclosure-control/suppress-release.js'
 import type { CellGroup, ReleaseTable } from './disclosure-control/types.js'
 import { AnalysisInputError } from './errors.js'
-import type { ProportionMethod } from './estimate.js'
+import type { DesignProportionResult, KornGraubardResult, ProportionMethod } from './estimate.js'
 import { resolveLevel } from './internal/validate.js'
 import { publishedRow, suppressedRow } from './result-row.js'
 import type { ResultRow } from './result-row.js'
@@ -50,6 +52,9 @@ export interface IndicatorCounts {
   readonly n: number
   /** Respondents with the value yes. */
   readonly yes: number
+  /** Weighted requests only: Σ w over the n respondents, and Σ w·y (the yes among them). */
+  readonly weight?: number
+  readonly weightedYes?: number
 }
 
 /** Counts of the respondents of one finest cell in one cluster (site). */
@@ -82,6 +87,12 @@ export interface ResultsTableRequest {
   readonly k?: number
   /** false only for a researcher's own microdata (the analyze CLI's --no-suppress); default true. */
   readonly suppress?: boolean
+  /**
+   * Design-based methods only: estimate with the rows' weights (`weight`, `weightedYes` on every count),
+   * as `svydesign(ids = ~site, weights = ~w)`; counts n and yes stay unweighted (disclosure control
+   * works on them). Default false.
+   */
+  readonly weighted?: boolean
 }
 
 interface Cell {
@@ -137,7 +148,9 @@ export function buildResultsTable (request: ResultsTableRequest): ResultRow[] {
   const suppress = request.suppress ?? true
   const k = suppress ? resolveThreshold(request.k) : undefined
   const { indicators, breakdowns, rows } = request
+  const weighted = request.weighted ?? false
   checkShape(indicators, breakdowns, rows)
+  if (weighted) checkWeights(method, rows)
   const design = isDesignMethod(method) ? designOf(rows, request.strata) : undefined
 
   const tables = breakdowns.map((breakdown) => cellsOf(rows, breakdown, indicators.length))
@@ -158,7 +171,7 @@ export function buildResultsTable (request: ResultsTableRequest): ResultRow[] {
         const control = controlled?.[position]?.cells[c]
         out.push(control?.suppressed === true
           ? suppressedRow(indicator, cell.group, ESTIMATOR_OF[method], control.rule, k ?? 0)
-          : estimatedRow(indicator, cell, i, method, level, design))
+          : estimatedRow(indicator, cell, i, method, level, design, weighted))
       })
     })
   })
@@ -196,6 +209,15 @@ function checkShape (indicators: readonly string[], breakdowns: ReadonlyArray<re
   }
 }
 
+function checkWeights (method: ResultsMethod, rows: readonly ClusterCellCounts[]): void {
+  if (!isDesignMethod(method)) fail(`weights apply to the design-based methods (cluster, korn-graubard) only, not ${method}`)
+  for (const [r, row] of rows.entries()) {
+    for (const counts of row.counts) {
+      if (typeof counts.weight !== 'number' || typeof counts.weightedYes !== 'number') fail(`row ${r} lacks weight and weightedYes on its counts, which a weighted table needs`)
+    }
+  }
+}
+
 /** The design: every cluster in the rows, counted per stratum when stratified. */
 function designOf (rows: readonly ClusterCellCounts[], strata: Readonly<Record<string, string>> | undefined): Design {
   const clusters = new Set(rows.map((row) => row.cluster))
@@ -227,7 +249,9 @@ function cellsOf (rows: readonly ClusterCellCounts[], breakdown: readonly string
     }
     row.counts.forEach((counts, i) => {
       const sum = sums[i] as IndicatorCounts
-      sums[i] = { n: sum.n + counts.n, yes: sum.yes + counts.yes }
+      sums[i] = counts.weight === undefined
+        ? { n: sum.n + counts.n, yes: sum.yes + counts.yes }
+        : { n: sum.n + counts.n, yes: sum.yes + counts.yes, weight: (sum.weight ?? 0) + counts.weight, weightedYes: (sum.weightedYes ?? 0) + (counts.weightedYes ?? 0) }
     })
   }
   // The overall figure always has its one cell, an empty one when nobody answered.
@@ -251,8 +275,16 @@ function totalOf (cell: Cell, indicator: number): IndicatorCounts {
   return { n, yes }
 }
 
-function estimatedRow (indicator: string, cell: Cell, i: number, method: ResultsMethod, level: number, design: Design | undefined): ResultRow {
+function estimatedRow (indicator: string, cell: Cell, i: number, method: ResultsMethod, level: number, design: Design | undefined, weighted: boolean): ResultRow {
   const designOptions = { level, clustersPerStratum: design?.clustersPerStratum }
+  if (weighted) {
+    const interval = method === 'cluster' ? 'logit' : 'korn-graubard'
+    const rows = clusterRows(cell, i, design?.strata).map((row) => {
+      const sums = cell.clusters.get(row.cluster)?.[i]
+      return { ...row, weight: sums?.weight ?? 0, weightedYes: sums?.weightedYes ?? 0 }
+    })
+    return { ...publishedRow(indicator, cell.group, asDesignResult(weightedDesignProportion(rows, { ...designOptions, interval }))), weighted: true }
+  }
   const result = method === 'cluster'
     ? designBasedProportion(clusterRows(cell, i, design?.strata), designOptions)
     : method === 'korn-graubard'
@@ -268,4 +300,39 @@ function clusterRows (cell: Cell, i: number, strata: Readonly<Record<string, str
     n: sums[i]?.n ?? 0,
     yes: sums[i]?.yes ?? 0,
   }))
+}
+
+/** A weighted estimator's result in the shape of the unweighted design-based ones, for publishedRow. */
+function asDesignResult (result: WeightedDesignResult): DesignProportionResult | KornGraubardResult {
+  const method = result.interval === 'logit' ? 'design-logit' : 'korn-graubard'
+  const { n, count, level, reason } = { reason: '', ...result }
+  switch (result.status) {
+    case 'no_data':
+      return { status: 'no_data', method, n: 0, count: 0, level, reason }
+    case 'not_estimable':
+      return { status: 'not_estimable', method, n, count, p: result.p, level, reason, se: result.se, deff: null }
+    case 'estimated': {
+      const { p, lower, upper, se, df, clusters, strata } = result
+      if (method === 'design-logit') {
+        return { status: 'estimated', method, n, count, p, lower, upper, level, deff: result.deff ?? 0, se, df, clusters, strata }
+      }
+      return {
+        status: 'estimated',
+        method,
+        n,
+        count,
+        p,
+        lower,
+        upper,
+        level,
+        ...(result.deff === undefined ? {} : { deff: result.deff }),
+        se,
+        df,
+        clusters,
+        strata,
+        effectiveN: result.effectiveN ?? n,
+        effectiveNDf: result.effectiveNDf ?? n,
+      }
+    }
+  }
 }

@@ -32,11 +32,26 @@ export type WeightedDesignResult =
     /** v / (p(1 − p)/(n − 1)), as svymean(deff = "replace"); absent where 0/0. */
     readonly deff?: number
     readonly df: number
+    /** Clusters with respondents in the cell, and strata with such clusters (1 when unstratified). */
+    readonly clusters: number
+    readonly strata: number
     /** Korn–Graubard only: p(1 − p)/v capped at n, and after the degrees-of-freedom factor. */
     readonly effectiveN?: number
     readonly effectiveNDf?: number
   }
-  | { readonly status: 'no_data' | 'not_estimable', readonly interval: 'logit' | 'korn-graubard', readonly n: number, readonly count: number, readonly level: number, readonly reason: string }
+  | { readonly status: 'no_data', readonly interval: 'logit' | 'korn-graubard', readonly n: number, readonly count: number, readonly level: number, readonly reason: string }
+  | {
+    readonly status: 'not_estimable'
+    readonly interval: 'logit' | 'korn-graubard'
+    readonly n: number
+    readonly count: number
+    readonly level: number
+    readonly reason: string
+    /** The weighted estimate, which exists though its interval does not. */
+    readonly p: number
+    /** The linearised standard error where it was computed, else null. */
+    readonly se: number | null
+  }
 
 const expit = (x: number): number => 1 / (1 + Math.exp(-x))
 
@@ -80,9 +95,9 @@ export function weightedDesignProportion (rows: readonly WeightedClusterCount[],
   const p = WY / W
   const { clusters, strata } = clustersWithData(design, [0])
   const df = clusters - strata
-  if (df < 1) return { status: 'not_estimable', ...base, reason: '0 degrees of freedom (one cluster, or one per stratum): no design-based interval exists' }
+  if (df < 1) return { status: 'not_estimable', ...base, p, se: null, reason: '0 degrees of freedom (one cluster, or one per stratum): no design-based interval exists' }
   const lonely = lonelyStratum(design, [0])
-  if (lonely !== undefined) return { status: 'not_estimable', ...base, reason: `stratum "${lonely}" has only one cluster in the design` }
+  if (lonely !== undefined) return { status: 'not_estimable', ...base, p, se: null, reason: `stratum "${lonely}" has only one cluster in the design` }
   const variance = yes === 0 || yes === n
     ? 0
     : linearisedVariance(design, (c) => {
@@ -92,27 +107,29 @@ export function weightedDesignProportion (rows: readonly WeightedClusterCount[],
   const halfAlpha = (1 - level) / 2
   const deff = variance > 0 ? { deff: variance / (p * (1 - p) / (n - 1)) } : {}
   if (interval === 'logit') {
-    if (variance === 0) return { status: 'not_estimable', ...base, reason: 'the design standard error is 0 (p = 0 or 1, or every cluster alike): the logit interval does not exist' }
+    if (variance === 0) return { status: 'not_estimable', ...base, p, se: 0, reason: 'the design standard error is 0 (p = 0 or 1, or every cluster alike): the logit interval does not exist' }
     const half = studentTQuantile(1 - halfAlpha, df) * Math.sqrt(variance) / (p * (1 - p))
     const logit = Math.log(p / (1 - p))
-    return { status: 'estimated', ...base, p, lower: expit(logit - half), upper: expit(logit + half), se: Math.sqrt(variance), ...deff, df }
+    return { status: 'estimated', ...base, p, lower: expit(logit - half), upper: expit(logit + half), se: Math.sqrt(variance), ...deff, df, clusters, strata }
   }
   const effectiveN = variance > 0 ? Math.min(n, p * (1 - p) / variance) : n
   const ratio = studentTQuantile(1 - halfAlpha, n - 1) / studentTQuantile(1 - halfAlpha, df)
   const effectiveNDf = effectiveN * ratio * ratio
   const lower = yes === 0 ? 0 : inverseRegularizedIncompleteBeta(halfAlpha, effectiveNDf * p, effectiveNDf * (1 - p) + 1)
   const upper = yes === n ? 1 : inverseRegularizedIncompleteBeta(1 - halfAlpha, effectiveNDf * p + 1, effectiveNDf * (1 - p))
-  return { status: 'estimated', ...base, p, lower, upper, se: Math.sqrt(variance), ...deff, df, effectiveN, effectiveNDf }
+  return { status: 'estimated', ...base, p, lower, upper, se: Math.sqrt(variance), ...deff, df, clusters, strata, effectiveN, effectiveNDf }
 }
 
 /** Most visits in 7 days a weight counts: more visits do not shrink the weight further. */
 export const MAX_COUNTED_VISITS = 7
 
 /**
- * A respondent's multiplicity (attendance) weight: 1 / visits in the last 7 days to this site and other
- * such services, counted from 1 (they are here now) up to MAX_COUNTED_VISITS, so that someone who comes
- * daily counts a seventh of someone who came once. "Don't know" or no answer (null) gets weight 1: the
- * respondent counts as a single visit, which leans toward the rare visitor rather than guessing.
+ * A respondent's multiplicity (attendance) weight: 1 / visits to this site in the last 7 days (the
+ * representative value of the answer's band: 1, 2.5, 5 or 7 in hverdag v2), counted from 1 (they are
+ * here now) up to MAX_COUNTED_VISITS, so that someone who comes daily counts a seventh of someone who
+ * came once. "Don't know", "prefer not to say", no answer or a version without the question (null)
+ * gets weight 1: the respondent counts as a single visit, the weight of this visit alone, rather than
+ * a guess at how often they come (README, "Attendance weights and repeat participation").
  * @example multiplicityWeight(3) // 0.3333…
  */
 export function multiplicityWeight (visits: number | null): number {

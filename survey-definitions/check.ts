@@ -365,6 +365,11 @@ function checkIndicatorMap (map: IndicatorMap, { questions, rejected }: SurveyWa
   for (const [name, dimension] of Object.entries(map.dimensions)) {
     checkValues(`dimension "${name}"`, dimension.question, dimension.values, singleAnswerTypes)
   }
+  if (map.attendance !== undefined) {
+    const { visits, repeat } = map.attendance
+    checkValues('attendance "visits"', visits.question, Object.keys(visits.values), singleAnswerTypes)
+    checkValues('attendance "repeat"', repeat.question, repeat.values, singleAnswerTypes)
+  }
   const answerable = new Set([...CHOICE_TYPES, 'boolean'])
   for (const [name, rule] of Object.entries(map.indicators)) {
     for (const condition of rule.anyOf) checkValues(`indicator "${name}"`, condition.question, condition.values, answerable)

@@ -43,10 +43,32 @@ export const DimensionSchema = Type.Object(
 )
 export type Dimension = Static<typeof DimensionSchema>
 
+/**
+ * The attendance questions of a version (README, "Attendance weights and repeat participation"): the
+ * visits question with the number of visits each of its choices stands for (a band's representative
+ * value: 2–3 visits count 2.5), from which intake derives a respondent's multiplicity weight, and the
+ * choices of the repeat question that mean "I have already answered in this round".
+ */
+export const AttendanceSchema = Type.Object(
+  {
+    visits: Type.Object(
+      { question: nonEmpty, values: Type.Record(code, Type.Number({ minimum: 1, maximum: 100 }), { additionalProperties: false }) },
+      { additionalProperties: false }
+    ),
+    repeat: Type.Object(
+      { question: nonEmpty, values: Type.Array(code, { minItems: 1, uniqueItems: true }) },
+      { additionalProperties: false }
+    )
+  },
+  { additionalProperties: false }
+)
+export type Attendance = Static<typeof AttendanceSchema>
+
 export const IndicatorMapSchema = Type.Object(
   {
     missingValues: Type.Array(code, { uniqueItems: true }),
     dimensions: Type.Record(name, DimensionSchema, { additionalProperties: false }),
+    attendance: Type.Optional(AttendanceSchema),
     freeText: Type.Array(nonEmpty, { uniqueItems: true }),
     indicators: Type.Record(name, IndicatorRuleSchema, { additionalProperties: false })
   },

@@ -9,7 +9,7 @@ import type { ResultsMethod } from '../../analysis/results-table.js'
 
 export const ANALYZE_USAGE = `usage: npm run -s analyze -- --input FILE [--by a,b]... [--indicators x,y]
          [--method wilson|clopper-pearson|cluster|korn-graubard] [--cluster COLUMN] [--strata COLUMN]
-         [--level 0.95] [--k 5] [--no-suppress]
+         [--weight COLUMN] [--exclude COLUMN] [--level 0.95] [--k 5] [--no-suppress]
 
 Reads a flat respondent-level file (.csv with a header row, or .jsonl with one object per line):
 one column per dimension and one per indicator (1 yes, 0 no, empty or null missing), and prints a
@@ -26,6 +26,10 @@ publish: yes | flag | no}.
                 (design-based Korn–Graubard, effective sample size capped at n); the last two need --cluster
   --cluster     the column naming each respondent's cluster (site)
   --strata      the column naming each cluster's stratum (county); design-based methods only
+  --weight      a column of weights (the export's w: attendance weights), as svydesign(weights = ~w);
+                design-based methods only; n and count stay unweighted
+  --exclude     a 1/0 column whose rows with 1 are left out (the export's answered_before: releases
+                leave those respondents out unless they count them)
   --k           disclosure-control threshold, default 5, never below 3
   --no-suppress publish every cell: only for your own microdata, never for a release
 
@@ -75,6 +79,8 @@ export function runAnalyze (args: readonly string[], io: AnalyzeIo): number {
       by: [...new Set(options.breakdowns.flat())],
       ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
       ...(options.strata === undefined ? {} : { strata: options.strata }),
+      ...(options.weight === undefined ? {} : { weight: options.weight }),
+      ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
     })
     const rows = buildResultsTable({
       indicators: counts.indicators,
@@ -83,6 +89,7 @@ export function runAnalyze (args: readonly string[], io: AnalyzeIo): number {
       method: options.method,
       level: options.level,
       suppress: options.suppress,
+      weighted: options.weight !== undefined,
       ...(options.k === undefined ? {} : { k: options.k }),
       ...(counts.strata === undefined ? {} : { strata: counts.strata }),
     })
@@ -111,6 +118,8 @@ function parseOptions (args: readonly string[]) {
         method: { type: 'string' },
         cluster: { type: 'string' },
         strata: { type: 'string' },
+        weight: { type: 'string' },
+        exclude: { type: 'string' },
         level: { type: 'string' },
         k: { type: 'string' },
         'no-suppress': { type: 'boolean' },
@@ -132,6 +141,7 @@ function parseOptions (args: readonly string[]) {
   if (design && values.cluster === undefined) throw new UsageError(`--method ${method} needs --cluster COLUMN (the column naming each respondent's site)`)
   if (!design && values.cluster !== undefined) throw new UsageError(`--cluster applies to --method cluster or korn-graubard only, not ${method}`)
   if (values.strata !== undefined && !design) throw new UsageError(`--strata applies to --method cluster or korn-graubard only, not ${method}`)
+  if (values.weight !== undefined && !design) throw new UsageError(`--weight applies to --method cluster or korn-graubard only, not ${method}`)
 
   let level = 0.95
   if (values.level !== undefined) {
@@ -154,6 +164,8 @@ function parseOptions (args: readonly string[]) {
     method: method as ResultsMethod,
     cluster: values.cluster,
     strata: values.strata,
+    weight: values.weight,
+    exclude: values.exclude,
     level,
     k,
     suppress,

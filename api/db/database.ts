@@ -206,6 +206,12 @@ export interface ResultsReleaseTable {
   strata: 'county' | null
   level: number
   unreliable: Generated<UnreliablePolicy>
+  /** Attendance weights or none (migration 2026-12-04T1200). */
+  weights: Generated<'none' | 'attendance'>
+  /** Whether respondents who said they had already answered were counted. */
+  repeats: Generated<'exclude' | 'include'>
+  /** Respondents of the wave who said they had already answered in this round, at the release. */
+  answered_before: Generated<number>
   respondents: number | null
   table_count: number
   source: string
@@ -250,6 +256,10 @@ export interface ResponseFactTable {
    */
   yes_lanes: ColumnType<Array<string | number>, number[], number[]>
   known_lanes: ColumnType<Array<string | number>, number[], number[]>
+  /** Visits to the site in 7 days the attendance answer stands for (the weight is 1 / visits); null unknown. */
+  visits: number | null
+  /** Said "already answered in this round": kept, left out of estimates unless a release includes them. */
+  answered_before: Generated<boolean>
 }
 
 /**
@@ -271,6 +281,9 @@ export interface ResponseTotalTable {
   site_id: string
   gender: string | null
   age_group: string | null
+  /** As response_facts: the weight class and the repeat answer split a cell too. */
+  visits: number | null
+  answered_before: Generated<boolean>
   responses: number
   yes_counts: number[]
   known_counts: number[]

@@ -34,13 +34,18 @@ export interface StoredReleaseRowV1 {
   reason?: string
 }
 
+/** Format 2: format 1 and whether the estimate is weighted by attendance (README, "Attendance weights"). */
+export interface StoredReleaseRowV2 extends StoredReleaseRowV1 {
+  weighted?: boolean
+}
+
 /** The format new releases are written in. */
-export const RELEASE_ROWS_FORMAT = 1
+export const RELEASE_ROWS_FORMAT = 2
 
 /** A release's rows as stored, with the format they are in. */
 export interface StoredReleaseRows {
   formatVersion: typeof RELEASE_ROWS_FORMAT
-  rows: StoredReleaseRowV1[]
+  rows: StoredReleaseRowV2[]
 }
 
 /** Thrown for a format this code does not know: a release written by a newer version of Prevalens. */
@@ -50,7 +55,7 @@ export class UnknownReleaseFormatError extends Error {
 
 /** The rows in today's storage format. */
 export function storeResultRows (rows: readonly ResultRowReply[]): StoredReleaseRows {
-  return { formatVersion: RELEASE_ROWS_FORMAT, rows: rows.map(toStoredV1) }
+  return { formatVersion: RELEASE_ROWS_FORMAT, rows: rows.map(toStoredV2) }
 }
 
 /**
@@ -60,7 +65,40 @@ export function storeResultRows (rows: readonly ResultRowReply[]): StoredRelease
 export function readResultRows (formatVersion: number, rows: readonly unknown[]): ResultRowReply[] {
   // The column is written only through storeResultRows, so format 1 rows have the format-1 shape.
   if (formatVersion === 1) return (rows as readonly StoredReleaseRowV1[]).map(fromStoredV1)
-  throw new UnknownReleaseFormatError(`release rows in format ${formatVersion}: this version of Prevalens reads format 1 only`)
+  if (formatVersion === 2) return (rows as readonly StoredReleaseRowV2[]).map(fromStoredV2)
+  throw new UnknownReleaseFormatError(`release rows in format ${formatVersion}: this version of Prevalens reads formats 1 and 2 only`)
+}
+
+/**
+ * Every field of the reply, each marked as kept by the stored format: a field added to the reply fails to compile
+ * here until the format keeps it (in a new format) or says why it need not.
+ */
+const STORED_FIELDS: Readonly<Record<keyof ResultRowReply, true>> = {
+  indicator: true,
+  group: true,
+  n: true,
+  count: true,
+  estimate: true,
+  ci_low: true,
+  ci_high: true,
+  method: true,
+  weighted: true,
+  deff: true,
+  df: true,
+  effective_n: true,
+  reliability: true,
+  suppressed: true,
+  rule: true,
+  reason: true,
+}
+export const STORED_REPLY_FIELDS = Object.keys(STORED_FIELDS)
+
+function toStoredV2 (row: ResultRowReply): StoredReleaseRowV2 {
+  return { ...toStoredV1(row), ...(row.weighted === undefined ? {} : { weighted: row.weighted }) }
+}
+
+function fromStoredV2 (row: StoredReleaseRowV2): ResultRowReply {
+  return { ...fromStoredV1(row), ...(row.weighted === undefined ? {} : { weighted: row.weighted }) }
 }
 
 // Field by field in both directions, so that a field added to the reply is not stored unnoticed (and a

@@ -13,6 +13,10 @@ export interface FactRules {
   indicators: ReadonlyArray<{ name: string, anyOf: readonly CompiledIndicatorCondition[] }>
   missingValues: ReadonlySet<string>
   byName: ReadonlyMap<string, CompiledQuestion>
+  attendance?: {
+    visits: { question: CompiledQuestion, values: ReadonlyMap<string, number> }
+    repeat: { question: CompiledQuestion, values: ReadonlySet<string> }
+  }
 }
 
 export function compileFactRules (map: IndicatorMap, byName: ReadonlyMap<string, CompiledQuestion>): FactRules {
@@ -32,7 +36,15 @@ export function compileFactRules (map: IndicatorMap, byName: ReadonlyMap<string,
       anyOf: rule.anyOf.map((condition) => ({ question: question(condition.question, `indicator "${name}"`), values: new Set(condition.values) }))
     })),
     missingValues: new Set(map.missingValues),
-    byName
+    byName,
+    ...(map.attendance === undefined
+      ? {}
+      : {
+          attendance: {
+            visits: { question: question(map.attendance.visits.question, 'attendance "visits"'), values: new Map(Object.entries(map.attendance.visits.values)) },
+            repeat: { question: question(map.attendance.repeat.question, 'attendance "repeat"'), values: new Set(map.attendance.repeat.values) }
+          }
+        })
   }
 }
 
@@ -97,7 +109,19 @@ export function deriveFacts (rules: FactRules, answers: Answers, skip: SkipLogic
     }
     indicators[name] = result
   }
-  return { dimensions, indicators }
+  const single = (question: CompiledQuestion): string | undefined => {
+    const answer = Object.hasOwn(answers, question.name) ? answers[question.name] : undefined
+    return typeof answer === 'string' && skip.shown(question) ? answer : undefined
+  }
+  const { attendance } = rules
+  const visitsCode = attendance === undefined ? undefined : single(attendance.visits.question)
+  const repeatCode = attendance === undefined ? undefined : single(attendance.repeat.question)
+  return {
+    dimensions,
+    indicators,
+    visits: visitsCode === undefined ? null : attendance?.visits.values.get(visitsCode) ?? null,
+    answeredBefore: repeatCode !== undefined && attendance?.repeat.values.has(repeatCode) === true
+  }
 }
 
 /** The values an answer holds; [] when the question was not answered (absent, null, '' or []). */

@@ -33,6 +33,14 @@ export interface Facts {
   dimensions: Record<string, string | null>
   /** Indicator name → yes / no / missing, in indicator-map order. */
   indicators: Record<string, IndicatorValue>
+  /**
+   * Visits to this place in the last 7 days that the visits answer stands for (the indicator map's
+   * `attendance`), from which the multiplicity weight follows; null where the version has no such
+   * question or it was skipped, "don't know" or "prefer not to say".
+   */
+  visits: number | null
+  /** The respondent said they had already answered in this round (the map's `attendance.repeat`). */
+  answeredBefore: boolean
 }
 
 /** One visibleIf (of a page, panel or question), compiled once and shared by every question under it. */

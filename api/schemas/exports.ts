@@ -33,7 +33,9 @@ const Text = Type.Object({ nb: Type.String(), en: Type.String() })
 
 export const CodebookColumnSchema = Type.Object({
   name: Type.String(),
-  kind: Type.Union([Type.Literal('dimension'), Type.Literal('indicator'), Type.Literal('answer'), Type.Literal('free_text')]),
+  kind: Type.Union([Type.Literal('dimension'), Type.Literal('design'), Type.Literal('indicator'), Type.Literal('answer'), Type.Literal('free_text')], {
+    description: 'design: the attendance weight w and the repeat flag answered_before, which the released figures are computed with',
+  }),
   label: Text,
   /** The question's text for an answer column. */
   question: Type.Optional(Type.String()),

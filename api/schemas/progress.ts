@@ -28,5 +28,11 @@ export const ProgressReplySchema = Type.Object({
   sites: Type.Array(SiteProgressSchema),
   total: Type.Integer(),
   target: Type.Union([Type.Integer(), Type.Null()]),
+  /**
+   * Researchers and admins only: of the responses mixed into the analysis tables so far (`of`), how many said
+   * they had already answered in this round (`count`), which releases leave out by default. Held responses are
+   * sealed, so they are not counted until the week's mix; site staff never see a count of an answer.
+   */
+  answeredBefore: Type.Optional(Type.Object({ count: Type.Integer(), of: Type.Integer() })),
 })
 export type ProgressReply = Static<typeof ProgressReplySchema>

@@ -32,6 +32,18 @@ export const UnreliablePolicySchema = Type.Union([Type.Literal('withhold'), Type
   description: 'withhold (default): no estimate or interval, the reason in words; mark: shown, marked with the reason',
 })
 export type UnreliablePolicy = Static<typeof UnreliablePolicySchema>
+/** How a release weights respondents (README, "Attendance weights and repeat participation"). */
+export const WEIGHTINGS = ['none', 'attendance'] as const
+export const WeightingSchema = Type.Union([Type.Literal('none'), Type.Literal('attendance')], {
+  description: 'none (default): every respondent counts alike; attendance: each respondent weighted by 1 / visits to the site in 7 days (design-based methods only)',
+})
+export type Weighting = Static<typeof WeightingSchema>
+/** Whether respondents who said they had already answered in this round are counted. */
+export const REPEAT_POLICIES = ['exclude', 'include'] as const
+export const RepeatPolicySchema = Type.Union([Type.Literal('exclude'), Type.Literal('include')], {
+  description: 'exclude (default): respondents who said they had already answered in this round are kept but not counted; include: counted',
+})
+export type RepeatPolicy = Static<typeof RepeatPolicySchema>
 export type ReleaseMethod = Static<typeof ReleaseMethodSchema>
 
 export const RELEASE_DIMENSIONS = ['wave', 'gender', 'age_group', 'site_kind', 'county', 'municipality', 'centrality'] as const
@@ -58,6 +70,8 @@ export const ReleaseCreateBodySchema = Type.Object({
   strata: Type.Optional(Type.Literal('county', { description: 'design-based methods only: counties as strata' })),
   level: Type.Optional(Type.Number({ minimum: 0.5, maximum: 0.999, description: 'confidence level, default 0.95' })),
   unreliable: Type.Optional(UnreliablePolicySchema),
+  weights: Type.Optional(WeightingSchema),
+  repeats: Type.Optional(RepeatPolicySchema),
 }, { additionalProperties: false })
 export type ReleaseCreateBody = Static<typeof ReleaseCreateBodySchema>
 
@@ -124,6 +138,8 @@ export const ReleaseSummarySchema = Type.Object({
   strata: Type.Union([Type.Literal('county'), Type.Null()]),
   level: Type.Number(),
   unreliable: UnreliablePolicySchema,
+  weights: WeightingSchema,
+  repeats: RepeatPolicySchema,
   respondents: Type.Optional(Type.Integer({ description: 'responses of the wave counted in the release (absent if below k)' })),
   tableCount: Type.Integer(),
   hasPublicLink: Type.Boolean(),
@@ -185,6 +201,9 @@ export const ReleaseDetailSchema = Type.Object({
   respondents: Type.Array(RespondentRowSchema, { description: 'who answered: overall, then by gender, age_group, site_kind, county' }),
   rows: Type.Array(ResultRowSchema, { description: 'every cell of every table, per indicator then per table; a row\'s table is its indicator and the keys of its group, which come in no set order' }),
   differences: Type.Array(DifferenceSchema),
+  notes: Type.Array(Type.Object({ en: Type.String(), nb: Type.String() }), {
+    description: 'how to read the release, in both languages: its weighting and how many respondents said they had already answered in this round',
+  }),
   audit: Type.Optional(Type.Union([DisclosureAuditSchema, Type.Null()], {
     description: 'researchers only, in the answer to making a release: the audit of its disclosure control (null for releases made before the audit)',
   })),

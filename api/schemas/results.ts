@@ -15,6 +15,8 @@ export const ResultsQuerySchema = Type.Object({
   strata: Type.Optional(Type.String({ maxLength: 50, description: 'design-based methods only: a site dimension whose values are strata, e.g. county' })),
   level: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'confidence level, default 0.95' })),
   k: Type.Optional(Type.Integer({ minimum: 3, maximum: 1000, description: 'disclosure-control threshold, default 5, never below 3' })),
+  weights: Type.Optional(Type.String({ maxLength: 50, description: 'none (default) or attendance: each respondent weighted by 1 / visits to the site in 7 days (design-based methods only)' })),
+  repeats: Type.Optional(Type.String({ maxLength: 50, description: 'exclude (default) or include the respondents who said they had already answered in this round' })),
 }, { additionalProperties: false })
 export type ResultsQuery = Static<typeof ResultsQuerySchema>
 
@@ -55,6 +57,7 @@ export const ResultRowSchema = Type.Object({
   ci_low: Type.Optional(Type.Number()),
   ci_high: Type.Optional(Type.Number()),
   method: Type.Union([Type.Literal('wilson'), Type.Literal('clopper-pearson'), Type.Literal('design-logit'), Type.Literal('korn-graubard')]),
+  weighted: Type.Optional(Type.Boolean({ description: 'true: the estimate and interval are weighted by attendance' })),
   deff: Type.Optional(Type.Number({ description: 'design effect (design-based rows)' })),
   df: Type.Optional(Type.Integer({ description: 'design degrees of freedom: sites with data − strata with data (design-based rows)' })),
   effective_n: Type.Optional(Type.Number({ description: 'effective sample size, capped at n (Korn–Graubard rows)' })),

@@ -8,6 +8,7 @@ const EMPTY_LABELS: Record<CodebookColumn['kind'], Text> = {
   indicator: { nb: 'Ukjent: hoppet over eller «vil ikke svare»', en: 'Unknown: skipped or prefer not to say' },
   answer: { nb: 'Ikke spurt (hopplogikk) eller hoppet over', en: 'Not asked (skip logic) or skipped' },
   free_text: { nb: 'Ikke besvart', en: 'Not answered' },
+  design: { nb: 'Alltid utfylt', en: 'Always filled in' },
 }
 const CHOSEN: ReadonlyArray<{ code: string, label: Text }> = [
   { code: '1', label: { nb: 'valgt', en: 'chosen' } },

@@ -1,3 +1,4 @@
+import { RELIABILITY_TEXT } from '../../analysis/reliability.js'
 import type { Codebook, CodebookColumn } from '../schemas/exports.js'
 import { MULTIPLE_SEPARATOR } from './codebook.js'
 
@@ -22,6 +23,7 @@ export function exportFileNames (codebook: Codebook, language: 'nb' | 'en' = 'nb
 
 const KIND_HEADINGS: Record<CodebookColumn['kind'], string> = {
   dimension: 'Analysis dimensions / Analysedimensjoner',
+  design: 'Weights and repeat participation / Vekter og gjentatt deltakelse',
   indicator: 'Indicators (1 yes, 0 no, empty unknown) / Indikatorer (1 ja, 0 nei, tom ukjent)',
   answer: 'Answers to closed questions (coded) / Svar på lukkede spørsmål (kodet)',
   free_text: 'Free-text answers (exported on request only) / Fritekstsvar (bare på forespørsel)',
@@ -40,14 +42,34 @@ export function codebookMarkdown (codebook: Codebook): string {
     `- A checkbox question's codes are joined by "${MULTIPLE_SEPARATOR}" / Avkrysningsspørsmål: kodene skilles med "${MULTIPLE_SEPARATOR}"`,
     '',
   ]
-  for (const kind of ['dimension', 'indicator', 'answer', 'free_text'] as const) {
+  for (const kind of ['dimension', 'design', 'indicator', 'answer', 'free_text'] as const) {
     const columns = codebook.columns.filter((column) => column.kind === kind)
     if (columns.length === 0) continue
     out.push(`## ${KIND_HEADINGS[kind]}`, '')
     for (const column of columns) out.push(...columnMarkdown(column))
   }
+  out.push(...releasedFiguresMarkdown())
   return `${out.join('\n')}\n`
 }
+
+/** How a released figure is made from these columns, and the reliability flags it may carry, in both languages. */
+const releasedFiguresMarkdown = (): string[] => [
+  '## Reproducing a released figure / Å gjenskape et publisert tall',
+  '',
+  '- en: A release says its method (Korn–Graubard or design-based logit, sites as clusters, counties as strata or not), ' +
+    'whether it is weighted by attendance (`w`) and whether it counts the respondents with `answered_before` = 1 (left out by default). ' +
+    'The R script\'s `released_share()` builds that design with the survey package (`svydesign(ids = ~site, weights = ~w)`) and gives the same figure.',
+  '- nb: En frigiving oppgir metoden (Korn–Graubard eller designbasert logit, stedene som klynger, fylkene som strata eller ikke), ' +
+    'om den er vektet etter oppmøte (`w`) og om den teller med dem som har `answered_before` = 1 (holdes utenfor som standard). ' +
+    'R-skriptets `released_share()` bygger det samme designet med survey-pakken (`svydesign(ids = ~site, weights = ~w)`) og gir samme tall.',
+  '',
+  '### Reliability flags / Pålitelighetsflagg (NCHS, Parker et al. 2017)',
+  '',
+  '| flag | en | nb |',
+  '| --- | --- | --- |',
+  ...Object.entries(RELIABILITY_TEXT).map(([flag, text]) => `| \`${flag}\` | ${escapeMd(text.en)} | ${escapeMd(text.nb)} |`),
+  '',
+]
 
 function columnMarkdown (column: CodebookColumn): string[] {
   const lines = [`### \`${column.name}\``, '', `- en: ${escapeMd(column.label.en)}`, `- nb: ${escapeMd(column.label.nb)}`]
@@ -75,7 +97,7 @@ const escapeMd = (text: string): string => text.replace(/\|/g, '\\|').replace(/\
  */
 export function rScript (codebook: Codebook): string {
   const names = exportFileNames(codebook)
-  const factors = codebook.columns.filter((column) => column.kind !== 'indicator' && column.multiple !== true && column.values.length > 0)
+  const factors = codebook.columns.filter((column) => column.kind !== 'indicator' && column.kind !== 'design' && column.multiple !== true && column.values.length > 0)
   const indicators = codebook.columns.filter((column) => column.kind === 'indicator')
   const factorSpecs = factors.map((column) => `  ${r(column.name)} = list(levels = ${rVector(column.values.map((v) => v.code))},\n` +
     `    nb = ${rVector(column.values.map((v) => v.label.nb))},\n    en = ${rVector(column.values.map((v) => v.label.en))})`)
@@ -121,8 +143,43 @@ for (column in names(microdata)) {
   if (!is.null(label)) attr(microdata[[column]], "label") <- label
 }
 
+# Weights and repeats: w is the attendance weight (1 / visits to the site in 7 days, 1 where unknown);
+# answered_before is 1 for a respondent who said they had already answered in this round.
+microdata$w <- as.numeric(microdata$w)
+microdata$answered_before <- as.integer(microdata$answered_before)
+
+# released_share(): an indicator's share and interval as a release computes it, from the same design:
+# sites as clusters (counties as strata when strata = TRUE), weights = ~w when weighted = TRUE, and the
+# respondents with answered_before = 1 left out unless repeats = "include". method "korn-graubard" is
+# svyciprop(method = "beta") with the NCHS cap (never more effective answers than answers: the
+# release's own rule); "cluster" is svyciprop(method = "logit"). "where" picks a group, e.g.
+# function(d) d$gender == levels(d$gender)[1]. Needs the survey package (install.packages("survey")).
+released_share <- function(indicator, where = NULL, method = "korn-graubard", weighted = FALSE,
+                           strata = FALSE, repeats = "exclude", level = 0.95) {
+  d <- microdata
+  if (repeats == "exclude") d <- d[d$answered_before == 0, , drop = FALSE]
+  d$y <- d[[indicator]]
+  d$weight <- if (weighted) d$w else 1
+  keep <- !is.na(d$y) & (if (is.null(where)) TRUE else where(d))
+  design <- survey::svydesign(ids = ~site, strata = if (strata) ~county else NULL, weights = ~weight, data = d)
+  domain <- subset(design, keep)
+  n <- sum(keep)
+  if (method == "cluster") {
+    ci <- survey::svyciprop(~y, domain, method = "logit", level = level)
+    return(c(n = n, estimate = unname(coef(ci)), lower = unname(attr(ci, "ci")[1]), upper = unname(attr(ci, "ci")[2])))
+  }
+  m <- survey::svymean(~y, domain)
+  p <- unname(coef(m)); v <- unname(vcov(m)[1, 1]); alpha <- 1 - level
+  neff <- if (v > 0) min(n, p * (1 - p) / v) else n
+  neff_df <- neff * (qt(alpha / 2, n - 1) / qt(alpha / 2, survey::degf(domain)))^2
+  c(n = n, estimate = p, effective_n = neff,
+    lower = if (p > 0) qbeta(alpha / 2, neff_df * p, neff_df * (1 - p) + 1) else 0,
+    upper = if (p < 1) qbeta(1 - alpha / 2, neff_df * p + 1, neff_df * (1 - p)) else 1)
+}
+
 # Example: the share answering yes to the first indicator, by gender (unweighted, no interval):
 # tapply(microdata[[indicators[1]]], microdata$gender, mean, na.rm = TRUE)
+# and as a weighted Korn–Graubard release gives it: released_share(indicators[1], weighted = TRUE)
 cat(sprintf("Read %d responses and %d columns from %s\\n", nrow(microdata), ncol(microdata), csv_file))
 `
 }

@@ -1,4 +1,4 @@
-import { FLAT_DIMENSION_COLUMNS } from '../../analysis/flat-file.js'
+import { FLAT_DESIGN_COLUMNS, FLAT_DIMENSION_COLUMNS } from '../../analysis/flat-file.js'
 import { listQuestions } from '../../survey-definitions/questions.js'
 import type { QuestionInfo } from '../../survey-definitions/questions.js'
 import type { JsonValue } from '../../survey-definitions/index.js'
@@ -45,6 +45,7 @@ export function buildCodebook (source: WaveExportSource, freeText = false): Code
   const byName = new Map(questions.map((question) => [question.name, question]))
   const columns: CodebookColumn[] = [
     ...dimensionColumns(source, byName),
+    ...designColumns(source),
     ...source.indicators.map(({ name }) => indicatorColumn(source, name, byName)),
     ...exportedQuestions(source, freeText).map(answerColumn),
   ]
@@ -76,6 +77,40 @@ function dimensionColumns (source: WaveExportSource, byName: ReadonlyMap<string,
     iso_week: { label: { nb: 'ISO-uke svaret kom inn (ingen dato)', en: 'ISO week the response arrived (no date)' }, values: [], missing: NOTHING_MISSING },
   }
   return FLAT_DIMENSION_COLUMNS.map((name) => ({ name, kind: 'dimension' as const, ...specs[name] }))
+}
+
+/** The attendance weight and the repeat flag: what the releases weight and leave out by. */
+function designColumns (source: WaveExportSource): CodebookColumn[] {
+  const attendance = source.version.indicator_map.attendance
+  // Fewest visits first (the stored map's keys come back in jsonb's order, not the file's).
+  const bands = Object.entries(attendance?.visits.values ?? {}).sort((a, b) => a[1] - b[1])
+  const visits = attendance === undefined
+    ? { nb: 'Denne versjonen spør ikke om oppmøte, så vekten er 1 for alle.', en: 'This version does not ask about attendance, so every weight is 1.' }
+    : {
+        nb: `Fra spørsmålet ${attendance.visits.question}: ${bands.map(([code, n]) => `${code} = ${n} besøk`).join(', ')}; «vet ikke», «vil ikke svare» eller ikke besvart gir vekt 1.`,
+        en: `From question ${attendance.visits.question}: ${bands.map(([code, n]) => `${code} = ${n} visits`).join(', ')}; "don't know", "prefer not to say" or no answer get weight 1.`,
+      }
+  const specs: Record<typeof FLAT_DESIGN_COLUMNS[number], Omit<CodebookColumn, 'name' | 'kind'>> = {
+    w: {
+      label: {
+        nb: `Oppmøtevekt: 1 / antall besøk på stedet de siste 7 dagene (høyst 7 telles). ${visits.nb}`,
+        en: `Attendance weight: 1 / visits to the site in the last 7 days (at most 7 counted). ${visits.en}`,
+      },
+      ...(attendance === undefined ? {} : { question: attendance.visits.question }),
+      values: [],
+      missing: NOTHING_MISSING,
+    },
+    answered_before: {
+      label: {
+        nb: 'Sa at de allerede hadde svart i denne runden (holdes utenfor tallene som standard)',
+        en: 'Said they had already answered in this round (left out of the figures by default)',
+      },
+      ...(attendance === undefined ? {} : { question: attendance.repeat.question }),
+      values: [{ code: '1', label: { nb: 'ja', en: 'yes' } }, { code: '0', label: { nb: 'nei, vet ikke, ikke besvart', en: 'no, don\'t know, not answered' } }],
+      missing: NOTHING_MISSING,
+    },
+  }
+  return FLAT_DESIGN_COLUMNS.map((name) => ({ name, kind: 'design' as const, ...specs[name] }))
 }
 
 /** gender and age_group: the indicator map's dimension, labelled by its question's choices. */

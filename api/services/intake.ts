@@ -149,6 +149,8 @@ export function responseToStore (version: CompiledVersion, submission: ResponseS
     gender: facts.dimensions.gender ?? null,
     ageGroup: facts.dimensions.age_group ?? null,
     indicatorValues: indicatorValueArray(version, facts.indicators),
+    visits: facts.visits,
+    answeredBefore: facts.answeredBefore,
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import { FLAT_DIMENSION_COLUMNS, formatCsvRow } from '../../analysis/flat-file.js'
+import { FLAT_DESIGN_COLUMNS, FLAT_DIMENSION_COLUMNS, formatCsvRow } from '../../analysis/flat-file.js'
+import { multiplicityWeight } from '../../analysis/weighted-design-proportion.js'
 import type { FlatFileFormat } from '../../analysis/flat-file.js'
 import type { Database } from '../db/database.js'
 import { findWaveExportSource, streamMicrodata } from '../db/queries/microdata.js'
@@ -32,7 +33,8 @@ export interface MicrodataOptions {
 
 /**
  * Writes a wave's anonymised microdata: one row per response in a fresh random order, the flat format
- * `npm run analyze` reads (dimension columns, then one 1/0/empty column per indicator) followed by each
+ * `npm run analyze` reads (dimension columns, the weight `w` and `answered_before`, then one 1/0/empty column
+ * per indicator) followed by each
  * exported question's coded answer as `q_<question>`. Never a response id, a device or a date.
  * @param write receives the text in order, a batch at a time; its promise is awaited (back-pressure)
  */
@@ -110,7 +112,7 @@ export async function writeStatFile (
 
 /** The columns of the flat export, in file order. */
 export function microdataColumns (source: WaveExportSource, freeText: boolean): string[] {
-  return [...FLAT_DIMENSION_COLUMNS, ...source.indicators.map((indicator) => indicator.name), ...exportedQuestions(source, freeText).map((question) => question.column)]
+  return [...FLAT_DIMENSION_COLUMNS, ...FLAT_DESIGN_COLUMNS, ...source.indicators.map((indicator) => indicator.name), ...exportedQuestions(source, freeText).map((question) => question.column)]
 }
 
 type MicrodataCell = string | number | null
@@ -126,6 +128,8 @@ async function streamMicrodataCells (
   const questions = exportedQuestions(source, options.freeText)
   const cells = (row: MicrodataRow): MicrodataCell[] => [
     row.wave, row.site, row.site_kind, row.county, row.municipality, row.centrality, row.gender, row.age_group, row.iso_week,
+    // The weight the releases use (1 / visits, README "Attendance weights and repeat participation"), in full precision.
+    multiplicityWeight(row.visits === null ? null : Number(row.visits)), row.answered_before ? 1 : 0,
     ...source.indicators.map(({ id }) => {
       const value = row.indicator_values[id - 1]
       return value === true ? 1 : value === false ? 0 : null

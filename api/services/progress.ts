@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Account } from '../auth/roles.js'
 import type { Database } from '../db/database.js'
-import { weeklyResponseCounts } from '../db/queries/progress.js'
+import { answeredBeforeCount, weeklyResponseCounts } from '../db/queries/progress.js'
 import { listWaveDetails } from '../db/queries/waves.js'
 import type { WaveDetail } from '../db/queries/waves.js'
 import { AppError, notFound } from '../errors.js'
@@ -40,6 +40,8 @@ export async function waveProgress (db: Kysely<Database>, wave: WaveDetail, site
     sites,
     total: sites.reduce((sum, site) => sum + site.total, 0),
     target: targets.some((target) => target === null) ? null : targets.reduce<number>((sum, target) => sum + (target ?? 0), 0),
+    // A count of one answer at one site would show site staff an answer's tally: the wave's, to researchers only.
+    ...(siteId === undefined ? { answeredBefore: await answeredBeforeCount(db, wave.row.id) } : {}),
   }
 }
 

@@ -73,6 +73,15 @@ function difference (
   }
 }
 
+/**
+ * A difference as a weighted release gives it: without numbers. The difference estimators count respondents
+ * alike, so one beside weighted figures would contradict them; what each side published stays.
+ */
+export function notGivenWhenWeighted (difference: Difference): Difference {
+  const { kind, indicator, group, first, second, level } = difference
+  return { kind, indicator, group, first, second, level, suppressed: false, reason: 'not given: the release is weighted by attendance, and differences are given for unweighted releases only' }
+}
+
 type ReleaseRowPair = readonly [ResultRowReply | undefined, ResultRowReply | undefined]
 
 const counts = (row: ResultRowReply | undefined): { n: number, yes: number } => ({ n: row?.n ?? 0, yes: row?.count ?? 0 })

@@ -19,7 +19,8 @@ import { countRespondents } from '../db/queries/releases.js'
 import type { RespondentCount } from '../db/queries/releases.js'
 import { countCellsBySite, findIndicators } from '../db/queries/results.js'
 import type { IndicatorRef, ResultDimension, SiteCellCounts } from '../db/queries/results.js'
-import type { DisclosureAudit, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../schemas/releases.js'
+import type { DisclosureAudit, ReleaseTableSpec, RepeatPolicy, RespondentRow, UnreliablePolicy, Weighting } from '../schemas/releases.js'
+import { clusterCellRows } from './attendance-weights.js'
 import type { ResultRowReply } from '../schemas/results.js'
 
 /** "Who answered": respondents overall and by each of these. */
@@ -36,6 +37,8 @@ export interface ReleaseSettings {
   strata: 'county' | null
   level: number
   unreliable: UnreliablePolicy
+  weights: Weighting
+  repeats: RepeatPolicy
 }
 
 /** An earlier release of the wave, as published. */
@@ -85,11 +88,21 @@ export async function computeReleaseTables (
   const refs = names.map((name) => found.get(name) as IndicatorRef)
   const dimensions = [...new Set([...specs.flatMap((spec) => spec.by), ...RESPONDENT_BREAKDOWNS.flat()])] as ResultDimension[]
   // One after the other: inside a transaction both would queue on its one connection anyway.
-  const counts = await countCellsBySite(db, { waveIds: [waveId], indicators: refs, dimensions, ...(settings.strata === null ? {} : { stratum: settings.strata }) })
-  const respondentCounts = await countRespondents(db, waveId)
+  // Split by weight class for the weighted estimates; disclosure control and the differences read the
+  // counts merged again (one row per site and cell), since weights change no count.
+  const split = await countCellsBySite(db, {
+    waveIds: [waveId],
+    indicators: refs,
+    dimensions,
+    byVisits: settings.weights === 'attendance',
+    answeredBefore: settings.repeats,
+    ...(settings.strata === null ? {} : { stratum: settings.strata }),
+  })
+  const counts = mergeWeightClasses(split)
+  const respondentCounts = await countRespondents(db, waveId, settings.repeats)
   const strata = settings.strata === null ? undefined : Object.fromEntries(counts.map((row) => [row.site, row.stratum ?? '']))
 
-  const estimated = estimateTables(counts, names, specs, settings, strata)
+  const estimated = estimateTables(split, names, specs, settings, strata)
   const input = linkedInput(waveId, specs, names, counts, respondentCounts, settings.k, earlier, implications, headline)
   const protectedRelease = protectLinkedRelease(input, await highsSolver())
   const seconds = (performance.now() - started) / 1000
@@ -200,8 +213,9 @@ function estimateTables (
     const rows = buildResultsTable({
       indicators,
       breakdowns: [(group[0] as ReleaseTableSpec).by],
-      rows: counts.map((row) => ({ group: row.group, cluster: row.site, counts: positions.map((p) => row.counts[p] ?? { n: 0, yes: 0 }) })),
+      rows: clusterCellRows(counts, settings.weights, positions),
       method: settings.method,
+      weighted: settings.weights === 'attendance',
       level: settings.level,
       suppress: false,
       ...(strata === undefined ? {} : { strata }),
@@ -209,6 +223,21 @@ function estimateTables (
     for (const spec of group) out.set(tableKey(spec.indicator, spec.by), rows.filter((row) => row.indicator === spec.indicator))
   }
   return out
+}
+
+/** The rows of the grouped query with their weight classes added together: one per site and cell. */
+function mergeWeightClasses (rows: readonly SiteCellCounts[]): SiteCellCounts[] {
+  const merged = new Map<string, SiteCellCounts>()
+  for (const row of rows) {
+    const key = JSON.stringify([row.site, Object.entries(row.group)])
+    const seen = merged.get(key)
+    if (seen === undefined) {
+      merged.set(key, { ...row, visits: null, counts: row.counts.map((c) => ({ ...c })) })
+      continue
+    }
+    seen.counts = seen.counts.map((c, i) => ({ n: c.n + (row.counts[i]?.n ?? 0), yes: c.yes + (row.counts[i]?.yes ?? 0) }))
+  }
+  return [...merged.values()]
 }
 
 const sameBreakdown = (a: readonly string[], b: readonly string[]): boolean => [...a].sort().join(',') === [...b].sort().join(',')

@@ -9,7 +9,7 @@ import { AnalysisInputError } from '../../analysis/errors.js'
 import type { Account } from '../auth/roles.js'
 import type { Database } from '../db/database.js'
 import {
-  countWaveResponses, countWaveSites, earlierReleases, findRelease, findReleaseByTokenHash, findReleaseWave, insertRelease,
+  countAnsweredBefore, countWaveResponses, countWaveSites, earlierReleases, findRelease, findReleaseByTokenHash, findReleaseWave, insertRelease,
   findVersionMapAndRules, listCurrentReleases, listWaveReleases, lockReleaseWave, previousReleasedWave, setPublicTokenHash,
 } from '../db/queries/releases.js'
 import type { ReleaseContentRow, ReleaseSummaryRow, ReleaseWave } from '../db/queries/releases.js'
@@ -20,7 +20,7 @@ import type {
 } from '../schemas/releases.js'
 import { indicatorImplications } from '../../survey-definitions/indicator-implications.js'
 import type { VersionRules } from '../../survey-definitions/instrument.js'
-import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
+import { notGivenWhenWeighted, waveMinusPrevious, womenMinusMen } from './release-differences.js'
 import { applyReliability, defaultReleaseMethod } from './release-reliability.js'
 import { computeReleaseTables } from './release-tables.js'
 import type { ComputedTables, ReleaseSettings } from './release-tables.js'
@@ -41,6 +41,42 @@ const UNRELIABLE_TEXT: Readonly<Record<ReleaseSettings['unreliable'], string>> =
   mark: 'estimates that fail it are shown marked, with the reason',
 }
 
+const WEIGHTS_TEXT: Readonly<Record<ReleaseSettings['weights'], string>> = {
+  none: 'unweighted (every respondent counts alike)',
+  attendance: 'weighted by attendance (each respondent by 1 / visits to the site in the last 7 days, as svydesign(ids = ~site, weights = ~w))',
+}
+
+const WEIGHTS_NOTE: Readonly<Record<ReleaseSettings['weights'], { en: string, nb: string }>> = {
+  none: {
+    en: 'Unweighted: every respondent counts alike, so people who visit the sites often weigh more in the figures than people who come rarely.',
+    nb: 'Uvektet: alle som svarte teller likt, så de som ofte er på stedene veier tyngre i tallene enn de som sjelden kommer.',
+  },
+  attendance: {
+    en: 'Weighted by attendance: each respondent counts in inverse proportion to how often they visited the site in the last 7 days, so the figures describe the people who use the sites, not their visits.',
+    nb: 'Vektet etter oppmøte: hver som svarte teller omvendt proporsjonalt med hvor ofte de var på stedet de siste 7 dagene, så tallene beskriver personene som bruker stedene, ikke besøkene.',
+  },
+}
+
+/**
+ * The release's note on repeat participation, in both languages. A count below k is not given exactly
+ * (ARCHITECTURE.md, anonymity rule 6): it is an answer's count like any other.
+ */
+export function repeatNote (repeats: ReleaseSettings['repeats'], answeredBefore: number, k: number): { en: string, nb: string } {
+  const few = answeredBefore > 0 && answeredBefore < k
+  const en = answeredBefore === 0 ? 'No respondent' : few ? `Fewer than ${k} respondents` : `${answeredBefore} respondents`
+  const nb = answeredBefore === 0 ? 'Ingen' : few ? `Færre enn ${k}` : `${answeredBefore}`
+  if (repeats === 'include') {
+    return {
+      en: `${en} said they had already answered in this round; they are counted in the figures.`,
+      nb: `${nb} svarte at de allerede hadde svart i denne runden; de er tatt med i tallene.`,
+    }
+  }
+  return {
+    en: `${en} said they had already answered in this round; ${answeredBefore === 0 ? 'nobody was' : 'they are kept but not'} counted in the figures.`,
+    nb: `${nb} svarte at de allerede hadde svart i denne runden; ${answeredBefore === 0 ? 'ingen er holdt utenfor' : 'svarene er tatt vare på, men ikke med i tallene'}.`,
+  }
+}
+
 const tableKey = (spec: { indicator: string, by: readonly string[] }): string => `${spec.indicator}|${[...spec.by].sort().join(',')}`
 const dimensionOrder = (by: readonly string[]): string[] =>
   [...by].sort((a, b) => RESULT_DIMENSIONS.indexOf(a as never) - RESULT_DIMENSIONS.indexOf(b as never))
@@ -50,6 +86,8 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
 /** A release computed inside a transaction, before it is stored (or only previewed). */
 interface PreparedRelease {
   wave: ReleaseWave
+  /** Respondents of the wave who said they had already answered in this round. */
+  answeredBefore: number
   settings: ReleaseSettings
   specs: ReleaseTableSpec[]
   computed: ComputedTables
@@ -69,12 +107,18 @@ async function prepareRelease (trx: Transaction<Database>, waveId: string, body:
     throw new AppError(400, 'bad_request', `wave "${wave.name}" has no responses yet: there is nothing to release`)
   }
   const settings = releaseSettings(body, await countWaveSites(trx, waveId))
+  const answeredBefore = await countAnsweredBefore(trx, waveId)
   const version = await findVersionMapAndRules(trx, wave.surveyVersionId)
   const known = new Set(Object.keys(version?.indicatorMap.indicators ?? {}))
   // The instrument's headline indicators (survey-definitions/<slug>/instrument.json), as the version was published with them.
   const rules = version?.rules.headline ?? NO_HEADLINE
   const headline = rules.indicators.filter((name) => known.has(name))
   const earlier = await earlierReleases(trx, waveId)
+  if (settings.repeats === 'exclude' && answeredBefore > 0 && earlier.some((release) => release.repeats === 'include')) {
+    // Disclosure control across releases assumes published counts never fall (README, "Results releases").
+    throw new AppError(400, 'bad_request', 'an earlier release of this wave counted the respondents who said they had already answered; ' +
+      'a later one must count them too (repeats: include), since leaving them out now would make published counts fall')
+  }
   const specs = releaseSpecs(body.tables ?? [], known, earlier, headline, rules.breakdowns)
   const implications = version === undefined ? [] : indicatorImplications(version.indicatorMap)
   const computed = await computeReleaseTables(trx, waveId, specs, settings, earlier, implications, headline).catch((error: unknown) => {
@@ -84,7 +128,7 @@ async function prepareRelease (trx: Transaction<Database>, waveId: string, body:
     throw error
   })
   computed.resultRows = computed.resultRows.map((row) => applyReliability(row, settings.unreliable))
-  return { wave, settings, specs, computed, earlier, known, headline }
+  return { wave, answeredBefore, settings, specs, computed, earlier, known, headline }
 }
 
 /**
@@ -94,9 +138,9 @@ async function prepareRelease (trx: Transaction<Database>, waveId: string, body:
  */
 export async function previewRelease (db: Kysely<Database>, waveId: string, body: ReleaseCreateBody): Promise<ReleasePreview> {
   return await db.transaction().execute(async (trx) => {
-    const { wave, settings, specs, computed } = await prepareRelease(trx, waveId, body)
+    const { wave, settings, specs, computed, answeredBefore } = await prepareRelease(trx, waveId, body)
     return {
-      source: sourceLine(wave, computed, settings),
+      source: sourceLine(wave, computed, settings, answeredBefore),
       tables: specs,
       respondents: computed.respondentRows,
       rows: computed.resultRows,
@@ -127,22 +171,24 @@ function refusal (audit: DisclosureAudit): AppError {
 export async function createRelease (db: Kysely<Database>, waveId: string, body: ReleaseCreateBody, actor: Account | null): Promise<ReleaseDetail> {
   const id = randomUUID()
   await db.transaction().execute(async (trx) => {
-    const { wave, settings, specs, computed, earlier, headline } = await prepareRelease(trx, waveId, body)
+    const { wave, settings, specs, computed, earlier, headline, answeredBefore } = await prepareRelease(trx, waveId, body)
     if (!computed.audit.safe) throw refusal(computed.audit)
     const previous = await previousReleasedWave(trx, wave)
-    const differences = [
+    const computedDifferences = [
       ...womenMinusMen(waveId, headline, computed.resultRows, computed, settings),
       ...(previous === undefined
         ? []
         : waveMinusPrevious(wave, { waveId: previous.waveId, waveName: previous.waveName, resultRows: previous.resultRows }, headline, computed.resultRows, settings.level)),
     ]
+    const differences = settings.weights === 'attendance' ? computedDifferences.map(notGivenWhenWeighted) : computedDifferences
     const current = earlier.find((release) => release.supersededBy === null)
     await insertRelease(trx, {
       waveId,
       releasedBy: actor?.id ?? null,
       ...settings,
+      answeredBefore,
       respondents: computed.respondents,
-      source: sourceLine(wave, computed, settings),
+      source: sourceLine(wave, computed, settings, answeredBefore),
       tableSpecs: specs,
       respondentRows: computed.respondentRows,
       resultRows: computed.resultRows,
@@ -154,7 +200,7 @@ export async function createRelease (db: Kysely<Database>, waveId: string, body:
       action: 'release.create',
       objectType: 'release',
       objectId: id,
-      detail: { waveId, k: settings.k, method: settings.method, strata: settings.strata, level: settings.level, unreliable: settings.unreliable, tables: specs.length, supersedes: current?.id ?? null },
+      detail: { waveId, k: settings.k, method: settings.method, strata: settings.strata, level: settings.level, unreliable: settings.unreliable, weights: settings.weights, repeats: settings.repeats, tables: specs.length, supersedes: current?.id ?? null },
     })
   })
   const row = await findRelease(db, id)
@@ -170,7 +216,11 @@ function releaseSettings (body: ReleaseCreateBody, sites: number): ReleaseSettin
   }
   const k = body.k ?? DEFAULT_THRESHOLD
   if (k < MINIMUM_THRESHOLD) throw new AppError(400, 'bad_request', `k must be at least ${MINIMUM_THRESHOLD} (DESIGN.md, anonymity rule 6)`)
-  return { k, method, strata, level: body.level ?? 0.95, unreliable: body.unreliable ?? 'withhold' }
+  const weights = body.weights ?? 'none'
+  if (weights === 'attendance' && method !== 'cluster' && method !== 'korn-graubard') {
+    throw new AppError(400, 'bad_request', `attendance weights need a design-based method (cluster, korn-graubard) with sites as clusters, not ${method}`)
+  }
+  return { k, method, strata, level: body.level ?? 0.95, unreliable: body.unreliable ?? 'withhold', weights, repeats: body.repeats ?? 'exclude' }
 }
 
 /**
@@ -210,7 +260,7 @@ function releaseSpecs (
     .map(({ spec }) => spec)
 }
 
-function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: ReleaseSettings): string {
+function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: ReleaseSettings, answeredBefore: number): string {
   const overall = computed.respondentRows.find((row) => Object.keys(row.group).length === 0)
   // The total can be suppressed for other reasons than its size, e.g. fewer than k arrived since an earlier release.
   const n = computed.respondents !== null
@@ -218,6 +268,7 @@ function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: Rele
     : overall?.rule === 'n_below_k' ? `fewer than ${settings.k} respondents` : 'respondents (number withheld by disclosure control)'
   return `Source: Prevalens, ${wave.name} (${wave.opensOn} to ${wave.closesOn}), ${n} at ${computed.sites} ` +
     `site${computed.sites === 1 ? '' : 's'}. ${METHOD_TEXT[settings.method]}${settings.strata === null ? '' : ', counties as strata'}, ` +
+    `${WEIGHTS_TEXT[settings.weights]}. ${repeatNote(settings.repeats, answeredBefore, settings.k).en} ` +
     `${Math.round(settings.level * 1000) / 10} % level. Reliability: the NCHS presentation standard for proportions ` +
     '(effective sample size at least 30, interval narrower than 30 points and, from 5 points, than 130 % of the estimate; ' +
     `fewer than 8 degrees of freedom, 0 % and 100 % marked); ${UNRELIABLE_TEXT[settings.unreliable]}. Disclosure control: cells with fewer than ${settings.k} respondents, ` +
@@ -240,6 +291,8 @@ function summaryOf (row: ReleaseSummaryRow): ReleaseSummary {
     strata: row.strata,
     level: row.level,
     unreliable: row.unreliable,
+    weights: row.weights,
+    repeats: row.repeats,
     ...(row.respondents === null ? {} : { respondents: row.respondents }),
     tableCount: row.tableCount,
     hasPublicLink: row.hasPublicLink,
@@ -275,6 +328,7 @@ async function detailOf (db: Kysely<Database>, row: ReleaseContentRow): Promise<
     respondents: row.respondentRows,
     rows: row.resultRows,
     differences: row.differences,
+    notes: [WEIGHTS_NOTE[row.weights], repeatNote(row.repeats, row.answeredBefore, row.k)],
   }
 }
 

@@ -10,6 +10,7 @@ import {
 import type { IndicatorRef, ResultDimension, SiteDimension } from '../db/queries/results.js'
 import { AppError } from '../errors.js'
 import { UUID_PATTERN } from '../schemas/common.js'
+import { clusterCellRows, parseRepeatPolicy, parseWeighting } from './attendance-weights.js'
 
 export interface ResultsRequest {
   /** Comma-separated lists, as the query string has them. */
@@ -21,6 +22,10 @@ export interface ResultsRequest {
   strata?: string | undefined
   level?: number | undefined
   k?: number | undefined
+  /** 'none' (default) or 'attendance' (design-based methods only). */
+  weights?: string | undefined
+  /** Respondents who said they had already answered in this round: 'exclude' (default) or 'include'. */
+  repeats?: string | undefined
 }
 
 /** What survey-definitions/indicator-map.ts allows an indicator to be called. */
@@ -42,17 +47,23 @@ export async function computeResults (db: Kysely<Database>, request: ResultsRequ
   const breakdowns = parseBreakdowns(request.by)
   const dimensions = [...new Set(breakdowns.flat())]
   const stratum = parseStratum(request.strata, method)
+  const weighting = parseWeighting(request.weights)
+  if (weighting === 'attendance' && !isDesignMethod(method)) throw badRequest(`weights=attendance needs a design-based method (cluster, korn-graubard), not ${method}`)
+  const answeredBefore = parseRepeatPolicy(request.repeats)
   const waveIds = await checkedWaves(db, request.waves)
   const indicators = await checkedIndicators(db, request.indicators, waveIds.versionIds)
 
-  const counts = await countCellsBySite(db, { waveIds: waveIds.ids, indicators, dimensions, ...(stratum === undefined ? {} : { stratum }) })
+  const counts = await countCellsBySite(db, {
+    waveIds: waveIds.ids, indicators, dimensions, byVisits: weighting === 'attendance', answeredBefore, ...(stratum === undefined ? {} : { stratum }),
+  })
   const strata = stratum === undefined ? undefined : Object.fromEntries(counts.map((row) => [row.site, row.stratum ?? '']))
   try {
     return buildResultsTable({
       indicators: indicators.map((indicator) => indicator.name),
       breakdowns,
-      rows: counts.map((row) => ({ group: row.group, cluster: row.site, counts: row.counts })),
+      rows: clusterCellRows(counts, weighting),
       method,
+      weighted: weighting === 'attendance',
       ...(request.level === undefined ? {} : { level: request.level }),
       ...(request.k === undefined ? {} : { k: request.k }),
       ...(strata === undefined ? {} : { strata }),

@@ -23,7 +23,8 @@ export const DEMO_SITES: NewSite[] = [
   { name: 'Hammerfest oppsøkende', kind: 'street_outreach', municipality_number: '5603', county_number: '56', centrality: 5 },
 ]
 
-export const DEMO_SURVEY = { slug: 'hverdag', version: 1 }
+/** The demo wave runs the newest instrument, which asks about attendance and repeat participation. */
+export const DEMO_SURVEY = { slug: 'hverdag', version: 2 }
 
 export interface DemoData {
   waveId: string

@@ -56,6 +56,15 @@ export function planStatVariables (codebook: Codebook, language: Language): Plan
       }
       continue
     }
+    if (column.kind === 'design' && column.values.length === 0) {
+      // The weight: a number, kept at full precision, so a weighted analysis in SPSS or Stata gives the released figures.
+      planned.push({
+        column,
+        variable: { name: column.name, label: column.label[language], stringWidth: 0, valueLabels: [], missing: [], measure: 'scale' },
+        encode: (cell) => cell === '' ? null : Number(cell),
+      })
+      continue
+    }
     if (column.values.length === 0) {
       const width = STRING_WIDTHS[column.name] ?? 255
       planned.push({

@@ -63,6 +63,9 @@ export function spssSyntax (codebook: Codebook, language: Language): string {
     const missingCode = (value: number): string => entry.column.missingCodes?.find((code) => code.number === value)?.code ?? ''
     if (variable.stringWidth > 0) {
       out.push(`STRING ${variable.name} (A${variable.stringWidth}).`, `COMPUTE ${variable.name} = ${source}.`)
+    } else if (variable.measure === 'scale') {
+      // F40.0: no implied decimals for a whole number; a decimal point in the text is read as written.
+      out.push(`COMPUTE ${variable.name} = NUMBER(${source}, F40.0).`)
     } else if (entry.dummyCode !== undefined) {
       out.push(`COMPUTE ${variable.name} = INDEX(CONCAT(${q(MULTIPLE_SEPARATOR)}, RTRIM(${source}), ${q(MULTIPLE_SEPARATOR)}), ${q(`${MULTIPLE_SEPARATOR}${entry.dummyCode}${MULTIPLE_SEPARATOR}`)}) > 0.`)
       for (const code of missing) out.push(`IF (RTRIM(${source}) = ${q(missingCode(code.value))}) ${variable.name} = ${code.value}.`)
@@ -72,13 +75,15 @@ export function spssSyntax (codebook: Codebook, language: Language): string {
       out.push(`RECODE ${source} ${pairs.join(' ')}${empty === undefined ? '' : ` ('${' '}'=${empty.value})`} (ELSE=SYSMIS) INTO ${variable.name}.`)
     }
   }
-  const numeric = planned.filter((entry) => entry.variable.stringWidth === 0)
+  const numeric = planned.filter((entry) => entry.variable.stringWidth === 0 && entry.variable.measure !== 'scale')
+  const scale = planned.filter((entry) => entry.variable.measure === 'scale')
   out.push(
     'EXECUTE.',
     `DELETE VARIABLES ${raw.get(columns[0]?.name ?? '') ?? ''} TO ${raw.get(columns.at(-1)?.name ?? '') ?? ''}.`,
     '',
     `FORMATS ${numeric.map((entry) => entry.variable.name).join(' ')} (F8.0).`,
     `VARIABLE LEVEL ${numeric.map((entry) => entry.variable.name).join(' ')} (NOMINAL).`,
+    ...scale.map((entry) => `FORMATS ${entry.variable.name} (F12.8).\nVARIABLE LEVEL ${entry.variable.name} (SCALE).`),
     'VARIABLE LABELS',
     ...planned.map((entry, i) => `  ${i === 0 ? '' : '/'}${entry.variable.name} ${q(fitBytes(entry.variable.label, SAV_LABEL_BYTES.variable))}`),
     '.'
@@ -121,6 +126,10 @@ export function stataDoFile (codebook: Codebook, language: Language): string {
   for (const [column, entries] of byColumn) {
     const first = entries[0]
     if (first === undefined || first.variable.stringWidth > 0) continue
+    if (first.variable.measure === 'scale') {
+      out.push(`destring ${column}, replace`)
+      continue
+    }
     const missingCode = (value: number): string => first.column.missingCodes?.find((code) => code.number === value)?.code ?? ''
     if (first.dummyCode !== undefined) {
       for (const entry of entries) {

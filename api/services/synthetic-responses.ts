@@ -34,6 +34,15 @@ const WOMAN_FACTOR: Record<string, number> = { forced_sexual: 3, raped: 3, stran
 const MAN_FACTOR: Record<string, number> = { stabbed_cut: 1.6, threatened_weapon: 1.4, kicked: 1.2, forced_sexual: 0.4, raped: 0.3 }
 const GENDERS: Array<[string, number]> = [['woman', 0.36], ['man', 0.58], ['other', 0.03], ['prefer_not', 0.03]]
 const PERIOD_SHARE = { _12m: 0.55, _1m: 0.3 }
+/**
+ * Visits to the site in the last 7 days (hverdag v2 on): the share of respondents per answer, and how much
+ * more exposed they are. Frequent visitors are asked more often and, here, exposed more, so attendance
+ * weights move the estimates as they would in a venue sample.
+ */
+const VISITS: Array<[string, number, number]> = [['once', 0.3, 0.8], ['2_3', 0.3, 1], ['4_6', 0.2, 1.15], ['7_plus', 0.15, 1.3], ['dont_know', 0.05, 1]]
+const VISITS_OTHER: Array<[string, number]> = [['none', 0.35], ['once', 0.2], ['2_3', 0.2], ['4_6', 0.1], ['7_plus', 0.1], ['dont_know', 0.05]]
+/** "Already answered in this round": a few say yes, as two sites in one wave would give. */
+const ANSWERED_BEFORE: Array<[string, number]> = [['no', 0.9], ['yes', 0.04], ['dont_know', 0.06]]
 
 export interface SyntheticOptions {
   waveId: string
@@ -103,10 +112,16 @@ async function loadWave (db: Kysely<Database>, waveId: string) {
 function respondentWeights (rng: Rng, siteFactor: number): (question: CompiledQuestion, choice: ChoiceValue) => number {
   const gender = GENDERS[weightedIndex(rng, GENDERS.map(([, share]) => share))]?.[0] ?? 'man'
   // Exposure clusters in people: about a third report none, a quarter much (any violence ever lands near 65 %).
-  const personal = [0, 0.55, 1.5][weightedIndex(rng, [0.3, 0.45, 0.25])] ?? 1
+  const visits = VISITS[weightedIndex(rng, VISITS.map(([, share]) => share))] ?? ['once', 1, 1]
+  const visitsOther = VISITS_OTHER[weightedIndex(rng, VISITS_OTHER.map(([, share]) => share))]?.[0]
+  const answeredBefore = ANSWERED_BEFORE[weightedIndex(rng, ANSWERED_BEFORE.map(([, share]) => share))]?.[0]
+  const personal = ([0, 0.55, 1.5][weightedIndex(rng, [0.3, 0.45, 0.25])] ?? 1) * visits[2]
   const genderFactor = gender === 'woman' ? WOMAN_FACTOR : gender === 'man' ? MAN_FACTOR : {}
   return (question, choice) => {
     if (question.name === 'gender') return choice === gender ? 1 : 0
+    if (question.name === 'visits_here') return choice === visits[0] ? 1 : 0
+    if (question.name === 'visits_other') return choice === visitsOther ? 1 : 0
+    if (question.name === 'answered_before') return choice === answeredBefore ? 1 : 0
     const match = /^(.+?)(_ever|_12m|_1m)$/.exec(question.name)
     const type = match?.[1]
     const base = type === undefined ? undefined : EVER_RATE[type]

@@ -94,6 +94,11 @@ function expectedVariables (codebook: Codebook, csv: FlatTable, language: 'nb' |
       return counts
     }
     if (column.kind === 'free_text') continue
+    if (column.kind === 'design' && column.values.length === 0) {
+      // The attendance weight: a plain number, no labels (every weight 1 in this v1 wave).
+      out.push({ name: column.name, label: labelOf(column.label[language]), string: false, labels: new Map(), missing: [], counts: count(cells.map((cell) => String(Number(cell)))) })
+      continue
+    }
     if (column.values.length === 0) {
       out.push({ name: column.name, label: labelOf(column.label[language]), string: true, labels: new Map(), missing: [], counts: count(cells) })
       continue

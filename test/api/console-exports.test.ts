@@ -168,7 +168,7 @@ describe('console: microdata exports, codebook and R script', () => {
 
     const script = await download('read-microdata.R')
     expect(script).toContain('read.csv(')
-    for (const column of codebook.columns.filter((c) => c.kind !== 'indicator' && c.multiple !== true && c.values.length > 0)) {
+    for (const column of codebook.columns.filter((c) => c.kind !== 'indicator' && c.kind !== 'design' && c.multiple !== true && c.values.length > 0)) {
       expect(script).toContain(`${JSON.stringify(column.name)} = list(levels = c(${column.values.map((v) => JSON.stringify(v.code)).join(', ')})`)
     }
     for (const column of codebook.columns.filter((c) => c.kind === 'indicator')) expect(script).toContain(JSON.stringify(column.name))
@@ -227,7 +227,7 @@ describe('console: microdata exports, codebook and R script', () => {
       method: 'POST',
       url: '/api/survey-versions',
       headers: as('researcher'),
-      payload: { slug: 'hverdag', version: 2, survey, indicatorMap: { ...shipped.indicatorMap, freeText: ['anything_else'] } },
+      payload: { slug: 'hverdag', version: 3, survey, indicatorMap: { ...shipped.indicatorMap, freeText: ['anything_else'] } },
     })
     expect(published.statusCode, published.body).toBe(201)
     const today = studyToday('Europe/Oslo')

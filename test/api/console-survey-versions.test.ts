@@ -65,24 +65,24 @@ describe('console: survey versions', () => {
   })
 
   it('publishes an uploaded version once (201, audited), the same again is a no-op (200), other content under its number is 409', async () => {
-    const first = await upload(2)
+    const first = await upload(3)
     expect(first.statusCode, first.body).toBe(201)
     const published = first.json<PublishReply>()
-    expect(published).toMatchObject({ outcome: 'published', version: { slug: 'hverdag', version: 2, waveCount: 0 } })
+    expect(published).toMatchObject({ outcome: 'published', version: { slug: 'hverdag', version: 3, waveCount: 0 } })
     const entries = await auditEntries(database.db, 'survey_version.publish', String(published.version.id))
-    expect(entries.map((entry) => entry.detail)).toEqual([{ slug: 'hverdag', version: 2, checksum: shipped.checksum, source: 'upload' }])
+    expect(entries.map((entry) => entry.detail)).toEqual([{ slug: 'hverdag', version: 3, checksum: shipped.checksum, source: 'upload' }])
 
-    const again = await upload(2)
+    const again = await upload(3)
     expect(again.statusCode).toBe(200)
     expect(again.json<PublishReply>().outcome).toBe('unchanged')
     expect(await auditEntries(database.db, 'survey_version.publish', String(published.version.id))).toHaveLength(1)
 
     const changed = copy(shipped.survey)
     changed.title = { nb: 'Endret', en: 'Changed' }
-    const clash = await upload(2, changed)
+    const clash = await upload(3, changed)
     expect(clash.statusCode).toBe(409)
     expect(clash.json().code).toBe('survey_version_changed')
-    expect(clash.json().message).toContain('hverdag v2')
+    expect(clash.json().message).toContain('hverdag v3')
   })
 
   it('refuses an upload that fails definitions:check with the same problems the command reports, naming file and question', async () => {

@@ -109,9 +109,9 @@ describe('POST /api/responses', () => {
 
   it('follows a wave moved to another survey version after its version was cached', async () => {
     const [v1] = loadDefinitions()
-    const v2 = { ...v1!, version: 2, survey: { ...v1!.survey, title: { en: 'Everyday life and health, v2', nb: 'Hverdag og helse, v2' } } }
+    const v2 = { ...v1!, version: 3, survey: { ...v1!.survey, title: { en: 'Everyday life and health, v3', nb: 'Hverdag og helse, v3' } } }
     await publishDefinitions(database.db, [{ ...v2, checksum: definitionChecksum(v2.survey, v2.indicatorMap) }])
-    const version2 = await findSurveyVersion(database.db, 'hverdag', 2)
+    const version2 = await findSurveyVersion(database.db, 'hverdag', 3)
     const wave = await createWave(database.db, { ...waveDates(-1, 10), name: 'Moving', survey_version_id: study.wave.survey_version_id, status: 'open' }, [{ siteId: study.site.id }])
     expect((await post({ id: randomUUID(), waveId: wave.id, answers: VALID_ANSWERS })).statusCode).toBe(201) // caches v1 for this wave
 

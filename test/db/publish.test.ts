@@ -27,22 +27,24 @@ describe('publishing survey definitions', () => {
 
   it('publishes every shipped version once, registers its indicators and records it in the audit log as the console does', async () => {
     const results = await publishDefinitions(database.db)
-    expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'published' }])
+    expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'published' }, { slug: 'hverdag', version: 2, outcome: 'published' }])
     const indicators = await database.db.selectFrom('indicators').select('name').execute()
-    const map = loadDefinitions()[0]!.indicatorMap
-    expect(indicators.map((row) => row.name).sort()).toEqual(Object.keys(map.indicators).sort())
-    const version = await database.db.selectFrom('survey_versions').select(['id', 'checksum']).where('slug', '=', 'hverdag').executeTakeFirstOrThrow()
-    expect(await publications()).toEqual([{
-      actor_id: null, object_id: String(version.id), detail: { slug: 'hverdag', version: 1, checksum: version.checksum, source: 'survey-definitions' },
-    }])
+    const [v1, v2] = loadDefinitions()
+    // v2 measures the same indicators under the same names, so waves on v1 and v2 stay comparable.
+    expect(Object.keys(v2!.indicatorMap.indicators)).toEqual(Object.keys(v1!.indicatorMap.indicators))
+    expect(indicators.map((row) => row.name).sort()).toEqual(Object.keys(v1!.indicatorMap.indicators).sort())
+    const versions = await database.db.selectFrom('survey_versions').select(['id', 'version', 'checksum']).where('slug', '=', 'hverdag').orderBy('version').execute()
+    expect(await publications()).toEqual(versions.map((version) => ({
+      actor_id: null, object_id: String(version.id), detail: { slug: 'hverdag', version: version.version, checksum: version.checksum, source: 'survey-definitions' },
+    })))
   })
 
   it('is a no-op the second time, and records nothing', async () => {
     const before = await database.db.selectFrom('survey_versions').selectAll().execute()
     const results = await publishDefinitions(database.db)
-    expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'unchanged' }])
+    expect(results).toEqual([{ slug: 'hverdag', version: 1, outcome: 'unchanged' }, { slug: 'hverdag', version: 2, outcome: 'unchanged' }])
     expect(await database.db.selectFrom('survey_versions').selectAll().execute()).toEqual(before)
-    expect(await publications()).toHaveLength(1)
+    expect(await publications()).toHaveLength(2)
   })
 
   it('refuses a changed file under a published version number and says to make a new version', async () => {
@@ -68,6 +70,7 @@ describe('publishing survey definitions', () => {
       expect(first.stdout).toMatch(/hverdag v1: (published|already published, unchanged)/)
       const second = await run('npx', command, { env })
       expect(second.stdout).toContain('hverdag v1: already published, unchanged')
+      expect(second.stdout).toContain('hverdag v2: already published, unchanged')
     } finally {
       rmSync(dataDir, { recursive: true, force: true })
     }

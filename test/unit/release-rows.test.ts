@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { Value } from '@sinclair/typebox/value'
 import { describe, expect, it } from 'vitest'
-import { RELEASE_ROWS_FORMAT, UnknownReleaseFormatError, readResultRows, storeResultRows } from '../../api/db/release-rows.js'
+import { RELEASE_ROWS_FORMAT, STORED_REPLY_FIELDS, UnknownReleaseFormatError, readResultRows, storeResultRows } from '../../api/db/release-rows.js'
 import { ResultRowSchema } from '../../api/schemas/results.js'
+import type { ResultRowReply } from '../../api/schemas/results.js'
 
 /** Rows of a release frozen on 2026-12-04, as stored (format 1): one of each shape. Never edited. */
 const frozen = JSON.parse(readFileSync(new URL('../fixtures/release-rows/v1.json', import.meta.url), 'utf8')) as { formatVersion: number, rows: unknown[] }
@@ -36,8 +37,41 @@ describe('stored release rows (api/db/release-rows.ts)', () => {
     expect(readResultRows(stored.formatVersion, stored.rows)).toEqual(rows)
   })
 
+  it('keeps whether an estimate is weighted (format 2), which format 1 could not say', () => {
+    const [estimate] = readResultRows(1, frozen.rows)
+    const weighted = { ...estimate!, weighted: true }
+    const stored = storeResultRows([weighted])
+    expect(stored.formatVersion).toBe(2)
+    expect(readResultRows(2, JSON.parse(JSON.stringify(stored.rows)) as unknown[])).toEqual([weighted])
+    expect(readResultRows(1, frozen.rows)[0]).not.toHaveProperty('weighted')
+  })
+
+  it('stores every field of the reply and reads each back as it was', () => {
+    const full: ResultRowReply = {
+      indicator: 'any_violence_12m',
+      group: { gender: 'woman' },
+      n: 80,
+      count: 30,
+      estimate: 0.375,
+      ci_low: 0.27,
+      ci_high: 0.49,
+      method: 'korn-graubard',
+      weighted: true,
+      deff: 1.4,
+      df: 6,
+      effective_n: 57.1,
+      reliability: { flags: ['df_below_8'], publish: 'flag', withheld: false, explanation: { nb: 'få steder', en: 'few places' } },
+      suppressed: false,
+      rule: 'n_below_k',
+      reason: 'a reason',
+    }
+    expect(Object.keys(full).sort()).toEqual([...STORED_REPLY_FIELDS].sort())
+    const stored = storeResultRows([full])
+    expect(readResultRows(stored.formatVersion, JSON.parse(JSON.stringify(stored.rows)) as unknown[])).toEqual([full])
+  })
+
   it('refuses a format it does not know, naming it, rather than guessing', () => {
-    expect(() => readResultRows(2, frozen.rows)).toThrow(UnknownReleaseFormatError)
-    expect(() => readResultRows(2, frozen.rows)).toThrow(/format 2: this version of Prevalens reads format 1 only/)
+    expect(() => readResultRows(3, frozen.rows)).toThrow(UnknownReleaseFormatError)
+    expect(() => readResultRows(3, frozen.rows)).toThrow(/format 3: this version of Prevalens reads formats 1 and 2 only/)
   })
 })

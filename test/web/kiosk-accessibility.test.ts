@@ -320,7 +320,7 @@ describe('the kiosk: accessibility of every screen, layout on a 10-inch tablet, 
     } finally {
       await traced.app.close()
     }
-    for (const path of ['v1/', 'v1/nothere0000000000.opus', 'v2/manifest.json', '../v1.survey.json', 'v1/%2e%2e/%2e%2e/v1.survey.json', '../recordings/v1/nb/question.gender.wav']) {
+    for (const path of ['v1/', 'v1/nothere0000000000.opus', 'v3/manifest.json', '../v1.survey.json', 'v1/%2e%2e/%2e%2e/v1.survey.json', '../recordings/v1/nb/question.gender.wav']) {
       const reply = await fetch(`${origin}/kiosk/audio/hverdag/${path}`)
       expect(reply.status, path).toBe(404)
     }

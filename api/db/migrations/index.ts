@@ -20,6 +20,7 @@ import * as releaseReliability from './2026-12-04T0300_release_reliability.js'
 import * as testTablets from './2026-12-04T1000_test_tablets.js'
 import * as releaseRowsFormat from './2026-12-04T1100_release_rows_format.js'
 import * as surveyVersionRules from './2026-12-04T1100_survey_version_rules.js'
+import * as attendanceFacts from './2026-12-04T1200_attendance_facts.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1000_test_tablets': testTablets,
   '2026-12-04T1100_release_rows_format': releaseRowsFormat,
   '2026-12-04T1100_survey_version_rules': surveyVersionRules,
+  '2026-12-04T1200_attendance_facts': attendanceFacts,
 }

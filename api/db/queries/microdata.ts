@@ -42,6 +42,9 @@ export interface MicrodataRow {
   age_group: string | null
   iso_week: string
   indicator_values: Array<boolean | null>
+  /** The visits the attendance answer stands for (null: unknown or not asked), and the repeat answer. */
+  visits: number | null
+  answered_before: boolean
   /** The answers of `answerColumns`, a_0, a_1…: text, or a parsed jsonb array. */
   [answer: `a_${number}`]: unknown
 }
@@ -81,7 +84,7 @@ export async function streamMicrodata (
       declare microdata no scroll cursor for
       select f.wave_id::text as wave, f.site_id::text as site, s.kind as site_kind, s.county_number as county,
              s.municipality_number as municipality, s.centrality::text as centrality,
-             f.gender, f.age_group, f.iso_week, f.indicator_values
+             f.gender, f.age_group, f.iso_week, f.indicator_values, f.visits, f.answered_before
              ${answerSelect.length === 0 ? sql`` : sql`, ${sql.join(answerSelect)}`}
       from response_facts f
       join sites s on s.id = f.site_id

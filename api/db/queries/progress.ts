@@ -9,6 +9,21 @@ export interface WeeklyCount {
 }
 
 /**
+ * Of a wave's responses in the analysis tables (mixed), how many said they had already answered in this round:
+ * two sums over the per-site totals.
+ */
+export async function answeredBeforeCount (db: Kysely<Database>, waveId: string): Promise<{ count: number, of: number }> {
+  const row = await db.selectFrom('response_totals')
+    .select([
+      sql<number>`coalesce(sum(responses) filter (where answered_before), 0)::int`.as('count'),
+      sql<number>`coalesce(sum(responses), 0)::int`.as('of'),
+    ])
+    .where('wave_id', '=', waveId)
+    .executeTakeFirst()
+  return { count: Number(row?.count ?? 0), of: Number(row?.of ?? 0) }
+}
+
+/**
  * Responses per site and ISO week of a wave (only `siteId`'s when given), held and mixed together: counts, never
  * an answer. A held response's site and week are stored in clear for this (README, "Threat model"): they are what
  * its analysis row says after the mix, and progress toward a site's target should not wait for the week's end.

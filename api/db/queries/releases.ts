@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
-import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../../schemas/releases.js'
+import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RepeatPolicy, RespondentRow, UnreliablePolicy, Weighting } from '../../schemas/releases.js'
 import type { ResultRowReply } from '../../schemas/results.js'
 import type { IndicatorMap } from '../../../survey-definitions/indicator-map.js'
 import type { Database } from '../database.js'
@@ -29,6 +29,10 @@ export interface ReleaseSummaryRow {
   strata: 'county' | null
   level: number
   unreliable: UnreliablePolicy
+  weights: Weighting
+  repeats: RepeatPolicy
+  /** Respondents of the wave who said they had already answered in this round. */
+  answeredBefore: number
   respondents: number | null
   tableCount: number
   hasPublicLink: boolean
@@ -53,6 +57,9 @@ export interface NewRelease {
   strata: 'county' | null
   level: number
   unreliable: UnreliablePolicy
+  weights: Weighting
+  repeats: RepeatPolicy
+  answeredBefore: number
   respondents: number | null
   source: string
   tableSpecs: readonly ReleaseTableSpec[]
@@ -99,7 +106,7 @@ function summaryQuery (db: Kysely<Database>) {
     .innerJoin('waves as w', 'w.id', 'r.wave_id')
     .select([
       'r.id', 'r.wave_id', 'w.name as wave_name', 'w.opens_on', 'w.closes_on', 'r.released_at', 'r.superseded_by',
-      'r.k', 'r.method', 'r.strata', 'r.level', 'r.unreliable', 'r.respondents', 'r.table_count', 'r.source',
+      'r.k', 'r.method', 'r.strata', 'r.level', 'r.unreliable', 'r.weights', 'r.repeats', 'r.answered_before', 'r.respondents', 'r.table_count', 'r.source',
       sql<boolean>`r.public_token_hash is not null`.as('has_public_link'),
     ])
 }
@@ -120,6 +127,9 @@ function toSummary (row: SummarySelection): ReleaseSummaryRow {
     strata: row.strata,
     level: row.level,
     unreliable: row.unreliable,
+    weights: row.weights,
+    repeats: row.repeats,
+    answeredBefore: row.answered_before,
     respondents: row.respondents,
     tableCount: row.table_count,
     hasPublicLink: row.has_public_link,
@@ -208,6 +218,9 @@ export async function insertRelease (trx: Transaction<Database>, release: NewRel
     strata: release.strata,
     level: release.level,
     unreliable: release.unreliable,
+    weights: release.weights,
+    repeats: release.repeats,
+    answered_before: release.answeredBefore,
     respondents: release.respondents,
     table_count: release.tableSpecs.length,
     source: release.source,
@@ -234,14 +247,14 @@ export async function setPublicTokenHash (trx: Transaction<Database>, id: string
 }
 
 /** Respondents of a wave per site, gender and age group, with each site's dimensions: one grouped query. */
-export async function countRespondents (db: Kysely<Database>, waveId: string): Promise<RespondentCount[]> {
+export async function countRespondents (db: Kysely<Database>, waveId: string, repeats: RepeatPolicy = 'exclude'): Promise<RespondentCount[]> {
   const result = await sql<{ site: string, gender: string | null, age_group: string | null, kind: string, county: string, municipality: string, centrality: string, responses: number }>`
     select c.site_id::text as site, c.gender, c.age_group, s.kind, s.county_number as county,
            s.municipality_number as municipality, s.centrality::text as centrality, c.responses
     from (
       select f.site_id, f.gender, f.age_group, count(*)::int as responses
       from response_facts f
-      where f.wave_id = ${waveId}
+      where f.wave_id = ${waveId} ${repeats === 'include' ? sql`` : sql`and not f.answered_before`}
       group by f.site_id, f.gender, f.age_group
     ) c
     join sites s on s.id = c.site_id`.execute(db)
@@ -274,6 +287,16 @@ export async function countWaveSites (db: Kysely<Database>, waveId: string): Pro
 export async function findVersionMapAndRules (db: Kysely<Database>, surveyVersionId: number): Promise<{ indicatorMap: IndicatorMap, rules: VersionRules } | undefined> {
   const row = await db.selectFrom('survey_versions').select(['indicator_map', 'rules']).where('id', '=', surveyVersionId).executeTakeFirst()
   return row === undefined ? undefined : { indicatorMap: row.indicator_map, rules: row.rules }
+}
+
+/** Respondents of the wave who said they had already answered in this round (from the per-site totals). */
+export async function countAnsweredBefore (db: Kysely<Database>, waveId: string): Promise<number> {
+  const row = await db.selectFrom('response_totals')
+    .select(sql<number>`coalesce(sum(responses), 0)::int`.as('n'))
+    .where('wave_id', '=', waveId)
+    .where('answered_before', '=', true)
+    .executeTakeFirst()
+  return Number(row?.n ?? 0)
 }
 
 /** Which of `waveIds` have ever been released (a superseded release counts: the wave was released). */

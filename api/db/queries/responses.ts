@@ -8,7 +8,7 @@ import { uploadWindowOpenSql } from '../../domain/upload-window.js'
 
 /** The columns of one record of `responseRecord` in jsonb_to_recordset. */
 const RECORD_COLUMN_LIST = 'id uuid, wave_id uuid, survey_version_id integer, iso_week text, answers jsonb, gender text, age_group text, indicator_values boolean[], ' +
-  'yes_lanes int8[], known_lanes int8[]'
+  'yes_lanes int8[], known_lanes int8[], visits float8, answered_before boolean'
 export const RECORD_COLUMNS = sql.raw(RECORD_COLUMN_LIST)
 
 export interface DeviceWaveAccess {
@@ -67,6 +67,13 @@ export interface ResponseToStore {
   gender: string | null
   ageGroup: string | null
   indicatorValues: Array<boolean | null>
+  /**
+   * Visits the attendance answer stands for and whether the respondent said they had answered before
+   * (api/intake/derive-facts.ts). Optional because a response held before they existed has neither:
+   * it reads as null and false.
+   */
+  visits?: number | null
+  answeredBefore?: boolean
 }
 
 export interface UploadPermit {
@@ -229,12 +236,12 @@ export async function insertAnalysisRows (db: Kysely<Database>, rows: readonly R
       returning id
     ), facts as (
       insert into response_facts (response_id, wave_id, site_id, survey_version_id, iso_week, gender, age_group, indicator_values,
-                                  yes_lanes, known_lanes)
+                                  yes_lanes, known_lanes, visits, answered_before)
       select t.id, t.wave_id, t.site_id, t.survey_version_id, t.iso_week, t.gender, t.age_group, t.indicator_values,
-             t.yes_lanes, t.known_lanes
+             t.yes_lanes, t.known_lanes, t.visits, t.answered_before
       from target t join inserted using (id)
       order by t.n
-      returning response_id, wave_id, site_id, gender, age_group, indicator_values
+      returning response_id, wave_id, site_id, gender, age_group, visits, answered_before, indicator_values
     ), ${sql.raw(ADD_FACTS_TO_TOTALS)}
     select response_id from facts`.execute(db)
   return new Set(result.rows.map((row) => row.response_id))
@@ -255,6 +262,8 @@ export function responseRecord (response: ResponseToStore) {
     indicator_values: response.indicatorValues,
     yes_lanes: lanes.yes,
     known_lanes: lanes.known,
+    visits: response.visits ?? null,
+    answered_before: response.answeredBefore ?? false,
   }
 }
 

@@ -35,6 +35,13 @@ export interface CellCountsQuery {
   dimensions: readonly ResultDimension[]
   /** A site dimension returned per row as the site's stratum. */
   stratum?: SiteDimension
+  /**
+   * Split every row by the respondents' visits (the weight class): weighted totals follow exactly from
+   * the counts per class. Default false (rows carry visits: null).
+   */
+  byVisits?: boolean
+  /** Respondents who said they had already answered in this round: 'exclude' (default) or 'include'. */
+  answeredBefore?: 'exclude' | 'include'
 }
 
 export interface SiteCellCounts {
@@ -45,6 +52,8 @@ export interface SiteCellCounts {
   group: Record<string, string | null>
   /** n (known value) and yes per indicator, in the order of the query's indicators. */
   counts: Array<{ n: number, yes: number }>
+  /** With byVisits: the visits these respondents' answer stands for (null: not asked or not known). */
+  visits: number | null
 }
 
 /**
@@ -53,7 +62,8 @@ export interface SiteCellCounts {
  * response_totals, which the mix keeps per wave, site, gender and age group (a few hundred rows a wave), so the
  * cost grows with the number of cells and sites, not of responses; the few grouped rows are joined to sites for
  * the site-level dimensions and the stratum. Every site with a response in the waves gets rows, even where all
- * its counts are 0, so the rows give the whole design of a cluster-based estimate. `npm run bench:analysis`
+ * its counts are 0, so the rows give the whole design of a cluster-based estimate (a site whose only respondents
+ * said they had already answered is left out with them, as R leaves a cluster out of data it never sees). `npm run bench:analysis`
  * times it beside the row-level count (countCellsBySiteFiltered), and the tests hold the two equal.
  *
  * Dimension names must come from RESULT_DIMENSIONS and indicator ids must be whole numbers (the
@@ -101,9 +111,11 @@ function checkedQuery ({ waveIds, indicators, dimensions, stratum }: CellCountsQ
  */
 async function groupedCounts (db: Kysely<Database>, source: RawBuilder<unknown>, query: CellCountsQuery, aggregates: readonly RawBuilder<unknown>[]): Promise<Array<Record<string, unknown>>> {
   const { waveIds, dimensions, stratum } = query
+  const byVisits = query.byVisits === true
+  const repeats = query.answeredBefore === 'include' ? sql`` : sql`and not f.answered_before`
   const responseDims = dimensions.filter((d): d is keyof typeof RESPONSE_COLUMN => Object.hasOwn(RESPONSE_COLUMN, d))
   const responseSelect = responseDims.map((d) => sql`${sql.ref(`f.${RESPONSE_COLUMN[d]}`)}::text as ${sql.id(`d_${d}`)}`)
-  const groupBy = [sql`f.site_id`, ...responseDims.map((d) => sql.ref(`f.${RESPONSE_COLUMN[d]}`))]
+  const groupBy = [sql`f.site_id`, ...responseDims.map((d) => sql.ref(`f.${RESPONSE_COLUMN[d]}`)), ...(byVisits ? [sql`f.visits`] : [])]
   const siteSelect = dimensions.filter(isSiteDimension).map((d) => sql`${SITE_COLUMN[d]} as ${sql.id(`d_${d}`)}`)
   const stratumSelect = stratum === undefined ? sql`null::text` : SITE_COLUMN[stratum]
 
@@ -111,9 +123,9 @@ async function groupedCounts (db: Kysely<Database>, source: RawBuilder<unknown>,
     select c.site_id::text as site, ${stratumSelect} as stratum,
            ${sql.join([...siteSelect, sql`c.*`])}
     from (
-      select f.site_id, ${sql.join([...responseSelect, ...aggregates])}
+      select f.site_id, ${byVisits ? sql`f.visits` : sql`null::float8`} as visits, ${sql.join([...responseSelect, ...aggregates])}
       from ${source} f
-      where f.wave_id in (${sql.join(waveIds)})
+      where f.wave_id in (${sql.join(waveIds)}) ${repeats}
       group by ${sql.join(groupBy)}
     ) c
     join sites s on s.id = c.site_id`.execute(db)
@@ -129,6 +141,7 @@ function siteCellCounts (row: Record<string, unknown>, dimensions: readonly Resu
       return [d, value === null || value === undefined ? null : String(value)]
     })),
     counts,
+    visits: row.visits === null || row.visits === undefined ? null : Number(row.visits),
   }
 }
 

@@ -185,7 +185,9 @@ function releaseView (t: Texts, detail: ReleaseDetail, choices: readonly Release
     releaseChooser(t, detail, choices),
     detail.release.status === 'superseded' ? h('p', { class: 'notice', role: 'status' }, t.superseded) : null,
     state.view === 'explore' ? exploreView(ctx) : overviewView(ctx),
-    h('footer', { class: 'report-source' }, h('p', {}, detail.source)))
+    h('footer', { class: 'report-source' }, h('p', {}, detail.source),
+      // Whether the figures are weighted, and who was left out as a repeat, in the reader's language.
+      ...detail.notes.map((note) => h('p', { class: 'release-note', 'data-testid': 'release-note' }, note[state.lang]))))
 }
 
 async function render (): Promise<void> {

@@ -13,6 +13,10 @@ export async function renderProgress (context: Context, [waveId]: string[]): Pro
   const progress = await api.get<ProgressReply>(`/api/progress/${encodeURIComponent(waveId)}`)
   context.main.append(
     h('p', { 'data-testid': 'progress-total' }, `${progress.waveName} (${progress.status}): ${progress.total} responses`, progress.target === null ? '' : ` of ${progress.target} aimed for`, '.'),
+    ...(progress.answeredBefore === undefined
+      ? []
+      : [h('p', { 'data-testid': 'progress-answered-before' },
+        `${progress.answeredBefore.count} of the ${progress.answeredBefore.of} responses mixed so far said they had already answered in this round; releases leave them out unless told to count them.`)]),
     section('By site and week', progressTable(progress)),
     section('Chart', progressChart(progress)))
 }

@@ -75,7 +75,7 @@ function releaseList (context: Context, releases: ReleaseSummary[], labels: Labe
     releases.length === 0
       ? h('p', {}, 'Nothing released yet: until a release, results are visible to researchers only.')
       : table('Releases, newest first', ['Released', 'Status', 'k', 'Method', 'Level', 'Respondents', 'Tables', 'Public link', ''], releases.map((release) => [
-        formatDateTime(release.releasedAt), release.status, release.k, `${release.method}${release.strata === null ? '' : ' by county'}`, release.level,
+        formatDateTime(release.releasedAt), release.status, release.k, `${release.method}${release.strata === null ? '' : ' by county'}${release.weights === 'attendance' ? ', weighted' : ''}`, release.level,
         release.respondents ?? 'below k', release.tableCount, release.hasPublicLink ? 'yes' : 'no',
         h('span', { class: 'row-actions' },
           button('Audit', () => { showAudit(release).catch(() => {}) }, { class: 'small', 'aria-label': `Disclosure audit of the release of ${formatDateTime(release.releasedAt)}` }),
@@ -120,6 +120,14 @@ function releaseForm (context: Context, wave: Wave, labels: Labels, indicators: 
     { value: 'withhold', label: 'Withhold them, with the reason' },
     { value: 'mark', label: 'Show them, marked with the reason' },
   ], 'withhold', { name: 'unreliable' })
+  const weights = select([
+    { value: 'none', label: 'Unweighted: every respondent counts alike' },
+    { value: 'attendance', label: 'Weighted by attendance: 1 / visits in the last 7 days (design-based methods only)' },
+  ], 'none', { name: 'weights' })
+  const repeats = select([
+    { value: 'exclude', label: 'Leave them out (kept, not counted)' },
+    { value: 'include', label: 'Count them' },
+  ], 'exclude', { name: 'repeats' })
   const strata = h('input', { type: 'checkbox', id: 'strata', name: 'strata' })
   const level = select([{ value: '0.95', label: '95 %' }, { value: '0.9', label: '90 %' }, { value: '0.99', label: '99 %' }], '0.95', { name: 'level' })
   const choosers: Array<ReturnType<typeof tableChooser>> = []
@@ -150,6 +158,8 @@ function releaseForm (context: Context, wave: Wave, labels: Labels, indicators: 
     field('Interval method', method),
     h('div', { class: 'field inline' }, strata, h('label', { for: 'strata' }, 'Counties as strata (design-based methods only)')),
     field('Estimates the NCHS reliability standard says not to present', unreliable),
+    field('Weights', weights),
+    field('Respondents who said they had already answered in this round', repeats),
     field('Confidence level', level),
     tables,
     button('Add a table', addTable),
@@ -159,6 +169,8 @@ function releaseForm (context: Context, wave: Wave, labels: Labels, indicators: 
       k: Number(k.value),
       ...(method.value === '' ? {} : { method: method.value as ReleaseCreateBody['method'] }),
       unreliable: unreliable.value as ReleaseCreateBody['unreliable'],
+      weights: weights.value as ReleaseCreateBody['weights'],
+      repeats: repeats.value as ReleaseCreateBody['repeats'],
       level: Number(level.value),
       ...(strata.checked && method.value !== 'wilson' && method.value !== 'clopper-pearson' ? { strata: 'county' as const } : {}),
       ...(chosen.length === 0 ? {} : { tables: chosen }),
