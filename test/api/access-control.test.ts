@@ -82,6 +82,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'GET /api/test-responses': STAFF,
   'DELETE /api/test-responses/:surveyVersionId': STAFF,
   'GET /api/progress/:waveId': SITE,
+  'GET /api/overview': SITE,
   'GET /api/exports/waves/:waveId/microdata.csv': STAFF,
   'GET /api/exports/waves/:waveId/microdata.jsonl': STAFF,
   'GET /api/exports/waves/:waveId/codebook.json': STAFF,

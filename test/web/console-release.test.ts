@@ -100,7 +100,7 @@ describe('the console shows the disclosure audit before a release', () => {
     await page.goto(`${origin}/console/#/releases/${waveId}`)
     await page.getByRole('heading', { level: 1, name: 'Results releases' }).waitFor()
     await page.getByRole('button', { name: 'Add a table' }).click()
-    await page.getByLabel(/Indicators/).selectOption('raped_12m')
+    await page.getByRole('checkbox', { name: 'Raped, last 12 months', exact: true }).check()
     for (const name of ['Gender', 'Age group', 'County']) await page.getByRole('checkbox', { name, exact: true }).check()
     await page.getByRole('button', { name: 'Preview the release of Preview wave' }).click()
     const verdict = page.getByTestId('audit-verdict')

@@ -443,7 +443,7 @@ describe('the researcher console in a browser', () => {
     // A release of the console wave with one added table, and a public link that works without an account.
     await visit(`releases/${study.waveId}`, 'Results releases')
     await adminPage.getByRole('button', { name: 'Add a table' }).click()
-    await adminPage.getByLabel(/Indicators/).selectOption({ index: 0 })
+    await adminPage.getByRole('checkbox', { name: 'Pushed or shoved, ever', exact: true }).check()
     await adminPage.getByRole('checkbox', { name: 'Gender' }).check()
     await adminPage.getByRole('button', { name: 'Preview the release of Console wave' }).click()
     await adminPage.getByTestId('audit-verdict').waitFor({ timeout: 60_000 })

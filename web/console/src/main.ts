@@ -118,7 +118,7 @@ function route (): void {
   const [path = '', ...args] = location.hash.replace(/^#\/?/, '').split('/').map((part) => decodeURIComponent(part))
   const screen = findScreen(path)
   const main = shell(screen?.path ?? '')
-  const context: Context = { account: session.account, main, reload: route, go: (to) => { keepAnnouncement = true; location.hash = `#/${to}` }, screens: SCREENS }
+  const context: Context = { account: session.account, lang: 'en', main, reload: route, go: (to) => { keepAnnouncement = true; location.hash = `#/${to}` }, screens: SCREENS }
   if (screen === undefined) {
     main.append(h('h1', {}, 'Not found'), h('p', {}, 'There is no such page in the console.'))
     return

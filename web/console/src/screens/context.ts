@@ -8,6 +8,8 @@ export type Role = Account['role']
 
 export interface Context {
   account: Account
+  /** The language the account reads the console in; a screen keeps its own strings as `TEXT = { nb, en }`. */
+  lang: 'nb' | 'en'
   /** The screen's area: a render appends to it. */
   main: HTMLElement
   /** Draws the current address again (after a change). */

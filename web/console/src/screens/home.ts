@@ -1,5 +1,6 @@
 import { h, nodes } from '../../../shared/dom.js'
 import type { Context } from './context.js'
+import { OVERVIEW_ROLES, renderOverview } from './overview.js'
 
 const WHAT_YOU_DO: Record<string, string> = {
   researcher: 'Publish survey versions, register sites, plan and run waves, enrol tablets, follow progress, export microdata and release results.',
@@ -10,6 +11,7 @@ const WHAT_YOU_DO: Record<string, string> = {
 }
 
 export async function renderHome (context: Context): Promise<void> {
+  if (OVERVIEW_ROLES.includes(context.account.role)) { await renderOverview(context); return }
   const links = context.screens.filter((screen) => screen.path !== '' && screen.roles.includes(context.account.role))
   context.main.append(...nodes(
     h('h1', {}, 'Overview'),

@@ -3,10 +3,13 @@ import type {
 } from '../../../../api/schemas/releases.js'
 import type { SurveyVersionDetail } from '../../../../api/schemas/survey-versions.js'
 import type { Wave } from '../../../../api/schemas/waves.js'
+import type { IndicatorMap } from '../../../../survey-definitions/indicator-map.js'
 import { api } from '../api.js'
 import { h, uniqueId } from '../../../shared/dom.js'
 import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
+import { indicatorPicker } from './indicator-picker.js'
+import type { IndicatorPicker } from './indicator-picker.js'
 import { auditView } from './release-audit.js'
 import type { Labels } from './release-audit.js'
 import { loadWaves, wavePicker } from './shared.js'
@@ -32,7 +35,7 @@ export async function renderReleases (context: Context, [waveId]: string[]): Pro
     api.get<SurveyVersionDetail>(`/api/survey-versions/${wave.surveyVersion.id}`),
   ])
   const labels = labelsOf(version)
-  context.main.append(releaseList(context, releases, labels), releaseForm(context, wave, labels))
+  context.main.append(releaseList(context, releases, labels), releaseForm(context, wave, labels, () => indicatorPicker(version.indicatorMap as unknown as IndicatorMap, context.lang)))
 }
 
 function labelsOf (version: SurveyVersionDetail): Labels {
@@ -85,8 +88,8 @@ function releaseList (context: Context, releases: ReleaseSummary[], labels: Labe
 }
 
 /** One table group: the indicators chosen, each broken down by the dimensions ticked (none: the overall figure). */
-function tableChooser (indicators: Array<{ name: string, label: string }>, onRemove: () => void): { element: HTMLElement, value: () => TableChoice } {
-  const picker = h('select', { multiple: true, size: 6, name: 'indicators' }, ...indicators.map((indicator) => h('option', { value: indicator.name }, indicator.label)))
+function tableChooser (newPicker: () => IndicatorPicker, onRemove: () => void): { element: HTMLElement, value: () => TableChoice } {
+  const picker = newPicker()
   const boxes = DIMENSIONS.map((dimension) => {
     const box = h('input', { type: 'checkbox', id: uniqueId('dim'), value: dimension.value })
     return { box, element: h('span', { class: 'check' }, box, h('label', { for: box.id }, dimension.label)) }
@@ -94,18 +97,17 @@ function tableChooser (indicators: Array<{ name: string, label: string }>, onRem
   const legend = uniqueId('table')
   return {
     element: h('fieldset', { class: 'table-choice' }, h('legend', { id: legend }, 'Table'),
-      field('Indicators (choose one or more)', picker),
+      picker.element,
       h('fieldset', {}, h('legend', {}, 'Broken down by (up to three; none gives the overall figure)'), ...boxes.map((item) => item.element)),
       button('Remove this table', onRemove, { class: 'small' })),
     value: () => ({
-      indicators: Array.from(picker.selectedOptions).map((option) => option.value),
+      indicators: picker.value(),
       by: boxes.filter((item) => item.box.checked).map((item) => item.box.value as ReleaseDimension),
     }),
   }
 }
 
-function releaseForm (context: Context, wave: Wave, labels: Labels): HTMLElement {
-  const indicators = [...labels].map(([name, label]) => ({ name, label: label.en }))
+function releaseForm (context: Context, wave: Wave, labels: Labels, indicators: () => IndicatorPicker): HTMLElement {
   const k = input({ name: 'k', type: 'number', min: 3, max: 1000, value: 5, required: true })
   const method = select([
     { value: '', label: 'Default: Korn–Graubard with sites as clusters (Wilson for a single site)' },

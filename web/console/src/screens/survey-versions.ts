@@ -6,6 +6,7 @@ import { button, field, form, formatDateTime, input, Outcome, section, table } f
 import type { Context } from './context.js'
 import { localised } from '../../../shared/i18n.js'
 import type { Lang } from '../../../shared/i18n.js'
+import { testModeSection } from './test-tablets.js'
 
 export async function renderSurveyVersions (context: Context): Promise<void> {
   const [{ versions }, available] = await Promise.all([
@@ -21,6 +22,8 @@ export async function renderSurveyVersions (context: Context): Promise<void> {
     ]), { 'data-testid': 'versions' }),
     publishFromFolder(context, available),
     publishUpload(context))
+  // Test mode sits right under the versions it tries.
+  context.main.querySelector('[data-testid="versions"]')?.after(await testModeSection(context))
 }
 
 /** The definitions in survey-definitions/ that are new may be published as they are. */

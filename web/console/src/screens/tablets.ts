@@ -5,6 +5,7 @@ import { api } from '../api.js'
 import { h } from '../../../shared/dom.js'
 import { announce, button, confirmAction, field, form, formatDateTime, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
+import { testTabletBadge } from './test-tablets.js'
 
 /** Tablets by site: a one-time enrolment code to type at /kiosk/, and every tablet with its upload counts (never answers). */
 export async function renderTablets (context: Context, [siteFilter]: string[]): Promise<void> {
@@ -65,7 +66,7 @@ function tabletTable (context: Context, tablets: Tablet[]): HTMLElement {
   }
   return h('div', {},
     table('Tablets', ['Label', 'Site', 'Enrolled', 'Last upload', 'Uploads', 'Status', ''], tablets.map((tablet) => [
-      tablet.label, tablet.siteName, formatDateTime(tablet.enrolledAt), tablet.lastUploadOn ?? 'none yet', tablet.uploadCount,
+      h('span', {}, tablet.label, testTabletBadge(tablet, context.lang)), tablet.siteName, formatDateTime(tablet.enrolledAt), tablet.lastUploadOn ?? 'none yet', tablet.uploadCount,
       tablet.revokedAt === null ? activeStatus(tablet) : `revoked ${formatDateTime(tablet.revokedAt)}`,
       tablet.revokedAt === null ? button(`Revoke ${tablet.label}`, () => { revoke(tablet).catch(() => {}) }, { class: 'small danger' }) : '',
     ]), { 'data-testid': 'tablets' }),
