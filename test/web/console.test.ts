@@ -393,14 +393,15 @@ describe('the researcher console in a browser', () => {
 
     // An upload that fails definitions:check: every problem the API names is listed, nothing is published.
     await visit('survey-versions', 'Survey versions')
-    await adminPage.getByTestId('versions').getByRole('cell', { name: 'hverdag', exact: true }).waitFor()
-    await adminPage.getByLabel('Version number').fill('2')
+    await adminPage.getByTestId('versions').getByRole('cell', { name: 'hverdag', exact: true }).first().waitFor()
+    // Versions 1 and 2 are shipped and published; the broken upload would be version 3.
+    await adminPage.getByLabel('Version number').fill('3')
     await adminPage.getByLabel(/Survey definition/).setInputFiles(new URL('../fixtures/definitions-broken/unknown-choice/v1.survey.json', import.meta.url).pathname)
     await adminPage.getByLabel(/Indicator map/).setInputFiles(new URL('../fixtures/definitions-broken/unknown-choice/v1.indicators.json', import.meta.url).pathname)
     await adminPage.getByRole('button', { name: 'Check and publish' }).click()
     await adminPage.getByTestId('problems').waitFor()
     expect(await adminPage.getByRole('alert').innerText()).toContain('invalid_definition')
-    expect(await database.db.selectFrom('survey_versions').select('id').where('slug', '=', 'hverdag').where('version', '=', 2).executeTakeFirst()).toBeUndefined()
+    expect(await database.db.selectFrom('survey_versions').select('id').where('slug', '=', 'hverdag').where('version', '=', 3).executeTakeFirst()).toBeUndefined()
     await scan('survey-versions')
 
     await adminPage.getByRole('link', { name: 'View hverdag v1' }).click()
