@@ -1,3 +1,5 @@
+import { currentLang } from './i18n.js'
+
 /** A tiny element builder: no framework and no innerHTML, so nothing the API returns is ever parsed as markup. */
 export type Child = Node | string | number | false | null | undefined
 
@@ -41,7 +43,7 @@ export function table (caption: string, headers: string[], rows: Child[][], prop
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { scope: 'col' }, header)))),
     h('tbody', {}, ...(rows.length === 0
-      ? [h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, 'None yet.'))]
+      ? [h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, currentLang() === 'nb' ? 'Ingen ennå.' : 'None yet.'))]
       : rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell)))))))
 }
 
