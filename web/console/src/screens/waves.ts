@@ -31,7 +31,7 @@ const TEXT = {
     chooseSite: 'velg minst ett sted',
     saved: (name: string) => `Lagret planen for ${name}.`,
     planned: (name: string) => `Planla ${name}. Åpne den når stedene er klare.`,
-    closeQuestion: (name: string, days: number) => `Lukke ${name}? Nettbrettene slutter å ta imot nye svar (svar gitt i tide tas imot i ${days} dager til).`,
+    closeQuestion: (name: string, lastDay: string) => `Lukke ${name}? Nettbrettene slutter å ta imot nye utfyllinger. Svar som allerede er gitt, tas imot når de lastes opp, til og med ${lastDay} (sluttdatoen pluss respittdagene).`,
     closeWave: 'Lukk bølgen',
     openWave: 'Åpne bølgen',
     nowStatus: (name: string, status: string) => `${name} er nå ${status}.`,
@@ -68,7 +68,7 @@ const TEXT = {
     chooseSite: 'choose at least one site',
     saved: (name: string) => `Saved the plan of ${name}.`,
     planned: (name: string) => `Planned ${name}. Open it when the sites are ready.`,
-    closeQuestion: (name: string, days: number) => `Close ${name}? Tablets stop taking new answers (uploads of answers given in time are taken for ${days} more days).`,
+    closeQuestion: (name: string, lastDay: string) => `Close ${name}? Tablets stop taking new respondents. Answers already given are still taken when uploaded, up to and including ${lastDay} (the close date plus the grace days).`,
     closeWave: 'Close wave',
     openWave: 'Open wave',
     nowStatus: (name: string, status: string) => `${name} is now ${status}.`,
@@ -84,6 +84,12 @@ const TEXT = {
     releases: 'Results releases',
   },
 } as const
+/** The last day a tablet may upload to the wave: its close date plus its grace days (api/domain/upload-window.ts). */
+function lastUploadDay (wave: Pick<Wave, 'closesOn' | 'graceDays'>): string {
+  const [year, month, day] = wave.closesOn.split('-').map(Number)
+  return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, (day ?? 1) + wave.graceDays)).toISOString().slice(0, 10)
+}
+
 const canManage = (context: Context): boolean => context.account.role === 'researcher' || context.account.role === 'admin'
 
 export async function renderWaves (context: Context): Promise<void> {
@@ -156,7 +162,7 @@ export async function renderWave (context: Context, id: string): Promise<void> {
   const wave = await api.get<Wave>(`/api/waves/${encodeURIComponent(id)}`)
   const outcome = new Outcome()
   const transition = (action: 'open' | 'close') => async (): Promise<void> => {
-    if (action === 'close' && !await confirmAction(t.closeQuestion(wave.name, wave.graceDays), t.closeWave)) return
+    if (action === 'close' && !await confirmAction(t.closeQuestion(wave.name, formatDate(lastUploadDay(wave), context.lang)), t.closeWave)) return
     outcome.busy()
     try {
       const changed = await api.post<Wave>(`/api/waves/${wave.id}/${action}`)
