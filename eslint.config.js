@@ -35,6 +35,14 @@ export const LAYER_RULES = [
     files: ['web/**/*.ts'],
     rules: forbid([{ group: ['**/api/**'], allowTypeImports: true, message: `a web app takes only types from api/ (import type): ${why}` }]),
   },
+  {
+    // Repeats the rule above: a later entry's no-restricted-imports replaces an earlier one's for the same file.
+    files: ['web/shared/**/*.ts'],
+    rules: forbid([
+      { group: ['**/api/**'], allowTypeImports: true, message: `web/shared takes only types from api/ (import type): ${why}` },
+      { group: ['**/kiosk/**', '**/console/**', '**/results/**'], message: `web/shared is below the apps; an app imports it, never the reverse: ${why}` },
+    ]),
+  },
 ]
 
 export default [

@@ -20,6 +20,7 @@ export type TestResponseBody = Static<typeof TestResponseBodySchema>
 export const TestResponseUploadSchema = Type.Union([TestResponseBodySchema, SealedResponseBodySchema])
 
 export const TestResponseReplySchema = Type.Object({ id: Uuid })
+export type TestResponseReply = Static<typeof TestResponseReplySchema>
 
 export const TestResponseCountSchema = Type.Object({
   surveyVersionId: Type.Integer(),

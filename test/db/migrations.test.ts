@@ -6,7 +6,7 @@ import type { TestDatabase } from '../helpers/test-db.js'
 
 const TABLES = [
   'accounts', 'audit_log', 'crisis_centres', 'devices', 'enrolment_codes', 'enrolment_failures', 'held_responses', 'help_lines', 'help_resources_meta', 'indicators',
-  'intake_keys', 'login_failures', 'response_facts', 'response_totals', 'responses', 'results_releases', 'server_secrets', 'sessions', 'sites', 'survey_versions',
+  'intake_keys', 'login_failures', 'response_facts', 'response_totals', 'responses', 'results_releases', 'server_secrets', 'sessions', 'sites', 'survey_versions', 'test_responses',
   'wave_sites', 'waves',
 ]
 
@@ -38,8 +38,8 @@ describe('migrations', () => {
     expect((await migrationState(database.db)).pending).toEqual([])
   })
 
-  it('give the tables of responses (held, stored, counted) no serial key, no timestamp, no device and nothing about the client', async () => {
-    for (const table of ['responses', 'response_facts', 'held_responses', 'response_totals']) {
+  it('give the tables of responses (held, stored, counted, tried on a test tablet) no serial key, no timestamp, no device and nothing about the client', async () => {
+    for (const table of ['responses', 'response_facts', 'held_responses', 'response_totals', 'test_responses']) {
       const cols = await columns(database, table)
       expect(cols.length).toBeGreaterThan(0)
       for (const col of cols) {

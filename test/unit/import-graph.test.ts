@@ -20,6 +20,16 @@ const LAYERS: readonly LayerRule[] = [
   { from: 'api', mayNotImport: 'web' },
   // The browser apps share the API's types (its schemas), never its code.
   { from: 'web', mayNotImport: 'api', typesAllowed: true },
+  // web/shared serves the three apps and knows none of them; the apps share code only through it.
+  { from: 'web/shared', mayNotImport: 'web/kiosk' },
+  { from: 'web/shared', mayNotImport: 'web/console' },
+  { from: 'web/shared', mayNotImport: 'web/results' },
+  { from: 'web/kiosk', mayNotImport: 'web/console' },
+  { from: 'web/kiosk', mayNotImport: 'web/results' },
+  { from: 'web/console', mayNotImport: 'web/kiosk' },
+  { from: 'web/console', mayNotImport: 'web/results' },
+  { from: 'web/results', mayNotImport: 'web/kiosk' },
+  { from: 'web/results', mayNotImport: 'web/console' },
   // Inside the API: entry points (server, app, cli, routes, plugins) → services → domain and queries → database.
   { from: 'api', mayNotImport: 'api/cli', except: ['api/cli'] },
   { from: 'api', mayNotImport: 'api/server.ts' },
@@ -43,7 +53,7 @@ describe('the import graph of api/, analysis/, survey-definitions/ and web/', ()
 
   it('is read whole: every folder, and imports resolved to our files', () => {
     expect(graph.size).toBeGreaterThan(200)
-    for (const folder of ['api/routes', 'api/services', 'api/db/queries', 'analysis', 'survey-definitions', 'web/console', 'web/kiosk', 'web/results']) {
+    for (const folder of ['api/routes', 'api/services', 'api/db/queries', 'analysis', 'survey-definitions', 'web/console', 'web/kiosk', 'web/results', 'web/shared']) {
       expect([...graph.keys()].some((file) => file.startsWith(`${folder}/`)), folder).toBe(true)
     }
     expect(graph.get('api/routes/waves.ts')?.map((edge) => edge.to)).toContain('api/services/waves.ts')

@@ -38,4 +38,13 @@ describe('lint keeps the layers of ARCHITECTURE.md', () => {
       .toEqual([expect.stringContaining('only types from api/')])
     expect(await layerViolations(eslint, 'web/kiosk/src/layer-probe.ts', "import type { Wave } from '../../../api/schemas/waves.js'\nexport type Probe = Wave\n")).toEqual([])
   }, 120_000)
+
+  it('keeps web/shared below the apps and lets it take only types from api/', async () => {
+    expect(await layerViolations(eslint, 'web/shared/layer-probe.ts', "import { TEXT } from '../kiosk/src/i18n.js'\nexport const probe = TEXT\n"))
+      .toEqual([expect.stringContaining('web/shared is below the apps')])
+    expect(await layerViolations(eslint, 'web/shared/layer-probe.ts', "import { AppError } from '../../api/errors.js'\nexport const probe = AppError\n"))
+      .toEqual([expect.stringContaining('only types from api/')])
+    expect(await layerViolations(eslint, 'web/shared/layer-probe.ts', "import type { Wave } from '../../api/schemas/waves.js'\nexport type Probe = Wave\n")).toEqual([])
+    expect(await layerViolations(eslint, 'web/kiosk/src/layer-probe.ts', "import { h } from '../../shared/dom.js'\nexport const probe = h\n")).toEqual([])
+  }, 120_000)
 })

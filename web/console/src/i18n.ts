@@ -4,8 +4,12 @@
  * and the words for every code the API sends (roles, statuses, warnings, audit actions, error codes), so that no
  * code reaches the screen (README, "Console").
  */
-export type Lang = 'nb' | 'en'
-export const LANGS: readonly Lang[] = ['nb', 'en']
+import { formatDate as sharedFormatDate, formatNumber as sharedFormatNumber, locale, otherLang, pickLang } from '../../shared/i18n.js'
+import type { Lang } from '../../shared/i18n.js'
+
+// The languages, their locales and the number and date writing are web/shared's (one mechanism for the three apps).
+export type { Lang }
+export { locale, otherLang }
 
 let current: Lang = 'en'
 let studyZone = 'Europe/Oslo'
@@ -18,17 +22,13 @@ export function useLanguage (lang: Lang): void {
 export function useTimeZone (zone: string): void { studyZone = zone }
 export const timeZone = (): string => studyZone
 
-/** The Intl locale of a language: bokmål as written in Norway, British English. */
-export const locale = (lang: Lang): string => lang === 'nb' ? 'nb-NO' : 'en-GB'
-export const otherLang = (lang: Lang): Lang => lang === 'nb' ? 'en' : 'nb'
-
 // The choice on the login screen, before any account is known; an account's own choice is kept by the API.
 const REMEMBERED = 'prevalens-console-lang'
 
 /** Before login: a language chosen earlier in this browser, else the browser's own (nb, nn or no → bokmål), else English. */
 export function loginLanguage (): Lang {
   const remembered = localStorage.getItem(REMEMBERED)
-  if (remembered === 'nb' || remembered === 'en') return remembered
+  if (remembered !== null) return pickLang(remembered, 'en')
   const preferred = navigator.languages.length > 0 ? navigator.languages : [navigator.language]
   for (const tag of preferred) {
     const base = tag.toLowerCase().split('-')[0]
@@ -50,10 +50,8 @@ export function formatDateTime (iso: string, lang: Lang = current): string {
 
 /** A calendar day (YYYY-MM-DD: wave dates, check dates, an upload's day) as the language writes it, with no zone shift. */
 export function formatDate (isoDate: string, lang: Lang = current): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDate)
-  if (match === null) return isoDate
-  return new Intl.DateTimeFormat(locale(lang), { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' })
-    .format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))))
+  if (!/^\d{4}-\d{2}-\d{2}/.test(isoDate)) return isoDate
+  return sharedFormatDate(lang, isoDate, { day: 'numeric', month: 'short', year: 'numeric' })
 }
 
 /** The value of a datetime-local field (a wall-clock time in the study zone) as an instant. */
@@ -68,7 +66,7 @@ export function studyWallTimeToIso (value: string): string {
 }
 
 export function formatNumber (value: number, lang: Lang = current): string {
-  return new Intl.NumberFormat(locale(lang)).format(value)
+  return sharedFormatNumber(lang, value)
 }
 
 type Words = Readonly<Record<string, { readonly nb: string, readonly en: string }>>

@@ -1,6 +1,7 @@
 import type { SessionReply } from '../../../api/schemas/accounts.js'
-import { ApiError, api, useSession } from './api.js'
-import { h } from './dom.js'
+import { ApiError } from '../../shared/api-client.js'
+import { h } from '../../shared/dom.js'
+import { api, useSession } from './api.js'
 import { currentLang, label, loginLanguage, otherLang, rememberLanguage, ROLES, useLanguage, useTimeZone } from './i18n.js'
 import type { Lang } from './i18n.js'
 import { SCREENS, findScreen, screenLabel } from './screens/index.js'
@@ -81,7 +82,7 @@ function languageSwitch (redraw: () => void): HTMLButtonElement {
     lang: other,
     'aria-label': TEXT[lang].switchLabel,
     'data-testid': 'language-switch',
-    onclick: () => {
+    onClick: () => {
       useLanguage(other)
       rememberLanguage(other)
       if (session === undefined) { redraw(); return }
@@ -174,7 +175,7 @@ function showForcedChange (reply: SessionReply): void {
     h('header', { class: 'bar' },
       h('span', { class: 'brand' }, t.brand),
       languageSwitch(() => { showForcedChange(reply) }),
-      h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, t.logOut)),
+      h('button', { type: 'button', 'data-testid': 'logout', onClick: () => { logOut().catch(() => {}) } }, t.logOut)),
     h('main', { id: 'main', class: 'narrow' },
       h('h1', {}, t.chooseTitle),
       h('p', { class: 'notice', role: 'alert' }, t.chooseNotice),
@@ -201,7 +202,7 @@ function shell (current: string, lang: Lang): HTMLElement {
       h('span', { class: 'who', 'data-testid': 'who' }, `${account.email} · `, h('strong', { 'data-testid': 'role' }, label(ROLES, account.role, lang))),
       languageSwitch(route),
       h('a', { href: '#/password', class: 'bar-link', 'data-testid': 'change-password', ...(current === 'password' ? { 'aria-current': 'page' } : {}) }, t.changePassword),
-      h('button', { type: 'button', 'data-testid': 'logout', onclick: () => { logOut().catch(() => {}) } }, t.logOut)),
+      h('button', { type: 'button', 'data-testid': 'logout', onClick: () => { logOut().catch(() => {}) } }, t.logOut)),
     h('nav', { class: 'menu', 'aria-label': t.menu },
       h('ul', {}, ...links.map((screen) => h('li', {},
         h('a', { href: `#/${screen.path}`, ...(screen.path === current ? { 'aria-current': 'page' } : {}) }, screenLabel(screen, lang)))))),

@@ -1,11 +1,11 @@
-import { ApiError } from './api.js'
-import { h, nodes, uniqueId } from './dom.js'
-import type { Child, Props } from './dom.js'
+import { ApiError } from '../../shared/api-client.js'
+import { h, nodes, uniqueId } from '../../shared/dom.js'
+import type { Child, Props } from '../../shared/dom.js'
 import { currentLang, errorSentence } from './i18n.js'
 
 const WORDS = {
-  nb: { working: 'Arbeider …', notDone: 'Ikke gjort: ', detail: 'Fra serveren: ', cancel: 'Avbryt', loading: 'Laster …' },
-  en: { working: 'Working …', notDone: 'Not done: ', detail: 'From the server: ', cancel: 'Cancel', loading: 'Loading …' },
+  nb: { working: 'Arbeider …', notDone: 'Ikke gjort: ', detail: 'Fra serveren: ', cancel: 'Avbryt', loading: 'Laster …', none: 'Ingen ennå.' },
+  en: { working: 'Working …', notDone: 'Not done: ', detail: 'From the server: ', cancel: 'Cancel', loading: 'Loading …', none: 'None yet.' },
 } as const
 
 /** A labelled control with an optional hint; the hint is tied to the control with aria-describedby. */
@@ -30,7 +30,7 @@ export function select (options: Array<{ value: string, label: string }>, select
 }
 
 export function button (label: Child, onClick: (event: Event) => void, props: Props = {}): HTMLButtonElement {
-  return h('button', { type: 'button', ...props, onclick: onClick }, label)
+  return h('button', { type: 'button', ...props, onClick }, label)
 }
 
 /**
@@ -111,6 +111,16 @@ export async function confirmAction (question: string, confirmLabel: string): Pr
 }
 
 export { formatDate, formatDateTime } from './i18n.js'
+
+/** A table with a caption, header row and body rows (or "None yet."); cells are nodes or text. */
+export function table (caption: string, headers: string[], rows: Child[][], props: Props = {}): HTMLTableElement {
+  return h('table', props,
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { scope: 'col' }, header)))),
+    h('tbody', {}, ...(rows.length === 0
+      ? [h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, WORDS[currentLang()].none))]
+      : rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell)))))))
+}
 
 /** A section with a heading at level 2. */
 export function section (title: string, ...children: Child[]): HTMLElement {

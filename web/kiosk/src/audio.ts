@@ -1,5 +1,5 @@
 import type { AudioManifest } from '../../../survey-definitions/audio-keys.js'
-import { h } from './dom.js'
+import { h } from '../../shared/dom.js'
 import { TEXT } from './i18n.js'
 import type { Lang } from './i18n.js'
 

@@ -1,6 +1,8 @@
 import { PRIVACY_CHECK_TEXT } from '../../../survey-definitions/privacy-check-text.js'
 
-export type Lang = 'nb' | 'en'
+import type { Lang } from '../../shared/i18n.js'
+
+export type { Lang }
 
 /** The kiosk's own words; the instrument's texts come from the survey definition. Neutral on purpose (rule 7). */
 export const TEXT = {

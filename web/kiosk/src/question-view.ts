@@ -1,5 +1,5 @@
 import type { Question, QuestionBooleanModel, QuestionSelectBase } from 'survey-core'
-import { h, sanitisedHtml } from './dom.js'
+import { h, sanitisedHtml } from '../../shared/dom.js'
 import { playButton } from './audio.js'
 import { choiceClip, questionClip } from '../../../survey-definitions/audio-keys.js'
 import type { Lang } from './i18n.js'

@@ -1,5 +1,6 @@
 import type { Model as SurveyModel, PageModel, Question } from 'survey-core'
 import type { Lang } from './i18n.js'
+import { localised } from '../../shared/i18n.js'
 
 type JsonObject = Record<string, unknown>
 
@@ -79,18 +80,8 @@ function splitHelpPage (definition: JsonObject): { survey: JsonObject, help: Rec
   const last = pages.at(-1)
   const elements = Array.isArray(last?.elements) ? last.elements as JsonObject[] : []
   if (elements.length === 0 || !elements.every((element) => element.type === 'html')) return { survey: definition, help: { nb: '', en: '' } }
-  const text = (lang: Lang) => elements.map((element) => localised(element.html, lang)).join('')
+  const text = (lang: Lang) => elements.map((element) => localised(element.html, lang, 'en')).join('')
   return { survey: { ...definition, pages: pages.slice(0, -1) }, help: { nb: text('nb'), en: text('en') } }
-}
-
-function localised (value: unknown, lang: Lang): string {
-  if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null) {
-    const texts = value as Record<string, unknown>
-    const text = texts[lang] ?? texts.default ?? texts.en
-    return typeof text === 'string' ? text : ''
-  }
-  return ''
 }
 
 /** crypto.randomUUID needs a secure context; the fallback keeps the kiosk working on a plain-http LAN test. */

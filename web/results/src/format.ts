@@ -1,6 +1,5 @@
-import type { Lang } from './i18n.js'
-
-const locale = (lang: Lang): string => lang === 'nb' ? 'nb-NO' : 'en-GB'
+import { formatDate, formatNumber, locale } from '../../shared/i18n.js'
+import type { Lang } from '../../shared/i18n.js'
 
 /** A proportion as a percentage with one decimal ("12,3 %" / "12.3 %"). */
 export function percent (lang: Lang, proportion: number): string {
@@ -24,12 +23,10 @@ export function pointsInterval (lang: Lang, low: number, high: number): string {
 }
 
 export function count (lang: Lang, value: number): string {
-  return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 0 }).format(value)
+  return formatNumber(lang, value, { maximumFractionDigits: 0 })
 }
 
 /** YYYY-MM-DD as readers write it (26.11.2026 / 26 Nov 2026), without a time zone shift. */
 export function day (lang: Lang, isoDate: string): string {
-  const [year, month, date] = isoDate.slice(0, 10).split('-').map(Number)
-  return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: lang === 'nb' ? '2-digit' : 'short', year: 'numeric', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, date ?? 1)))
+  return formatDate(lang, isoDate)
 }

@@ -1,6 +1,9 @@
 import regions from '../../../survey-definitions/regions.json' with { type: 'json' }
 
-export type Lang = 'nb' | 'en'
+import { compareText, formatNumber } from '../../shared/i18n.js'
+import type { Lang } from '../../shared/i18n.js'
+
+export type { Lang }
 
 /** The app's own words in bokmål and English; indicator labels come from the release. */
 export const TEXT = {
@@ -237,7 +240,7 @@ export const TEXT = {
 export type Texts = typeof TEXT[Lang]
 
 export function percentLevel (level: number, lang: Lang): string {
-  return `${new Intl.NumberFormat(lang === 'nb' ? 'nb-NO' : 'en-GB', { maximumFractionDigits: 1 }).format(level * 100)} %`
+  return `${formatNumber(lang, level * 100, { maximumFractionDigits: 1 })} %`
 }
 
 const places = new Map<string, string>(regions.counties.flatMap((county) =>
@@ -265,7 +268,7 @@ export function compareGroups (lang: Lang, a: Readonly<Record<string, string>>, 
     const order = Object.keys(TEXT[lang].values[dimension] ?? {})
     const byOrder = order.indexOf(x) - order.indexOf(y)
     if (order.includes(x) && order.includes(y) && byOrder !== 0) return byOrder
-    return valueLabel(lang, dimension, x).localeCompare(valueLabel(lang, dimension, y), lang === 'nb' ? 'nb' : 'en', { numeric: true })
+    return compareText(lang, valueLabel(lang, dimension, x), valueLabel(lang, dimension, y))
   }
   return 0
 }

@@ -1,4 +1,5 @@
-import type { Lang } from './i18n.js'
+import { pickLang } from '../../shared/i18n.js'
+import type { Lang } from '../../shared/i18n.js'
 
 export type View = 'overview' | 'explore'
 
@@ -34,7 +35,7 @@ export function parseState (search: string): ViewState {
     by: by === null ? undefined : by.split(',').filter((d) => d !== ''),
   }
   return {
-    lang: params.get('lang') === 'en' ? 'en' : 'nb',
+    lang: pickLang(params.get('lang')),
     view: params.get('view') === 'explore' ? 'explore' : 'overview',
     compare: params.get('compare') === '1',
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),

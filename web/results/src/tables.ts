@@ -1,6 +1,6 @@
 import type { RespondentRow } from '../../../api/schemas/releases.js'
 import type { ResultRowReply } from '../../../api/schemas/results.js'
-import { h } from './dom.js'
+import { h } from '../../shared/dom.js'
 import { count, interval, percent } from './format.js'
 import { TEXT } from './i18n.js'
 import type { Lang } from './i18n.js'

@@ -2,10 +2,10 @@ import type { Static } from '@sinclair/typebox'
 import type { AccountListReplySchema, CreateAccountReplySchema, PasswordResetReply } from '../../../../api/schemas/accounts.js'
 import type { SiteListReply } from '../../../../api/schemas/sites.js'
 import { api } from '../api.js'
-import { h, table } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { formatDateTime, label, ROLES } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { announce, button, confirmAction, field, form, input, Outcome, section, select } from '../ui.js'
+import { announce, button, confirmAction, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context, Role } from './context.js'
 
 type AccountItem = Static<typeof AccountListReplySchema>['accounts'][number]

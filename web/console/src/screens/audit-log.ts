@@ -1,10 +1,11 @@
 import type { Static } from '@sinclair/typebox'
 import type { AuditListReplySchema, ChainCheckReplySchema } from '../../../../api/schemas/audit-log.js'
-import { api, query } from '../api.js'
-import { h, nodes, table } from '../dom.js'
+import { query } from '../../../shared/api-client.js'
+import { api } from '../api.js'
+import { h, nodes } from '../../../shared/dom.js'
 import { AUDIT_ACTIONS, formatDateTime, formatNumber, label, OBJECT_TYPES, ROLES, studyWallTimeToIso, timeZone } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { button, field, form, input, Outcome, section, select } from '../ui.js'
+import { button, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
 
 type AuditEntry = Static<typeof AuditListReplySchema>['entries'][number]

@@ -1,4 +1,4 @@
-import { h } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { field, section, select } from '../ui.js'
 import type { Context } from './context.js'
 import { loadWaves, wavePicker } from './shared.js'

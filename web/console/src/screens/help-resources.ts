@@ -1,9 +1,9 @@
 import type { CrisisCentre, CrisisCentreInput, HelpLine, HelpResourcesReply } from '../../../../api/schemas/help-resources.js'
 import { api } from '../api.js'
-import { h, table } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { formatDate, studyToday } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { announce, button, confirmAction, field, form, input, Outcome, section, select } from '../ui.js'
+import { announce, button, confirmAction, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
 
 type Policy = CrisisCentreInput['activeSubstanceUse']['women']

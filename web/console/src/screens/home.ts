@@ -1,4 +1,4 @@
-import { h, nodes } from '../dom.js'
+import { h, nodes } from '../../../shared/dom.js'
 import type { Context } from './context.js'
 import { screenLabel } from './context.js'
 

@@ -1,6 +1,6 @@
 import type { PasswordChangeBody } from '../../../../api/schemas/accounts.js'
 import { api } from '../api.js'
-import { h } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import type { Lang } from '../i18n.js'
 import { field, form, input, Outcome } from '../ui.js'
 import type { Account, Context } from './context.js'

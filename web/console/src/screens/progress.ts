@@ -1,6 +1,6 @@
 import type { ProgressReply } from '../../../../api/schemas/progress.js'
 import { api } from '../api.js'
-import { h, svg } from '../dom.js'
+import { h, svg } from '../../../shared/dom.js'
 import { formatNumber, label, locale, WAVE_STATUS } from '../i18n.js'
 import type { Lang } from '../i18n.js'
 import { section } from '../ui.js'

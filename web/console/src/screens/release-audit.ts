@@ -6,8 +6,9 @@
  */
 import type { AuditedCellReply, DisclosureAudit, ReleaseTableSpec, RespondentRow } from '../../../../api/schemas/releases.js'
 import type { ResultRowReply } from '../../../../api/schemas/results.js'
-import { h, nodes, table } from '../dom.js'
-import type { Child } from '../dom.js'
+import { h, nodes } from '../../../shared/dom.js'
+import { table } from '../ui.js'
+import type { Child } from '../../../shared/dom.js'
 
 export type Lang = 'nb' | 'en'
 export type Labels = ReadonlyMap<string, { nb: string, en: string }>

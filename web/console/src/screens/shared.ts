@@ -1,6 +1,6 @@
 import type { Wave, WaveListReply } from '../../../../api/schemas/waves.js'
 import { api } from '../api.js'
-import { h } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { currentLang, formatDate, label, WAVE_STATUS } from '../i18n.js'
 import type { Lang } from '../i18n.js'
 import { field, select } from '../ui.js'

@@ -1,9 +1,9 @@
 import type { RegionsReply } from '../../../../api/schemas/reference.js'
 import type { Site, SiteCreateBody, SiteListReply } from '../../../../api/schemas/sites.js'
 import { api } from '../api.js'
-import { h, table } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import type { Lang } from '../i18n.js'
-import { announce, button, field, form, input, Outcome, section, select } from '../ui.js'
+import { announce, button, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
 
 const TEXT = {

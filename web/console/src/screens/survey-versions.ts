@@ -1,10 +1,11 @@
 import type { AvailableDefinitionsReply, PublishReply, SurveyVersionDetail, SurveyVersionListReply } from '../../../../api/schemas/survey-versions.js'
 import { api } from '../api.js'
-import { h, table, textOfHtml } from '../dom.js'
-import type { Child } from '../dom.js'
+import { h, textOfHtml } from '../../../shared/dom.js'
+import type { Child } from '../../../shared/dom.js'
 import { formatDateTime, label } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { button, field, form, input, Outcome, section } from '../ui.js'
+import { localised } from '../../../shared/i18n.js'
+import { button, field, form, input, Outcome, section, table } from '../ui.js'
 import type { Context } from './context.js'
 
 const DEFINITION_STATUS = {
@@ -184,17 +185,6 @@ function publishUpload (context: Context): HTMLElement {
 // ---- one version, read-only --------------------------------------------------------------------------------
 
 interface Element { type?: string, name?: string, title?: unknown, html?: unknown, description?: unknown, visibleIf?: string, choices?: unknown[], elements?: Element[], isRequired?: boolean }
-
-/** A SurveyJS localisable string: a plain string, or { default?, nb?, en? }. */
-function localised (value: unknown, lang: Lang): string {
-  if (typeof value === 'string') return value
-  if (typeof value === 'object' && value !== null) {
-    const texts = value as Record<string, unknown>
-    const text = texts[lang] ?? texts.default ?? Object.values(texts)[0]
-    return typeof text === 'string' ? text : ''
-  }
-  return ''
-}
 
 function choiceView (choice: unknown, lang: Lang): HTMLElement {
   if (typeof choice === 'object' && choice !== null) {

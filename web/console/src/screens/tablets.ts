@@ -1,10 +1,11 @@
 import type { SiteListReply } from '../../../../api/schemas/sites.js'
 import type { EnrolmentCodeReply, Tablet, TabletListReply } from '../../../../api/schemas/tablets.js'
-import { api, query } from '../api.js'
-import { h, table } from '../dom.js'
+import { query } from '../../../shared/api-client.js'
+import { api } from '../api.js'
+import { h } from '../../../shared/dom.js'
 import { formatDate, formatDateTime, TABLET_WARNINGS } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { announce, button, confirmAction, field, form, input, Outcome, section, select } from '../ui.js'
+import { announce, button, confirmAction, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
 
 const TEXT = {

@@ -1,6 +1,6 @@
 import type { Chart } from '../charts.js'
-import { h } from '../dom.js'
-import type { Child } from '../dom.js'
+import { h } from '../../../shared/dom.js'
+import type { Child } from '../../../shared/dom.js'
 import { saveFile, savePng, saveSvg } from '../downloads.js'
 import { day } from '../format.js'
 import type { ViewContext } from './context.js'

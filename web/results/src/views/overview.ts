@@ -4,7 +4,7 @@ import contextStudies from '../../../../survey-definitions/context-studies.json'
 import type { ContextStudies } from '../../../../survey-definitions/context-studies.js'
 import { facetedBars } from '../charts.js'
 import type { Bar } from '../charts.js'
-import { h } from '../dom.js'
+import { h } from '../../../shared/dom.js'
 import { resultsCsv, respondentsCsv, saveFile } from '../downloads.js'
 import { count, day, points, pointsInterval } from '../format.js'
 import { compareGroups, groupLabel, percentLevel, valueLabel } from '../i18n.js'
@@ -13,6 +13,7 @@ import { groupKey, reliabilitySummary, respondentTable, resultTable, suppression
 import type { LabelledRow } from '../tables.js'
 import type { ViewContext } from './context.js'
 import { figureBlock } from './figure.js'
+import { formatNumber } from '../../../shared/i18n.js'
 
 /** Checked against its schema when the app is built (vite.config.ts) and by test/unit/context-studies.test.ts. */
 const studies = (contextStudies as ContextStudies).studies
@@ -154,7 +155,7 @@ function otherStudies (ctx: ViewContext, concept: string): HTMLElement | undefin
     h('h4', {}, t.contextTitle),
     h('p', {}, t.contextIntro),
     h('ul', {}, ...matching.map((study) => h('li', { 'data-study': study.id },
-      h('strong', {}, `${new Intl.NumberFormat(ctx.lang === 'nb' ? 'nb-NO' : 'en-GB').format(study.percent)} %`),
+      h('strong', {}, `${formatNumber(ctx.lang, study.percent)} %`),
       ` – ${study.population[ctx.lang]}, ${study.place[ctx.lang]}, ${study.year}. ${study.note[ctx.lang]} `,
       h('span', { class: 'citation' }, `${study.source.authors} (${study.source.year}). ${study.source.title}. ${study.source.publisher}.`)))),
     h('p', { class: 'citation' }, `${t.citedIn}: ${citedIn.publisher} (${citedIn.year}). ${citedIn.title}.`))

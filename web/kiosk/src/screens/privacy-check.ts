@@ -1,0 +1,34 @@
+import { h } from '../../../shared/dom.js'
+import { kioskClip } from '../../../../survey-definitions/audio-keys.js'
+import { playButton } from '../audio.js'
+import { TEXT } from '../i18n.js'
+import { setIdleArmed } from './idle.js'
+import { nav, surveyBar } from './kit.js'
+import { state } from '../state.js'
+import { screen } from './layout.js'
+
+/**
+ * The violence section of hverdag v1 starts on this page, right after the background questions. The published
+ * instrument stays as it is: the kiosk asks its privacy check before the first page at or after this one.
+ */
+const PRIVACY_CHECK_BEFORE = 'page_violence_intro'
+
+export function showPageOrPrivacyCheck (): void {
+  if (!state.privacyChecked && state.session?.isAtOrAfter(PRIVACY_CHECK_BEFORE) === true) showPrivacyCheck()
+  else nav.showPage()
+}
+
+/** "Can you answer undisturbed now?": stop is quick exit; continue shows the first violence page. Neutral words. */
+export function showPrivacyCheck (): void {
+  const t = TEXT[state.lang]
+  screen(surveyBar(),
+    h('div', { class: 'cover', 'data-testid': 'privacy-check' },
+      h('h1', {}, t.privacyTitle),
+      playButton([kioskClip('privacy_check')], state.lang),
+      h('p', {}, t.privacyLead),
+      h('div', { class: 'stack' },
+        h('button', { type: 'button', class: 'primary big', 'data-testid': 'privacy-continue', onClick: () => { state.privacyChecked = true; nav.showPage() } }, t.privacyContinue),
+        h('button', { type: 'button', class: 'secondary big', 'data-testid': 'privacy-stop', onClick: () => { nav.quickExit() } }, t.privacyStop))))
+  state.redraw = showPrivacyCheck
+  setIdleArmed(true)
+}
