@@ -155,6 +155,14 @@ describe('the console in the account\'s language', () => {
     await logIn(again, staff.email, 'en')
     await again.getByRole('heading', { level: 1, name: 'Oversikt' }).waitFor()
     expect(await again.evaluate(() => document.documentElement.lang)).toBe('nb')
+    // Site staff's own screens, read-only, in words: the site's kind, the wave's status, the tablet's state.
+    for (const [screen, heading] of [['sites', 'Steder'], ['waves', 'Bølger'], ['tablets', 'Nettbrett'], [`progress/${waveId}`, 'Framdrift']] as const) {
+      await again.goto(`${origin}/console/#/${screen}`)
+      await again.getByRole('heading', { level: 1, name: heading }).waitFor()
+      await again.waitForLoadState('networkidle')
+      expect({ screen, codes: (await visibleWords(again)).match(SNAKE) ?? [] }).toEqual({ screen, codes: [] })
+      if (screen === 'tablets') expect(await again.getByTestId('tablets').innerText()).toContain('i bruk')
+    }
     await second.close()
   })
 
@@ -181,6 +189,14 @@ describe('the console in the account\'s language', () => {
         const words = await visibleWords(page)
         expect({ screen, lang, codes: [...new Set(words.match(SNAKE) ?? [])] }).toEqual({ screen, lang, codes: [] })
         expect({ screen, lang, violations: await seriousAxeViolations(page) }).toEqual({ screen, lang, violations: [] })
+        if (lang === 'nb') {
+          const name = screen === '' ? 'overview' : screen.split('/')[0]!
+          for (const viewport of VIEWPORTS) {
+            await page.setViewportSize(viewport)
+            await screenshot(page, `console-nb-${name}${screen.includes('/') ? '-one' : ''}-${viewport.width}x${viewport.height}`)
+          }
+          await page.setViewportSize(VIEWPORTS[1])
+        }
       }
     }
     // Every heading but the ones that are names (a wave's, a survey's) differs between the two languages.
