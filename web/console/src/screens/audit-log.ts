@@ -36,7 +36,7 @@ const TEXT = {
     changed: 'en oppføring er endret eller fjernet',
     region: 'Revisjonsoppføringer',
     caption: 'Revisjonsoppføringer',
-    cols: ['Nr.', 'Når', 'Hvem', 'Rolle', 'Handling', 'Objekt', 'Detaljer'],
+    cols: ['Nr.', 'Når', 'Hvem (rolle)', 'Handling', 'Objekt', 'Detaljer'],
   },
   en: {
     title: 'Audit log',
@@ -60,7 +60,7 @@ const TEXT = {
     changed: 'an entry was changed or removed',
     region: 'Audit entries',
     caption: 'Audit entries',
-    cols: ['#', 'When', 'Who', 'Role', 'Action', 'Object', 'Detail'],
+    cols: ['#', 'When', 'Who (role)', 'Action', 'Object', 'Detail'],
   },
 } as const
 
@@ -133,7 +133,9 @@ function entryTable (entries: AuditEntry[], lang: Lang): HTMLElement {
   const t = TEXT[lang]
   return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': t.region },
     table(t.caption, [...t.cols], entries.map((entry) => [
-      entry.seq, formatDateTime(entry.at, lang), entry.actorEmail ?? '—', entry.actorRole === null ? '—' : label(ROLES, entry.actorRole, lang),
+      // Who and their role in one cell, so that the detail still fits beside them on a portrait tablet.
+      entry.seq, formatDateTime(entry.at, lang),
+      h('span', { class: 'who-cell' }, entry.actorEmail ?? '—', entry.actorRole !== null && h('span', { class: 'hint' }, label(ROLES, entry.actorRole, lang))),
       h('span', { 'data-action': entry.action }, label(AUDIT_ACTIONS, entry.action, lang)),
       entry.objectType === null ? '—' : `${label(OBJECT_TYPES, entry.objectType, lang)} ${entry.objectId ?? ''}`,
       Object.keys(entry.detail).length === 0 ? '' : h('span', { class: 'wrap detail' }, detailText(entry.detail, lang)),
