@@ -135,7 +135,7 @@ function entryTable (entries: AuditEntry[], lang: Lang): HTMLElement {
     table(t.caption, [...t.cols], entries.map((entry) => [
       // Who and their role in one cell, so that the detail still fits beside them on a portrait tablet.
       entry.seq, formatDateTime(entry.at, lang),
-      h('span', { class: 'who-cell' }, entry.actorEmail ?? '—', entry.actorRole !== null && h('span', { class: 'hint' }, label(ROLES, entry.actorRole, lang))),
+      h('span', { class: 'who-cell' }, h('span', { class: 'email' }, entry.actorEmail ?? '—'), entry.actorRole !== null && h('span', { class: 'hint' }, label(ROLES, entry.actorRole, lang))),
       h('span', { 'data-action': entry.action }, label(AUDIT_ACTIONS, entry.action, lang)),
       entry.objectType === null ? '—' : `${label(OBJECT_TYPES, entry.objectType, lang)} ${entry.objectId ?? ''}`,
       Object.keys(entry.detail).length === 0 ? '' : h('span', { class: 'wrap detail' }, detailText(entry.detail, lang)),
