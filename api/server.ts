@@ -17,6 +17,8 @@ import { restrictUmask } from './files-at-rest.js'
 import { demoAccounts, describeNewDemoAccounts, ensureDemoAccounts } from './services/demo-accounts.js'
 import type { DemoAccount } from './services/demo-accounts.js'
 import { planDemo } from './services/demo-mode.js'
+import { listVersionSummaries } from './services/survey-versions.js'
+import type { SurveyVersionSummary } from './schemas/survey-versions.js'
 import { demoSecretsPath, newDemoSecrets, readDemoSecrets, writeDemoSecrets } from './services/demo-secrets.js'
 import type { DemoSecrets } from './services/demo-secrets.js'
 
@@ -60,7 +62,7 @@ async function start (): Promise<void> {
   stopMixing = startMixSchedule(mixing, (error) => {
     fastify.log.error({ errMessage: error instanceof Error ? error.message : String(error) }, 'the week\'s mix failed; the responses stay held and it is tried again in a minute')
   })
-  printWelcome(fastify.listeningOrigin, config, database, demo?.data)
+  printWelcome(fastify.listeningOrigin, config, database, demo?.data, await listVersionSummaries(database.db))
   if (demo !== undefined) {
     printDemoAccounts(fastify.listeningOrigin, demo)
     await printDemoEnrolment(fastify.listeningOrigin, database)
@@ -130,12 +132,17 @@ async function prepareDemo (config: Config, database: DatabaseHandle): Promise<D
   return { data, accounts, secretsPath, ...(newSecrets === undefined ? {} : { newSecrets }) }
 }
 
-function printWelcome (origin: string, config: Config, database: DatabaseHandle, demo: DemoData | undefined): void {
+function printWelcome (origin: string, config: Config, database: DatabaseHandle, demo: DemoData | undefined, published: readonly SurveyVersionSummary[]): void {
+  // Every published version, whichever instruments there are (the list comes newest first).
+  const instruments = published.length === 0
+    ? ['  Instrument: none published yet (npm run definitions:publish)']
+    : [...published].sort((a, b) => a.slug.localeCompare(b.slug) || a.version - b.version)
+        .map((version) => `  Instrument: ${origin}/api/surveys/${version.slug}/versions/${version.version}`)
   const lines = [
     '',
     `Prevalens is running on ${database.engine === 'pglite' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}.`,
     `  Health:     ${origin}/api/health`,
-    `  Instrument: ${origin}/api/surveys/hverdag/versions/1`,
+    ...instruments,
     `  Intake:     POST ${origin}/api/responses`,
   ]
   if (demo !== undefined) {

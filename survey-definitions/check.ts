@@ -1,13 +1,16 @@
 import { Model } from 'survey-core'
 import { lintSurvey } from 'survey-core/linter'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { checkAudio } from './audio-manifest.js'
 import { HelpResourcesError, loadHelpResources } from './help-resources.js'
-import { DefinitionLoadError, definitionsDir, findDefinitions, readDefinition } from './index.js'
+import { DefinitionLoadError, definitionsDir, findDefinitions, readDefinition, readInstrument } from './index.js'
 import type { DefinitionFiles, DefinitionLocation, JsonObject, JsonValue, SurveyDefinition } from './index.js'
 import { indicatorMapErrors } from './indicator-map.js'
 import type { IndicatorMap } from './indicator-map.js'
+import { RESPONSE_BREAKDOWNS, VersionRulesSchema } from './instrument.js'
+import type { VersionRules } from './instrument.js'
+import { Value } from '@sinclair/typebox/value'
 import type { Problem } from './problem.js'
 import { CHOICE_TYPES, CODE_PATTERN, FREE_TEXT_TYPES, PREFER_NOT, QUESTION_TYPES, choiceValues, isObject, isQuestionType, listQuestions, walkSurvey } from './questions.js'
 import type { QuestionInfo } from './questions.js'
@@ -66,6 +69,44 @@ export function checkDefinition (def: SurveyDefinition): Problem[] {
     problems.push({ file: def.files.survey, problem: `folder name "${def.slug}" is not a lower-case slug (letters, digits and single hyphens)` })
   }
   problems.push(...checkIndicatorMap(def.indicatorMap, walk, def.files))
+  problems.push(...checkRules(def))
+  return problems
+}
+
+/**
+ * The instrument's rules as this version resolves them (survey-definitions/instrument.ts): the privacy
+ * check must come before a page the version has, or the kiosk would never ask it; a headline indicator
+ * must be in the version's map and a response breakdown among its dimensions, or a release would lead
+ * with a table the version cannot fill.
+ */
+function checkRules (def: SurveyDefinition): Problem[] {
+  const file = def.files.instrument
+  const where = `(for ${def.slug} v${def.version})`
+  const surveyFile = basename(def.files.survey)
+  const indicatorsFile = basename(def.files.indicators)
+  // Uploads bring their rules from outside the loader, so the shape is checked here too.
+  if (!Value.Check(VersionRulesSchema, def.rules)) return [{ file, problem: `the rules ${where} do not match the instrument schema` }]
+  const rules: VersionRules = def.rules
+  const problems: Problem[] = []
+  const pages = Array.isArray(def.survey.pages) ? def.survey.pages : []
+  const pageNames = pages.map((page) => (isObject(page) && typeof page.name === 'string' ? page.name : undefined))
+  if (!pageNames.includes(rules.privacyCheckBefore)) {
+    problems.push({
+      file,
+      problem: `privacyCheckBefore names page "${rules.privacyCheckBefore}", which ${surveyFile} does not have ${where}; ` +
+        `state the page of this version under versions.${def.version}.privacyCheckBefore`,
+    })
+  }
+  for (const name of rules.headline.indicators) {
+    if (def.indicatorMap.indicators[name] === undefined) {
+      problems.push({ file, problem: `headline indicator "${name}" is not in ${indicatorsFile} ${where}; state this version's under versions.${def.version}.headline` })
+    }
+  }
+  for (const dimension of new Set(rules.headline.breakdowns.flat())) {
+    if (RESPONSE_BREAKDOWNS.has(dimension) && def.indicatorMap.dimensions[dimension] === undefined) {
+      problems.push({ file, problem: `headline breakdown "${dimension}" is not a dimension of ${indicatorsFile} ${where}` })
+    }
+  }
   return problems
 }
 
@@ -113,10 +154,35 @@ export function checkDefinitionsDir (dir: string = definitionsDir): DirCheck {
       return { ...base, questionCount: 0, indicatorCount: 0, problems }
     }
   })
+  for (const problem of unknownVersionProblems(locations)) {
+    // Reported with the instrument's first version, so that it is no longer "OK".
+    reports.find((report) => report.files.instrument === problem.file)?.problems.push(problem)
+  }
   const problems = reports.flatMap((report) => report.problems)
   if (reports.length === 0) problems.push({ file: dir, problem: 'holds no <slug>/v<N>.survey.json definitions' })
   problems.push(...helpResourcesFileProblems(join(dir, 'help-resources.json')))
   return { reports, problems }
+}
+
+/** An instrument file stating rules for a version that has no files is a typo (or a version not written yet). */
+function unknownVersionProblems (locations: readonly DefinitionLocation[]): Problem[] {
+  const problems: Problem[] = []
+  for (const slug of new Set(locations.map((location) => location.slug))) {
+    const ofSlug = locations.filter((location) => location.slug === slug)
+    const file = ofSlug[0]?.files.instrument
+    if (file === undefined) continue
+    let stated: string[]
+    try {
+      stated = Object.keys(readInstrument(file).versions ?? {})
+    } catch {
+      continue // reported with each version already
+    }
+    const versions = new Set(ofSlug.map((location) => String(location.version)))
+    for (const version of stated.filter((v) => !versions.has(v))) {
+      problems.push({ file, problem: `versions.${version} states rules for ${slug} v${version}, which has no v${version}.survey.json` })
+    }
+  }
+  return problems
 }
 
 /** The kiosk's help resources, when the folder has them (survey-definitions/ must: the API serves them). */

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { indicatorMapErrors } from './indicator-map.js'
 import type { IndicatorMap } from './indicator-map.js'
+import { instrumentErrors, rulesOfVersion } from './instrument.js'
+import type { Instrument, VersionRules } from './instrument.js'
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject
 export type JsonObject = { [key: string]: JsonValue }
@@ -11,6 +13,8 @@ export type JsonObject = { [key: string]: JsonValue }
 export interface DefinitionFiles {
   survey: string
   indicators: string
+  /** The instrument's rules, shared by its versions (survey-definitions/instrument.ts). */
+  instrument: string
 }
 
 export interface SurveyDefinition {
@@ -18,6 +22,8 @@ export interface SurveyDefinition {
   version: number
   survey: JsonObject
   indicatorMap: IndicatorMap
+  /** This version's rules from the instrument file; not in the checksum, so the published files' hashes stay. */
+  rules: VersionRules
   /** sha256 hex of canonicalJson({ survey, indicatorMap }); what publishing compares against the database. */
   checksum: string
   files: DefinitionFiles
@@ -32,6 +38,9 @@ export interface DefinitionLocation {
 
 // import.meta.dirname arrived in Node 20.11; this form works on every Node 20.
 export const definitionsDir = fileURLToPath(new URL('.', import.meta.url))
+
+/** Each instrument folder's rules file (survey-definitions/instrument.ts). */
+export const INSTRUMENT_FILE = 'instrument.json'
 
 const definitionFile = /^v([1-9][0-9]*)\.(survey|indicators)\.json$/
 
@@ -68,7 +77,8 @@ export function findDefinitions (dir: string = definitionsDir): DefinitionLocati
           version,
           files: {
             survey: join(dir, slug, `v${version}.survey.json`),
-            indicators: join(dir, slug, `v${version}.indicators.json`)
+            indicators: join(dir, slug, `v${version}.indicators.json`),
+            instrument: join(dir, slug, INSTRUMENT_FILE)
           }
         })
       }
@@ -94,9 +104,21 @@ export function readDefinition (location: DefinitionLocation): SurveyDefinition 
     version: location.version,
     survey,
     indicatorMap: map,
+    rules: rulesOfVersion(readInstrument(files.instrument), location.version),
     checksum: definitionChecksum(survey, map),
     files
   }
+}
+
+/** Reads an instrument's rules file; throws DefinitionLoadError naming it when it is missing or wrong. */
+export function readInstrument (file: string): Instrument {
+  if (!existsSync(file)) {
+    throw new DefinitionLoadError(file, ['file is missing (each instrument folder needs one: its privacy-check page and headline indicators, see survey-definitions/README.md)'])
+  }
+  const instrument = readJsonObject(file)
+  const errors = instrumentErrors(instrument)
+  if (errors.length > 0) throw new DefinitionLoadError(file, errors.map((error) => `does not match the instrument schema at ${error}`))
+  return instrument as Instrument
 }
 
 /** Every definition under dir, sorted by slug then version; throws on the first one that cannot be loaded. */

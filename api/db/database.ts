@@ -1,9 +1,10 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely'
 import type { JsonObject } from '../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
+import type { VersionRules } from '../../survey-definitions/instrument.js'
+import type { StoredReleaseRowV1 } from './release-rows.js'
 import type { Role } from '../auth/roles.js'
 import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../schemas/releases.js'
-import type { ResultRowReply } from '../schemas/results.js'
 
 /** A calendar date as 'YYYY-MM-DD': both engines are told to return dates as text, never as a local-time Date. */
 type DateText = ColumnType<string, string, string>
@@ -23,6 +24,8 @@ export interface SurveyVersionTable {
   version: number
   definition: JSONColumnType<JsonObject>
   indicator_map: JSONColumnType<IndicatorMap>
+  /** What the instrument states for this version (survey-definitions/instrument.ts), frozen with it. */
+  rules: JSONColumnType<VersionRules>
   checksum: string
   published_at: CreatedAt
 }
@@ -213,7 +216,9 @@ export interface ResultsReleaseTable {
   source: string
   table_specs: JSONColumnType<ReleaseTableSpec[]>
   respondent_rows: JSONColumnType<RespondentRow[]>
-  result_rows: JSONColumnType<ResultRowReply[]>
+  /** In the format result_rows_format names (api/db/release-rows.ts), never the reply type. */
+  result_rows: JSONColumnType<StoredReleaseRowV1[]>
+  result_rows_format: number
   differences: JSONColumnType<Difference[]>
   disclosure_audit: JSONColumnType<DisclosureAudit | null, string | null, string | null> | null
   superseded_by: string | null

@@ -4,16 +4,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply } from 'fastify'
 import type { Account } from '../auth/roles.js'
-import { findWaveExportSource } from '../db/queries/microdata.js'
-import type { WaveExportSource } from '../db/queries/microdata.js'
-import { AppError, notFound } from '../errors.js'
+import { AppError } from '../errors.js'
 import { ErrorReplySchema } from '../schemas/common.js'
 import { CodebookSchema, ExportParamsSchema, LabelledQuerySchema, MicrodataQuerySchema } from '../schemas/exports.js'
 import { recordAudit } from '../services/audit-log.js'
 import { buildCodebook } from '../services/codebook.js'
 import { codebookMarkdown, exportFileNames, rScript } from '../services/codebook-formats.js'
-import { prepareStatFile, writeMicrodata, writeStatFile } from '../services/microdata-export.js'
-import type { PreparedStatFile } from '../services/microdata-export.js'
+import { prepareStatFile, waveExportSource, writeMicrodata, writeStatFile } from '../services/microdata-export.js'
+import type { PreparedStatFile, WaveExportSource } from '../services/microdata-export.js'
 import { spssSyntax, stataDoFile } from '../services/syntax-readers.js'
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
@@ -21,11 +19,7 @@ const EXPORTERS = ['researcher', 'admin'] as const
 
 /** A wave's microdata and its documentation; researchers and admins only, every download in the audit log. */
 const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  async function source (waveId: string): Promise<WaveExportSource> {
-    const found = await findWaveExportSource(fastify.db, waveId)
-    if (found === undefined) throw notFound(`wave ${waveId}`)
-    return found
-  }
+  const source = async (waveId: string): Promise<WaveExportSource> => await waveExportSource(fastify.db, waveId)
 
   async function audit (actor: Account, action: string, found: WaveExportSource, detail: Record<string, unknown> = {}): Promise<void> {
     await recordAudit(fastify.db, { actor, action, objectType: 'wave', objectId: found.wave.id, detail: { waveName: found.wave.name, ...detail } })

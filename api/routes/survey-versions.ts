@@ -44,8 +44,8 @@ const surveyVersionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // A survey with its indicator map runs to a few hundred KB; the app's limit is 1 MB.
     schema: { body: PublishUploadBodySchema, ...publishSchema },
   }, async (request, reply) => {
-    const { slug, version, survey, indicatorMap } = request.body
-    return await publish(reply, request.account, 'upload', () => uploadedDefinition(slug, version, survey, indicatorMap))
+    const { slug, version, survey, indicatorMap, instrument } = request.body
+    return await publish(reply, request.account, 'upload', () => uploadedDefinition(slug, version, survey, indicatorMap, instrument))
   })
 
   async function publish (reply: FastifyReply, actor: Account, source: PublishSource, load: () => SurveyDefinition): Promise<FastifyReply> {

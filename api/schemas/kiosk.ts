@@ -17,6 +17,7 @@ export const KioskWaveReplySchema = Type.Object({
   surveyVersionId: Type.Integer(),
   slug: Type.String(),
   version: Type.Integer(),
+  privacyCheckBefore: Type.String({ description: 'the page of this version the kiosk asks "can you answer undisturbed?" before (survey-definitions/<slug>/instrument.json)' }),
 })
 export type KioskWaveReply = Static<typeof KioskWaveReplySchema>
 

@@ -71,6 +71,9 @@ export const PublishUploadBodySchema = Type.Object({
   version: VersionNumber,
   survey: Type.Record(Type.String(), Type.Unknown(), { description: 'the SurveyJS JSON' }),
   indicatorMap: Type.Record(Type.String(), Type.Unknown(), { description: 'the indicator map (as v<N>.indicators.json)' }),
+  instrument: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+    description: 'the instrument\'s rules (as <slug>/instrument.json); default the file survey-definitions/ ships for the slug',
+  })),
 }, { additionalProperties: false })
 export type PublishUploadBody = Static<typeof PublishUploadBodySchema>
 

@@ -32,11 +32,15 @@ export async function kioskWave (db: Kysely<Database>, header: string | undefine
   if (device.testSurveyVersionId !== null) {
     const version = await findSurveyVersionById(db, device.testSurveyVersionId)
     if (version === undefined) throw new Error(`test tablet's survey version ${device.testSurveyVersionId} does not exist`)
-    return { mode: 'test', waveId: null, siteName: device.siteName, surveyVersionId: version.id, slug: version.slug, version: version.version }
+    return {
+      mode: 'test', waveId: null, siteName: device.siteName, surveyVersionId: version.id, slug: version.slug, version: version.version, privacyCheckBefore: version.rules.privacyCheckBefore,
+    }
   }
   const wave = (await openWavesAtSite(db, device.siteId)).find((candidate) => kioskShows(candidate, today))
   if (wave === undefined) throw new AppError(404, 'no_open_wave', `there is no open survey at ${device.siteName} today`)
-  return { mode: 'live', waveId: wave.waveId, siteName: device.siteName, surveyVersionId: wave.surveyVersionId, slug: wave.slug, version: wave.version }
+  return {
+    mode: 'live', waveId: wave.waveId, siteName: device.siteName, surveyVersionId: wave.surveyVersionId, slug: wave.slug, version: wave.version, privacyCheckBefore: wave.privacyCheckBefore,
+  }
 }
 
 /** Where to get help, the tablet's county first. Kept in the database and edited in the console (api/services/help-resources.ts). */

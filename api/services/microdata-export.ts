@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { FLAT_DIMENSION_COLUMNS, formatCsvRow } from '../../analysis/flat-file.js'
 import type { FlatFileFormat } from '../../analysis/flat-file.js'
 import type { Database } from '../db/database.js'
-import { streamMicrodata } from '../db/queries/microdata.js'
+import { findWaveExportSource, streamMicrodata } from '../db/queries/microdata.js'
 import type { MicrodataRow, WaveExportSource } from '../db/queries/microdata.js'
 import { createDtaWriter } from '../stat-files/dta-writer.js'
 import { createSavWriter } from '../stat-files/sav-writer.js'
@@ -12,6 +12,16 @@ import { planStatVariables, rowEncoder, statDictionary } from './stat-variables.
 import type { Language } from './stat-variables.js'
 import type { StatCell, StatDictionary } from '../stat-files/dictionary.js'
 import type { Codebook } from '../schemas/exports.js'
+import { notFound } from '../errors.js'
+
+export type { WaveExportSource }
+
+/** What every export of a wave is built from: its survey version and indicators. @throws {AppError} 404 */
+export async function waveExportSource (db: Kysely<Database>, waveId: string): Promise<WaveExportSource> {
+  const found = await findWaveExportSource(db, waveId)
+  if (found === undefined) throw notFound(`wave ${waveId}`)
+  return found
+}
 
 export interface MicrodataOptions {
   format: FlatFileFormat

@@ -22,14 +22,6 @@ import type { IndicatorRef, ResultDimension, SiteCellCounts } from '../db/querie
 import type { DisclosureAudit, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../schemas/releases.js'
 import type { ResultRowReply } from '../schemas/results.js'
 
-/** The overview's headline indicators (issue 6), last 12 months and ever, in the order the results page shows them. */
-export const HEADLINE_INDICATORS = [
-  'any_violence_12m', 'any_violence_ever', 'any_physical_12m', 'any_physical_ever', 'any_sexual_12m', 'any_sexual_ever',
-  'strangled_12m', 'strangled_ever', 'raped_12m', 'raped_ever', 'psychological_12m', 'psychological_ever',
-  'turned_away_crisis_centre',
-] as const
-/** Every headline indicator is released overall and by gender. */
-export const HEADLINE_BREAKDOWNS: ReadonlyArray<readonly ResultDimension[]> = [[], ['gender']]
 /** "Who answered": respondents overall and by each of these. */
 export const RESPONDENT_BREAKDOWNS: ReadonlyArray<readonly ResultDimension[]> = [[], ['gender'], ['age_group'], ['site_kind'], ['county']]
 
@@ -84,7 +76,8 @@ export async function computeReleaseTables (
   specs: readonly ReleaseTableSpec[],
   settings: ReleaseSettings,
   earlier: readonly PublishedRelease[],
-  implications: ReadonlyArray<{ from: string, to: string }> = []
+  implications: ReadonlyArray<{ from: string, to: string }> = [],
+  headline: readonly string[] = []
 ): Promise<ComputedTables> {
   const started = performance.now()
   const names = [...new Set(specs.map((spec) => spec.indicator))]
@@ -97,7 +90,7 @@ export async function computeReleaseTables (
   const strata = settings.strata === null ? undefined : Object.fromEntries(counts.map((row) => [row.site, row.stratum ?? '']))
 
   const estimated = estimateTables(counts, names, specs, settings, strata)
-  const input = linkedInput(waveId, specs, names, counts, respondentCounts, settings.k, earlier, implications)
+  const input = linkedInput(waveId, specs, names, counts, respondentCounts, settings.k, earlier, implications, headline)
   const protectedRelease = protectLinkedRelease(input, await highsSolver())
   const seconds = (performance.now() - started) / 1000
   const statusOf = new Map(protectedRelease.tables.map((t) => [tableKey(t.family, t.breakdown), new Map(t.cells.map((c) => [groupKey(c.group), c]))]))
@@ -132,7 +125,8 @@ function linkedInput (
   respondentCounts: readonly RespondentCount[],
   k: number,
   earlier: readonly PublishedRelease[],
-  implications: ReadonlyArray<{ from: string, to: string }>
+  implications: ReadonlyArray<{ from: string, to: string }>,
+  headlineIndicators: readonly string[]
 ): LinkedReleaseInput {
   const sites = new Map<string, ReleaseSite>()
   for (const row of respondentCounts) {
@@ -140,7 +134,8 @@ function linkedInput (
   }
   const responseGroup = (group: Readonly<Record<string, string | null>>): Record<string, string> =>
     Object.fromEntries(RESPONSE_DIMENSIONS.map((d) => [d, group[d] ?? MISSING_CATEGORY]))
-  const headline = new Set<string>(HEADLINE_INDICATORS)
+  // A headline figure weighs more: disclosure control would rather suppress a detail than one of them.
+  const headline = new Set<string>(headlineIndicators)
   const families: FamilyInput[] = names.map((name, i) => ({
     name,
     kind: 'proportion',

@@ -9,8 +9,8 @@ import { AnalysisInputError } from '../../analysis/errors.js'
 import type { Account } from '../auth/roles.js'
 import type { Database } from '../db/database.js'
 import {
-  countWaveResponses, countWaveSites, earlierReleases, findIndicatorMap, findRelease, findReleaseByTokenHash, findReleaseWave, insertRelease,
-  listCurrentReleases, listWaveReleases, lockReleaseWave, previousReleasedWave, setPublicTokenHash,
+  countWaveResponses, countWaveSites, earlierReleases, findRelease, findReleaseByTokenHash, findReleaseWave, insertRelease,
+  findVersionMapAndRules, listCurrentReleases, listWaveReleases, lockReleaseWave, previousReleasedWave, setPublicTokenHash,
 } from '../db/queries/releases.js'
 import type { ReleaseContentRow, ReleaseSummaryRow, ReleaseWave } from '../db/queries/releases.js'
 import { RESULT_DIMENSIONS } from '../db/queries/results.js'
@@ -19,9 +19,10 @@ import type {
   DisclosureAudit, ReleaseAuditReply, ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleasePreview, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
 } from '../schemas/releases.js'
 import { indicatorImplications } from '../../survey-definitions/indicator-map.js'
+import type { VersionRules } from '../../survey-definitions/instrument.js'
 import { waveMinusPrevious, womenMinusMen } from './release-differences.js'
 import { applyReliability, defaultReleaseMethod } from './release-reliability.js'
-import { HEADLINE_BREAKDOWNS, HEADLINE_INDICATORS, computeReleaseTables } from './release-tables.js'
+import { computeReleaseTables } from './release-tables.js'
 import type { ComputedTables, ReleaseSettings } from './release-tables.js'
 import { recordAudit } from './audit-log.js'
 
@@ -54,7 +55,12 @@ interface PreparedRelease {
   computed: ComputedTables
   earlier: ReleaseContentRow[]
   known: Set<string>
+  /** The headline indicators the wave's survey version defines, in its instrument's order. */
+  headline: string[]
 }
+
+/** A version published before it had rules has them from the migration that added them; none is a lost row. */
+const NO_HEADLINE: VersionRules['headline'] = { indicators: [], breakdowns: [] }
 
 async function prepareRelease (trx: Transaction<Database>, waveId: string, body: ReleaseCreateBody): Promise<PreparedRelease> {
   const wave = await lockReleaseWave(trx, waveId)
@@ -63,19 +69,22 @@ async function prepareRelease (trx: Transaction<Database>, waveId: string, body:
     throw new AppError(400, 'bad_request', `wave "${wave.name}" has no responses yet: there is nothing to release`)
   }
   const settings = releaseSettings(body, await countWaveSites(trx, waveId))
-  const indicatorMap = await findIndicatorMap(trx, wave.surveyVersionId)
-  const known = new Set(Object.keys(indicatorMap?.indicators ?? {}))
+  const version = await findVersionMapAndRules(trx, wave.surveyVersionId)
+  const known = new Set(Object.keys(version?.indicatorMap.indicators ?? {}))
+  // The instrument's headline indicators (survey-definitions/<slug>/instrument.json), as the version was published with them.
+  const rules = version?.rules.headline ?? NO_HEADLINE
+  const headline = rules.indicators.filter((name) => known.has(name))
   const earlier = await earlierReleases(trx, waveId)
-  const specs = releaseSpecs(body.tables ?? [], known, earlier)
-  const implications = indicatorMap === undefined ? [] : indicatorImplications(indicatorMap)
-  const computed = await computeReleaseTables(trx, waveId, specs, settings, earlier, implications).catch((error: unknown) => {
+  const specs = releaseSpecs(body.tables ?? [], known, earlier, headline, rules.breakdowns)
+  const implications = version === undefined ? [] : indicatorImplications(version.indicatorMap)
+  const computed = await computeReleaseTables(trx, waveId, specs, settings, earlier, implications, headline).catch((error: unknown) => {
     // The names were checked above, so this is the wave's data or earlier releases contradicting each other
     // (e.g. a site moved to another county since a release): refused by name rather than published wrong.
     if (error instanceof AnalysisInputError) throw new AppError(409, 'bad_request', `disclosure control cannot run on this wave: ${error.message}`)
     throw error
   })
   computed.resultRows = computed.resultRows.map((row) => applyReliability(row, settings.unreliable))
-  return { wave, settings, specs, computed, earlier, known }
+  return { wave, settings, specs, computed, earlier, known, headline }
 }
 
 /**
@@ -118,9 +127,8 @@ function refusal (audit: DisclosureAudit): AppError {
 export async function createRelease (db: Kysely<Database>, waveId: string, body: ReleaseCreateBody, actor: Account | null): Promise<ReleaseDetail> {
   const id = randomUUID()
   await db.transaction().execute(async (trx) => {
-    const { wave, settings, specs, computed, earlier, known } = await prepareRelease(trx, waveId, body)
+    const { wave, settings, specs, computed, earlier, headline } = await prepareRelease(trx, waveId, body)
     if (!computed.audit.safe) throw refusal(computed.audit)
-    const headline = HEADLINE_INDICATORS.filter((name) => known.has(name))
     const previous = await previousReleasedWave(trx, wave)
     const differences = [
       ...womenMinusMen(waveId, headline, computed.resultRows, computed, settings),
@@ -169,13 +177,18 @@ function releaseSettings (body: ReleaseCreateBody, sites: number): ReleaseSettin
  * The release's tables, per indicator (headline indicators first): the overview set, every table an
  * earlier release of the wave published (disclosure control needs them all again), then the chosen ones.
  */
-function releaseSpecs (choices: readonly TableChoice[], known: ReadonlySet<string>, earlier: readonly ReleaseContentRow[]): ReleaseTableSpec[] {
+function releaseSpecs (
+  choices: readonly TableChoice[],
+  known: ReadonlySet<string>,
+  earlier: readonly ReleaseContentRow[],
+  headline: readonly string[],
+  breakdowns: ReadonlyArray<readonly string[]>
+): ReleaseTableSpec[] {
   const unknown = [...new Set(choices.flatMap((choice) => choice.indicators).filter((name) => !known.has(name)))]
   if (unknown.length > 0) {
     throw new AppError(400, 'unknown_indicator', `unknown indicator ${quoted(unknown)}: the wave's survey version does not define it`)
   }
-  const overview = HEADLINE_INDICATORS.filter((name) => known.has(name))
-    .flatMap((indicator) => HEADLINE_BREAKDOWNS.map((by) => ({ indicator, by: [...by], overview: true })))
+  const overview = headline.flatMap((indicator) => breakdowns.map((by) => ({ indicator, by: dimensionOrder(by), overview: true })))
   const candidates = [
     ...overview,
     ...earlier.flatMap((release) => release.tableSpecs.map((spec) => ({ ...spec, overview: false }))),
@@ -233,22 +246,27 @@ function summaryOf (row: ReleaseSummaryRow): ReleaseSummary {
   }
 }
 
-/** Survey versions never change once published, so their indicator labels are kept once read. */
-const labelCache = new Map<number, Map<string, { en: string, nb: string }>>()
+interface VersionLabels {
+  labels: Map<string, { en: string, nb: string }>
+  headline: Set<string>
+}
 
-async function indicatorLabels (db: Kysely<Database>, surveyVersionId: number): Promise<Map<string, { en: string, nb: string }>> {
+/** Survey versions never change once published (their rules neither), so their labels are kept once read. */
+const labelCache = new Map<number, VersionLabels>()
+
+async function indicatorLabels (db: Kysely<Database>, surveyVersionId: number): Promise<VersionLabels> {
   const cached = labelCache.get(surveyVersionId)
   if (cached !== undefined) return cached
-  const map = await findIndicatorMap(db, surveyVersionId)
-  const labels = new Map(Object.entries(map?.indicators ?? {}).map(([name, rule]) => [name, { en: rule.label.en, nb: rule.label.nb }]))
-  labelCache.set(surveyVersionId, labels)
-  return labels
+  const version = await findVersionMapAndRules(db, surveyVersionId)
+  const labels = new Map(Object.entries(version?.indicatorMap.indicators ?? {}).map(([name, rule]) => [name, { en: rule.label.en, nb: rule.label.nb }]))
+  const found = { labels, headline: new Set(version?.rules.headline.indicators ?? []) }
+  labelCache.set(surveyVersionId, found)
+  return found
 }
 
 async function detailOf (db: Kysely<Database>, row: ReleaseContentRow): Promise<ReleaseDetail> {
-  const labels = await indicatorLabels(db, row.surveyVersionId)
+  const { labels, headline } = await indicatorLabels(db, row.surveyVersionId)
   const names = [...new Set(row.tableSpecs.map((spec) => spec.indicator))]
-  const headline = new Set<string>(HEADLINE_INDICATORS)
   return {
     release: summaryOf(row),
     source: row.source,

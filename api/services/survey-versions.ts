@@ -11,10 +11,12 @@ import { recordAudit } from './audit-log.js'
 import { inTransaction } from './in-transaction.js'
 import { checkDefinition } from '../../survey-definitions/check.js'
 import { listQuestions } from '../../survey-definitions/questions.js'
-import { DefinitionLoadError, definitionChecksum, definitionsDir, findDefinitions, loadDefinitions, readDefinition } from '../../survey-definitions/index.js'
+import { DefinitionLoadError, INSTRUMENT_FILE, canonicalJson, definitionChecksum, definitionsDir, findDefinitions, loadDefinitions, readDefinition, readInstrument } from '../../survey-definitions/index.js'
 import type { JsonObject, SurveyDefinition } from '../../survey-definitions/index.js'
 import { indicatorMapErrors } from '../../survey-definitions/indicator-map.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
+import { instrumentErrors, rulesOfVersion } from '../../survey-definitions/instrument.js'
+import type { Instrument, VersionRules } from '../../survey-definitions/instrument.js'
 
 /** A definition that fails `definitions:check`: every problem, each naming its file and question. */
 export class DefinitionInvalidError extends Error {
@@ -30,18 +32,43 @@ export function formatProblem ({ file, question, problem }: DefinitionProblem): 
 
 /**
  * An uploaded definition in the shape the loader gives, named as if it were the files
- * `<slug>/v<N>.survey.json` and `v<N>.indicators.json`, so that problems name a file as the CLI's do.
- * @throws {DefinitionInvalidError} when the indicator map does not match its schema
+ * `<slug>/v<N>.survey.json`, `v<N>.indicators.json` and `instrument.json`, so that problems name a file as
+ * the CLI's do. The instrument's rules come with the upload or, without them, from the file
+ * survey-definitions/ ships for the slug.
+ * @throws {DefinitionInvalidError} when the indicator map or the instrument does not match its schema, or
+ *   there is no instrument file for the slug
  */
-export function uploadedDefinition (slug: string, version: number, survey: Record<string, unknown>, indicatorMap: Record<string, unknown>): SurveyDefinition {
-  const files = { survey: `${slug}/v${version}.survey.json`, indicators: `${slug}/v${version}.indicators.json` }
+export function uploadedDefinition (
+  slug: string, version: number, survey: Record<string, unknown>, indicatorMap: Record<string, unknown>, instrument?: Record<string, unknown>, dir: string = definitionsDir
+): SurveyDefinition {
+  const files = { survey: `${slug}/v${version}.survey.json`, indicators: `${slug}/v${version}.indicators.json`, instrument: `${slug}/${INSTRUMENT_FILE}` }
   const mapErrors = indicatorMapErrors(indicatorMap)
   if (mapErrors.length > 0) throw new DefinitionInvalidError(mapErrors.map((error) => ({ file: files.indicators, problem: `does not match the indicator map schema at ${error}` })))
   // Both came from JSON.parse, so they hold JSON values only.
   const surveyJson = survey as JsonObject
   const map = indicatorMap as IndicatorMap
-  return { slug, version, survey: surveyJson, indicatorMap: map, checksum: definitionChecksum(surveyJson, map), files }
+  return { slug, version, survey: surveyJson, indicatorMap: map, rules: rulesOfVersion(uploadedInstrument(slug, files.instrument, instrument, dir), version), checksum: definitionChecksum(surveyJson, map), files }
 }
+
+function uploadedInstrument (slug: string, file: string, uploaded: Record<string, unknown> | undefined, dir: string): Instrument {
+  if (uploaded !== undefined) {
+    const errors = instrumentErrors(uploaded)
+    if (errors.length > 0) throw new DefinitionInvalidError(errors.map((error) => ({ file, problem: `does not match the instrument schema at ${error}` })))
+    return uploaded as Instrument
+  }
+  try {
+    return readInstrument(join(dir, slug, INSTRUMENT_FILE))
+  } catch (error) {
+    if (!(error instanceof DefinitionLoadError)) throw error
+    throw new DefinitionInvalidError(error.problems.map((problem) => ({
+      file: shownPath(error.file),
+      problem: `${problem}; an upload of a new instrument brings its rules as "instrument"`,
+    })))
+  }
+}
+
+/** Whether two versions' rules are the same (key order aside). */
+const sameRules = (a: VersionRules, b: VersionRules): boolean => canonicalJson(a) === canonicalJson(b)
 
 /**
  * One definition from survey-definitions/ (or `dir`).
@@ -52,7 +79,7 @@ export function shippedDefinition (slug: string, version: number, dir?: string):
   if (location === undefined) throw new AppError(404, 'not_found', `survey-definitions/ has no ${slug} v${version}`)
   try {
     const def = readDefinition(location)
-    return { ...def, files: { survey: shownPath(def.files.survey), indicators: shownPath(def.files.indicators) } }
+    return { ...def, files: { survey: shownPath(def.files.survey), indicators: shownPath(def.files.indicators), instrument: shownPath(def.files.instrument) } }
   } catch (error) {
     if (error instanceof DefinitionLoadError) throw new DefinitionInvalidError(error.problems.map((problem) => ({ file: shownPath(error.file), problem })))
     throw error
@@ -85,6 +112,13 @@ export async function publishChecked (db: Kysely<Database>, def: SurveyDefinitio
   return await inTransaction(db, async (trx) => {
     const existing = await findPublishedChecksum(trx, def.slug, def.version)
     if (existing !== undefined) {
+      if (existing.checksum === def.checksum && !sameRules(existing.rules, def.rules)) {
+        // The rules are frozen with the version: a kiosk serving it must ask its privacy check where it always did.
+        throw new AppError(409, 'survey_version_changed',
+          `${def.slug} v${def.version} was published with other rules than ${def.files.instrument} now states for it ` +
+          `(published: ${JSON.stringify(existing.rules)}); a published version's rules never change: ` +
+          `state the published ones under versions.${def.version}, or make v${def.version + 1}`)
+      }
       if (existing.checksum === def.checksum) return { outcome: 'unchanged', id: existing.id }
       // A published version is immutable: responses and releases refer to it by number.
       throw new AppError(409, 'survey_version_changed',
@@ -219,7 +253,10 @@ export async function availableDefinitions (db: Kysely<Database>, dir?: string):
       return { ...base, status: 'invalid', problems: error.problems.map((problem) => ({ file: shownPath(error.file), problem })) }
     }
     const stored = published.get(`${def.slug}/${def.version}`)
-    if (stored !== undefined) return { ...base, checksum: def.checksum, status: stored === def.checksum ? 'published' : 'changed', problems: [] }
+    if (stored !== undefined) {
+      const unchanged = stored.checksum === def.checksum && sameRules(stored.rules, def.rules)
+      return { ...base, checksum: def.checksum, status: unchanged ? 'published' : 'changed', problems: [] }
+    }
     const problems = checkDefinition(def).map((problem) => ({ ...problem, file: shownPath(problem.file) }))
     return { ...base, checksum: def.checksum, status: problems.length > 0 ? 'invalid' : 'new', problems }
   })

@@ -89,16 +89,24 @@ describe('console: survey versions', () => {
     const before = await versionCount()
     const report = checkDefinitionsDir(BROKEN)
     expect(report.reports.length).toBeGreaterThan(3)
-    for (const expected of report.reports) {
+    // The upload brings the fixture's instrument file; the two whose fault is the folder (no instrument
+    // file, rules for a version that has no files) have no counterpart in one upload.
+    const uploadable = report.reports.filter((r) => r.slug !== 'instrument-missing' && r.slug !== 'version-rules-unknown')
+    for (const expected of uploadable) {
       const read = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'))
-      const reply = await upload(1, read(expected.files.survey), read(expected.files.indicators), expected.slug)
+      const reply = await app.inject({
+        method: 'POST',
+        url: '/api/survey-versions',
+        headers: as('researcher'),
+        payload: { slug: expected.slug, version: 1, survey: read(expected.files.survey), indicatorMap: read(expected.files.indicators), instrument: read(expected.files.instrument) },
+      })
       expect(reply.statusCode, expected.slug).toBe(400)
       const body = reply.json<InvalidDefinitionReply>()
       expect(body.code).toBe('invalid_definition')
       const strip = (problems: ReadonlyArray<{ file: string, question?: string, problem: string }>) =>
         problems.map(({ file, question, problem }) => ({ file: basename(file), question, problem }))
       expect(strip(body.problems ?? []), expected.slug).toEqual(strip(expected.problems))
-      for (const problem of body.problems ?? []) expect(problem.file).toMatch(new RegExp(`^${expected.slug}/v1\\.(survey|indicators)\\.json$`))
+      for (const problem of body.problems ?? []) expect(problem.file).toMatch(new RegExp(`^${expected.slug}/(v1\\.(survey|indicators)|instrument)\\.json$`))
       const first = expected.problems[0]
       expect(body.message).toContain(first?.problem ?? '')
       if (first?.question !== undefined) expect(body.question).toBe(first.question)
@@ -123,6 +131,14 @@ describe('console: survey versions', () => {
     const badSlug = await upload(3, shipped.survey, shipped.indicatorMap, 'Hverdag')
     expect(badSlug.statusCode).toBe(400)
     expect(badSlug.json().message).toContain('slug')
+
+    // A new instrument's rules come with the upload; without them there is nothing to say where its privacy check goes.
+    const noRules = await upload(1, shipped.survey, shipped.indicatorMap, 'unheard-of')
+    expect(noRules.statusCode).toBe(400)
+    expect(noRules.json<InvalidDefinitionReply>().problems).toEqual([{
+      file: 'survey-definitions/unheard-of/instrument.json',
+      problem: expect.stringMatching(/^file is missing .*; an upload of a new instrument brings its rules as "instrument"$/),
+    }])
   })
 
   it('publishes from survey-definitions/ and tells which shipped definitions are new, published or changed', async () => {

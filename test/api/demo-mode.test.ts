@@ -8,6 +8,8 @@ import { currentTotp } from '../../api/auth/totp.js'
 import { SeedError, seedDemo } from '../../api/services/seed-demo.js'
 import { demoEmail } from '../../api/services/demo-accounts.js'
 import { DEMO_SECRETS_FILE, readDemoSecrets } from '../../api/services/demo-secrets.js'
+import { publishDefinitions } from '../../api/services/survey-versions.js'
+import { loadDefinitions } from '../../survey-definitions/index.js'
 import { startApi, stopApi } from '../helpers/api-process.js'
 import type { ApiProcess } from '../helpers/api-process.js'
 import { buildTestApp } from '../helpers/build-app.js'
@@ -97,6 +99,7 @@ describe('demo mode at start-up', { timeout: 180_000 }, () => {
     const secrets = readDemoSecrets(command.env.DATA_DIR ?? '')!
     expect(api.output()).toContain('DEMO MODE')
     expect(api.output()).toContain(secrets.password)
+    expect(api.output()).toMatch(/ {2}Instrument: http:\/\/\S+\/api\/surveys\/hverdag\/versions\/1\n/)
     // npm run demo:code reads the same file.
     const { stdout } = await run('npx', ['tsx', 'api/cli/demo-code.ts', 'admin'], { cwd: ROOT, env: { ...process.env, DATA_DIR: command.env.DATA_DIR } })
     expect(stdout).toContain(secrets.password)
@@ -104,9 +107,14 @@ describe('demo mode at start-up', { timeout: 180_000 }, () => {
     await stopApi(api)
 
     await command.use(async ({ db }) => { await db.deleteFrom('accounts').where('email', '=', demoEmail('funder')).execute() })
+    // A second instrument published: the start lists every published version, not one named in the code.
+    await command.use(async ({ db }) => { await publishDefinitions(db, loadDefinitions(join(ROOT, 'test/fixtures/definitions-second'))) })
     api = await startApi(env({}))
     await settle()
     expect(api.output()).not.toContain(secrets.password)
+    expect(api.output().match(/ {2}Instrument: http:\/\/\S+\/api\/surveys\/\S+/g)?.map((line) => line.replace(/http:\/\/[^/]+/, ''))).toEqual([
+      '  Instrument: /api/surveys/hverdag/versions/1', '  Instrument: /api/surveys/nabolag/versions/1',
+    ])
     await stopApi(api)
     expect(await command.use(async ({ db }) => await db.selectFrom('accounts').select('id').where('email', '=', demoEmail('funder')).execute())).toHaveLength(0)
 

@@ -98,7 +98,9 @@ describe('tablet enrolment and the kiosk wave', () => {
     const reply = await wave(token)
     expect(reply.statusCode, reply.body).toBe(200)
     const version = await database.db.selectFrom('survey_versions').select(['id', 'slug', 'version']).where('id', '=', study.wave.survey_version_id).executeTakeFirstOrThrow()
-    expect(reply.json()).toEqual({ mode: 'live', waveId: study.wave.id, siteName: study.site.name, surveyVersionId: version.id, slug: version.slug, version: version.version })
+    expect(reply.json()).toEqual({
+      mode: 'live', waveId: study.wave.id, siteName: study.site.name, surveyVersionId: version.id, slug: version.slug, version: version.version, privacyCheckBefore: 'page_violence_intro',
+    })
   })
 
   it('writes no log line when a kiosk asks for its wave (a respondent is starting: no time may be put on it)', async () => {

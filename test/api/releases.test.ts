@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,7 +15,7 @@ import type { ReleaseDetail, ReleaseList, ReleaseTableSpec } from '../../api/sch
 import type { ResultRowReply } from '../../api/schemas/results.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import { publishDefinitions } from '../../api/services/survey-versions.js'
-import { HEADLINE_INDICATORS } from '../../api/services/release-tables.js'
+import { INSTRUMENT_FILE, definitionsDir, readInstrument } from '../../survey-definitions/index.js'
 import { acceptResponseAtSite } from '../../api/services/intake.js'
 import { seedSyntheticResponses, syntheticAnswers } from '../../api/services/synthetic-responses.js'
 import { mulberry32 } from '../../api/intake/rng.js'
@@ -25,6 +26,9 @@ import { buildTestApp } from '../helpers/build-app.js'
 import { siteFixture, FIVE_SITES, createWave } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
+
+/** hverdag's headline indicators, as its instrument file states them (survey-definitions/hverdag/instrument.json). */
+const HEADLINE_INDICATORS = readInstrument(join(definitionsDir, 'hverdag', INSTRUMENT_FILE)).headline.indicators
 
 const NUMBERS = ['n', 'count', 'estimate', 'ci_low', 'ci_high', 'deff'] as const
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000'

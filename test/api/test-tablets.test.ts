@@ -91,7 +91,7 @@ describe('test tablets: trying a survey version without a live response', () => 
     const reply = await app.inject({ method: 'GET', url: '/api/kiosk/wave', headers: bearer(testToken) })
     expect(reply.statusCode, reply.body).toBe(200)
     expect(reply.json<KioskWaveReply>()).toEqual({
-      mode: 'test', waveId: null, siteName: study.site.name, surveyVersionId: study.wave.survey_version_id, slug: 'hverdag', version: 1,
+      mode: 'test', waveId: null, siteName: study.site.name, surveyVersionId: study.wave.survey_version_id, slug: 'hverdag', version: 1, privacyCheckBefore: 'page_violence_intro',
     })
     const live = await app.inject({ method: 'GET', url: '/api/kiosk/wave', headers: bearer(study.token) })
     expect(live.json<KioskWaveReply>()).toMatchObject({ mode: 'live', waveId: study.wave.id })

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 /**
  * bench:results — the results overview of a released wave, as funders read it: a wave of 5,000
  * synthetic responses (through intake's validation and fact derivation) at 5 sites, released (the
@@ -22,13 +23,16 @@ import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
 import type { ReleaseDetail } from '../../api/schemas/releases.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import { publishDefinitions } from '../../api/services/survey-versions.js'
-import { HEADLINE_INDICATORS } from '../../api/services/release-tables.js'
+import { INSTRUMENT_FILE, definitionsDir, readInstrument } from '../../survey-definitions/index.js'
 import { seedSyntheticResponses } from '../../api/services/synthetic-responses.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
 import { loginAs } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { adminQuery, databaseUrlFor } from '../helpers/pg-admin.js'
 import { FIVE_SITES, createWave } from '../helpers/fixtures.js'
+
+/** hverdag's headline indicators, as its instrument file states them (survey-definitions/hverdag/instrument.json). */
+const HEADLINE_INDICATORS = readInstrument(join(definitionsDir, 'hverdag', INSTRUMENT_FILE)).headline.indicators
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const engine = process.env.BENCH_ENGINE ?? 'postgresql'

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HEADLINE_INDICATORS } from '../../api/services/release-tables.js'
 import { CONTEXT_CONCEPTS, ContextStudiesError, contextStudiesProblems, loadContextStudies } from '../../survey-definitions/context-studies.js'
 import type { ContextStudies } from '../../survey-definitions/context-studies.js'
-import { loadDefinitions } from '../../survey-definitions/index.js'
+import { INSTRUMENT_FILE, definitionsDir, loadDefinitions, readInstrument } from '../../survey-definitions/index.js'
+
+/** hverdag's headline indicators, as its instrument file states them (survey-definitions/hverdag/instrument.json). */
+const HEADLINE_INDICATORS = readInstrument(join(definitionsDir, 'hverdag', INSTRUMENT_FILE)).headline.indicators
 
 const shipped = (): ContextStudies => structuredClone(loadContextStudies())
 

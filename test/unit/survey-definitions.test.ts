@@ -12,6 +12,8 @@ import { canonicalJson, definitionChecksum, DefinitionLoadError, loadDefinitions
 import type { JsonObject, SurveyDefinition } from '../../survey-definitions/index.js'
 import { helpResourcesProblems, loadHelpResources } from '../../survey-definitions/help-resources.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
+import { BREAKDOWN_DIMENSIONS, instrumentErrors, rulesOfVersion } from '../../survey-definitions/instrument.js'
+import { RESULT_DIMENSIONS } from '../../api/db/queries/results.js'
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const brokenDir = join(root, 'test/fixtures/definitions-broken')
@@ -147,9 +149,54 @@ describe('broken fixtures', () => {
     expect(problemsOf(slug)).toContainEqual({ file, question: 'pushed_ever', problem: expect.stringMatching(pattern) })
   })
 
+  it.each([
+    ['privacy-page-unknown', 'privacyCheckBefore names page "page_violence_intro", which v1.survey.json does not have (for privacy-page-unknown v1); ' +
+      'state the page of this version under versions.1.privacyCheckBefore'],
+    ['headline-unknown', 'headline indicator "any_violence_12m" is not in v1.indicators.json (for headline-unknown v1); state this version\'s under versions.1.headline'],
+    ['headline-unknown', 'headline breakdown "age_group" is not a dimension of v1.indicators.json (for headline-unknown v1)'],
+    ['version-rules-unknown', 'versions.2 states rules for version-rules-unknown v2, which has no v2.survey.json'],
+  ] as const)('%s: names the instrument file and the problem', (slug, problem) => {
+    expect(problemsOf(slug)).toEqual(expect.arrayContaining([{ file: join(brokenDir, slug, 'instrument.json'), problem }]))
+  })
+
+  it('instrument-missing: names the missing instrument file, and nothing else is wrong with it', () => {
+    expect(problemsOf('instrument-missing')).toEqual([{ file: join(brokenDir, 'instrument-missing', 'instrument.json'), problem: expect.stringMatching(/^file is missing/) }])
+  })
+
   it('every fixture is broken', () => {
-    expect(check.reports.length).toBeGreaterThanOrEqual(6)
+    expect(check.reports.length).toBeGreaterThanOrEqual(10)
     for (const report of check.reports) expect(report.problems, report.slug).not.toEqual([])
+  })
+})
+
+describe('instrument rules', () => {
+  const instrument = {
+    privacyCheckBefore: 'page_a',
+    headline: { indicators: ['x_12m'], breakdowns: [[], ['gender']] as Array<Array<'gender'>> },
+    versions: { 2: { privacyCheckBefore: 'page_b' } },
+  }
+
+  it('a version states its own rules under versions, and takes the instrument\'s otherwise', () => {
+    expect(rulesOfVersion(instrument, 1)).toEqual({ privacyCheckBefore: 'page_a', headline: instrument.headline })
+    expect(rulesOfVersion(instrument, 2)).toEqual({ privacyCheckBefore: 'page_b', headline: instrument.headline })
+  })
+
+  it('refuses an unknown breakdown, an unknown key and a version key that is not a number, by path', () => {
+    expect(instrumentErrors({ ...instrument, headline: { indicators: ['x'], breakdowns: [['colour']] } })).toContainEqual(expect.stringMatching(/^\/headline\/breakdowns\/0\/0/))
+    expect(instrumentErrors({ ...instrument, privacyCheck: 'page_a' })).toContainEqual(expect.stringMatching(/^\/privacyCheck/))
+    expect(instrumentErrors({ ...instrument, versions: { v2: {} } })).not.toEqual([])
+    expect(instrumentErrors(instrument)).toEqual([])
+  })
+
+  it('lists the breakdowns the results query knows, no more and no fewer', () => {
+    expect([...BREAKDOWN_DIMENSIONS]).toEqual([...RESULT_DIMENSIONS])
+  })
+
+  it('hverdag v1 asks its privacy check before the violence section and leads releases with its headline indicators by gender', () => {
+    const { rules } = hverdag()
+    expect(rules.privacyCheckBefore).toBe('page_violence_intro')
+    expect(rules.headline.breakdowns).toEqual([[], ['gender']])
+    expect(rules.headline.indicators).toContain('any_violence_12m')
   })
 })
 
@@ -161,7 +208,8 @@ describe('checkDefinition rules', () => {
   function definition (elements: JsonObject[], indicators: IndicatorMap['indicators'] = {}, extra: Partial<IndicatorMap> = {}): SurveyDefinition {
     const survey: JsonObject = { title: text('Everyday life and health', 'Hverdag og helse'), clearInvisibleValues: 'onHidden', pages: [{ name: 'p', elements }] }
     const indicatorMap: IndicatorMap = { missingValues: ['prefer_not'], dimensions: {}, freeText: [], indicators, ...extra }
-    return { slug: 'test', version: 1, survey, indicatorMap, checksum: '', files: { survey: 's.json', indicators: 'i.json' } }
+    const rules = { privacyCheckBefore: 'p', headline: { indicators: Object.keys(indicators).slice(0, 1), breakdowns: [[]] } }
+    return { slug: 'test', version: 1, survey, indicatorMap, rules, checksum: '', files: { survey: 's.json', indicators: 'i.json', instrument: 'r.json' } }
   }
   const radio = (name: string, extra: JsonObject = {}): JsonObject => ({ type: 'radiogroup', name, title: text('Q?', 'S?'), choices: [yes, preferNot], ...extra })
   const problems = (def: SurveyDefinition): string[] => checkDefinition(def).map((p) => `${p.file}|${p.question ?? ''}|${p.problem}`)

@@ -18,6 +18,8 @@ import * as passwordMustChange from './2026-12-03T0210_password_must_change.js'
 import * as releaseDisclosureAudit from './2026-12-03T0300_release_disclosure_audit.js'
 import * as releaseReliability from './2026-12-04T0300_release_reliability.js'
 import * as testTablets from './2026-12-04T1000_test_tablets.js'
+import * as releaseRowsFormat from './2026-12-04T1100_release_rows_format.js'
+import * as surveyVersionRules from './2026-12-04T1100_survey_version_rules.js'
 import * as accountLanguage from './2026-12-04T1300_account_language.js'
 
 /**
@@ -44,5 +46,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0300_release_disclosure_audit': releaseDisclosureAudit,
   '2026-12-04T0300_release_reliability': releaseReliability,
   '2026-12-04T1000_test_tablets': testTablets,
+  '2026-12-04T1100_release_rows_format': releaseRowsFormat,
+  '2026-12-04T1100_survey_version_rules': surveyVersionRules,
   '2026-12-04T1300_account_language': accountLanguage,
 }

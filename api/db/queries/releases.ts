@@ -4,6 +4,8 @@ import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, Resp
 import type { ResultRowReply } from '../../schemas/results.js'
 import type { IndicatorMap } from '../../../survey-definitions/indicator-map.js'
 import type { Database } from '../database.js'
+import { readResultRows, storeResultRows } from '../release-rows.js'
+import type { VersionRules } from '../../../survey-definitions/instrument.js'
 
 export interface ReleaseWave {
   id: string
@@ -140,7 +142,7 @@ export async function listCurrentReleases (db: Kysely<Database>, waveId?: string
 }
 
 function contentQuery (db: Kysely<Database>) {
-  return summaryQuery(db).select(['w.survey_version_id', 'r.table_specs', 'r.respondent_rows', 'r.result_rows', 'r.differences', 'r.disclosure_audit'])
+  return summaryQuery(db).select(['w.survey_version_id', 'r.table_specs', 'r.respondent_rows', 'r.result_rows', 'r.result_rows_format', 'r.differences', 'r.disclosure_audit'])
 }
 
 function toContent (row: Awaited<ReturnType<ReturnType<typeof contentQuery>['executeTakeFirstOrThrow']>>): ReleaseContentRow {
@@ -149,7 +151,7 @@ function toContent (row: Awaited<ReturnType<ReturnType<typeof contentQuery>['exe
     surveyVersionId: row.survey_version_id,
     tableSpecs: row.table_specs,
     respondentRows: row.respondent_rows,
-    resultRows: row.result_rows,
+    resultRows: readResultRows(row.result_rows_format, row.result_rows),
     disclosureAudit: row.disclosure_audit ?? null,
     differences: row.differences,
   }
@@ -211,10 +213,15 @@ export async function insertRelease (trx: Transaction<Database>, release: NewRel
     source: release.source,
     table_specs: JSON.stringify(release.tableSpecs),
     respondent_rows: JSON.stringify(release.respondentRows),
-    result_rows: JSON.stringify(release.resultRows),
+    ...storedRows(release.resultRows),
     differences: JSON.stringify(release.differences),
     disclosure_audit: JSON.stringify(release.disclosureAudit),
   }).execute()
+}
+
+function storedRows (rows: readonly ResultRowReply[]): { result_rows: string, result_rows_format: number } {
+  const stored = storeResultRows(rows)
+  return { result_rows: JSON.stringify(stored.rows), result_rows_format: stored.formatVersion }
 }
 
 /** Sets (a hash) or clears (null) the release's public link; false when there is no such release. */
@@ -263,7 +270,8 @@ export async function countWaveSites (db: Kysely<Database>, waveId: string): Pro
 }
 
 /** The indicator map of a survey version (immutable once published). */
-export async function findIndicatorMap (db: Kysely<Database>, surveyVersionId: number): Promise<IndicatorMap | undefined> {
-  const row = await db.selectFrom('survey_versions').select('indicator_map').where('id', '=', surveyVersionId).executeTakeFirst()
-  return row?.indicator_map
+/** A survey version's indicator map and the rules its instrument states for it. */
+export async function findVersionMapAndRules (db: Kysely<Database>, surveyVersionId: number): Promise<{ indicatorMap: IndicatorMap, rules: VersionRules } | undefined> {
+  const row = await db.selectFrom('survey_versions').select(['indicator_map', 'rules']).where('id', '=', surveyVersionId).executeTakeFirst()
+  return row === undefined ? undefined : { indicatorMap: row.indicator_map, rules: row.rules }
 }

@@ -1,12 +1,13 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { SurveyDefinition } from '../../../survey-definitions/index.js'
+import type { VersionRules } from '../../../survey-definitions/instrument.js'
 import type { Database, SurveyVersionRow } from '../database.js'
 
 export type PublishOutcome = 'published' | 'unchanged'
 
-/** The id and checksum stored under a slug and version number, if that version is published. */
-export async function findPublishedChecksum (db: Kysely<Database>, slug: string, version: number): Promise<{ id: number, checksum: string } | undefined> {
-  return await db.selectFrom('survey_versions').select(['id', 'checksum']).where('slug', '=', slug).where('version', '=', version).executeTakeFirst()
+/** The id, checksum and rules stored under a slug and version number, if that version is published. */
+export async function findPublishedChecksum (db: Kysely<Database>, slug: string, version: number): Promise<{ id: number, checksum: string, rules: VersionRules } | undefined> {
+  return await db.selectFrom('survey_versions').select(['id', 'checksum', 'rules']).where('slug', '=', slug).where('version', '=', version).executeTakeFirst()
 }
 
 /** Stores a new version and registers its indicators (both or neither: hence the transaction). */
@@ -16,6 +17,7 @@ export async function insertSurveyVersion (trx: Transaction<Database>, def: Surv
     version: def.version,
     definition: JSON.stringify(def.survey),
     indicator_map: JSON.stringify(def.indicatorMap),
+    rules: JSON.stringify(def.rules),
     checksum: def.checksum,
   }).returning('id').executeTakeFirstOrThrow()
   await registerIndicators(trx, Object.keys(def.indicatorMap.indicators))
@@ -63,10 +65,10 @@ export async function listSurveyVersions (db: Kysely<Database>, id?: number): Pr
   return rows.map(({ wave_count: waveCount, ...row }) => ({ row, waveCount: Number(waveCount ?? 0) }))
 }
 
-/** slug/version → checksum of every published version. */
-export async function publishedChecksums (db: Kysely<Database>): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('survey_versions').select(['slug', 'version', 'checksum']).execute()
-  return new Map(rows.map((row) => [`${row.slug}/${row.version}`, row.checksum]))
+/** slug/version → checksum and rules of every published version. */
+export async function publishedChecksums (db: Kysely<Database>): Promise<Map<string, { checksum: string, rules: VersionRules }>> {
+  const rows = await db.selectFrom('survey_versions').select(['slug', 'version', 'checksum', 'rules']).execute()
+  return new Map(rows.map((row) => [`${row.slug}/${row.version}`, { checksum: row.checksum, rules: row.rules }]))
 }
 
 export async function findSurveyVersionId (db: Kysely<Database>, slug: string, version: number): Promise<number | undefined> {

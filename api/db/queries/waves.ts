@@ -90,6 +90,8 @@ export interface OpenWave {
   surveyVersionId: number
   slug: string
   version: number
+  /** The page of the version the kiosk asks its privacy check before (the version's rules). */
+  privacyCheckBefore: string
 }
 
 /** The open waves that include the site, the one that opened last first: the kiosk picks among them (services/kiosk.ts). */
@@ -98,7 +100,7 @@ export async function openWavesAtSite (db: Kysely<Database>, siteId: string): Pr
     .innerJoin('wave_sites', 'wave_sites.wave_id', 'waves.id')
     .innerJoin('survey_versions', 'survey_versions.id', 'waves.survey_version_id')
     .select(['waves.id', 'waves.name', 'waves.survey_version_id', 'waves.status', 'waves.opens_on', 'waves.closes_on', 'waves.grace_days',
-      'survey_versions.slug', 'survey_versions.version'])
+      'survey_versions.slug', 'survey_versions.version', sql<string>`survey_versions.rules->>'privacyCheckBefore'`.as('privacy_check_before')])
     .where('wave_sites.site_id', '=', siteId)
     .where('waves.status', '=', 'open')
     .orderBy('waves.opens_on', 'desc')
@@ -110,6 +112,7 @@ export async function openWavesAtSite (db: Kysely<Database>, siteId: string): Pr
     surveyVersionId: row.survey_version_id,
     slug: row.slug,
     version: row.version,
+    privacyCheckBefore: row.privacy_check_before,
     status: row.status,
     opensOn: row.opens_on,
     closesOn: row.closes_on,

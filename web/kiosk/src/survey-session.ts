@@ -1,4 +1,5 @@
 import type { Model as SurveyModel, PageModel, Question } from 'survey-core'
+import type { KioskWaveReply } from '../../../api/schemas/kiosk.js'
 import type { Lang } from './i18n.js'
 import { localised } from '../../shared/i18n.js'
 
@@ -15,18 +16,24 @@ export class SurveySession {
   readonly id: string
   private model: SurveyModel | undefined
 
-  /** `waveId` is null on a test tablet: its answers go to the test responses, never to a wave. */
-  private constructor (model: SurveyModel, readonly waveId: string | null, readonly helpHtml: Record<Lang, string>) {
+  /** null on a test tablet: its answers go to the test responses, never to a wave. */
+  readonly waveId: string | null
+  /** The page the privacy check comes before: the served version's own (survey-definitions/<slug>/instrument.json). */
+  readonly privacyCheckBefore: string
+
+  private constructor (model: SurveyModel, wave: Pick<KioskWaveReply, 'waveId' | 'privacyCheckBefore'>, readonly helpHtml: Record<Lang, string>) {
     this.model = model
     this.id = randomUuid()
+    this.waveId = wave.waveId
+    this.privacyCheckBefore = wave.privacyCheckBefore
   }
 
-  static async start (definition: JsonObject, waveId: string | null, lang: Lang): Promise<SurveySession> {
+  static async start (definition: JsonObject, wave: Pick<KioskWaveReply, 'waveId' | 'privacyCheckBefore'>, lang: Lang): Promise<SurveySession> {
     const { Model } = await loadEngine()
     const { survey, help } = splitHelpPage(definition)
     const model = new Model(survey)
     model.locale = lang
-    return new SurveySession(model, waveId, help)
+    return new SurveySession(model, wave, help)
   }
 
   private get live (): SurveyModel {

@@ -61,7 +61,7 @@ export async function beginSurvey (lang: Lang): Promise<void> {
   if (state.prepared === undefined) prepareSurvey()
   try {
     const { wave, definition } = await (state.prepared as Promise<Prepared>)
-    state.session = await SurveySession.start(definition, wave.waveId, lang)
+    state.session = await SurveySession.start(definition, wave, lang)
     state.privacyChecked = false
     state.help = state.session.helpHtml
     showPage()

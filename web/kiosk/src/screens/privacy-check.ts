@@ -7,14 +7,8 @@ import { nav, surveyBar } from './kit.js'
 import { state } from '../state.js'
 import { screen } from './layout.js'
 
-/**
- * The violence section of hverdag v1 starts on this page, right after the background questions. The published
- * instrument stays as it is: the kiosk asks its privacy check before the first page at or after this one.
- */
-const PRIVACY_CHECK_BEFORE = 'page_violence_intro'
-
 export function showPageOrPrivacyCheck (): void {
-  if (!state.privacyChecked && state.session?.isAtOrAfter(PRIVACY_CHECK_BEFORE) === true) showPrivacyCheck()
+  if (!state.privacyChecked && state.session?.isAtOrAfter(state.session.privacyCheckBefore) === true) showPrivacyCheck()
   else nav.showPage()
 }
 
