@@ -5,6 +5,7 @@
  * code reaches the screen (README, "Console").
  */
 import { formatDate as sharedFormatDate, formatNumber as sharedFormatNumber, locale, otherLang, pickLang } from '../../shared/i18n.js'
+import type { ApiErrorCode } from '../../shared/api-client.js'
 import type { Lang } from '../../shared/i18n.js'
 
 // The languages, their locales and the number and date writing are web/shared's (one mechanism for the three apps).
@@ -165,10 +166,11 @@ export const RELEASE_STATUS: Words = {
 }
 
 /**
- * What an API refusal means, by its stable code, in the UI's language; the API's own (English) message follows as
+ * What an API refusal means, by its stable code (every one: a code added to api/errors.ts fails the typecheck
+ * here until it has words), in the UI's language; the API's own (English) message follows as
  * the detail, since it names the particular site, wave or field.
  */
-export const ERRORS: Words = {
+export const ERRORS: { readonly [C in ApiErrorCode]: { readonly nb: string, readonly en: string } } = {
   bad_request: { nb: 'Noe i skjemaet er ikke gyldig.', en: 'Something in the form is not valid.' },
   unauthorized: { nb: 'Du må logge inn på nytt.', en: 'You need to log in again.' },
   session_expired: { nb: 'Økten er utløpt; logg inn på nytt.', en: 'Your session has expired; log in again.' },
@@ -198,6 +200,18 @@ export const ERRORS: Words = {
   site_has_open_wave: { nb: 'Et av stedene har allerede en åpen bølge; et nettbrett viser bare én.', en: 'One of the sites already has an open wave; a tablet shows only one.' },
   help_data_stale: { nb: 'Hjelpetilbudene er sjekket for lenge siden; sjekk dem før bølgen åpnes.', en: 'The help resources were checked too long ago; check them before opening the wave.' },
   already_exists: { nb: 'Det finnes allerede.', en: 'It exists already.' },
+  device_unknown: { nb: 'Nettbrettet er ukjent.', en: 'The tablet is unknown.' },
+  device_revoked: { nb: 'Nettbrettet er tilbakekalt.', en: 'The tablet is revoked.' },
+  wave_not_at_site: { nb: 'Bølgen gjelder ikke dette stedet.', en: 'The wave does not include this site.' },
+  wave_not_open: { nb: 'Bølgen er ikke åpen.', en: 'The wave is not open.' },
+  invalid_answers: { nb: 'Svarene passer ikke til skjemaet.', en: 'The answers do not fit the survey.' },
+  response_conflict: { nb: 'Et svar med samme id finnes allerede med annet innhold.', en: 'A response with the same id exists with other answers.' },
+  survey_version_changed: { nb: 'Versjonsnummeret er allerede brukt for annet innhold.', en: 'The version number is already used for other content.' },
+  daily_limit: { nb: 'Grensen for i dag er nådd.', en: 'Today\'s limit is reached.' },
+  enrolment_code_unknown: { nb: 'Registreringskoden er ukjent.', en: 'The enrolment code is unknown.' },
+  enrolment_code_expired: { nb: 'Registreringskoden er utløpt.', en: 'The enrolment code has expired.' },
+  enrolment_code_used: { nb: 'Registreringskoden er allerede brukt.', en: 'The enrolment code was already used.' },
+  no_open_wave: { nb: 'Ingen åpen bølge på stedet.', en: 'No open wave at the site.' },
   already_revoked: { nb: 'Nettbrettet er allerede tilbakekalt.', en: 'The tablet is already revoked.' },
   test_tablet: { nb: 'Dette er et testnettbrett.', en: 'This is a test tablet.' },
   live_tablet: { nb: 'Dette er ikke et testnettbrett.', en: 'This is not a test tablet.' },
@@ -208,7 +222,7 @@ export const ERRORS: Words = {
 
 /** The sentence for a refusal's code; an unknown code gets the general one (the API's message follows as the detail). */
 export const errorSentence = (code: string, lang: Lang = current): string =>
-  ERRORS[code]?.[lang] ?? (lang === 'nb' ? 'Serveren avviste dette.' : 'The server refused this.')
+  (ERRORS as Words)[code]?.[lang] ?? (lang === 'nb' ? 'Serveren avviste dette.' : 'The server refused this.')
 
 /** Today's date (YYYY-MM-DD) in the study's time zone: the default of a date field. */
 export const studyToday = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: studyZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
