@@ -239,6 +239,8 @@ describe('the console in the account\'s language', () => {
       if (lang === 'nb') {
         await page.getByTestId('language-switch').click()
         await page.getByRole('heading', { level: 1, name: 'Framdrift' }).waitFor()
+        // The heading is drawn before the progress itself arrives: wait for the table in bokmål.
+        await page.getByTestId('progress').getByRole('columnheader', { name: 'Nådd', exact: true }).waitFor()
       }
       for (const viewport of VIEWPORTS) {
         await page.setViewportSize(viewport)
