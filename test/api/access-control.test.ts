@@ -33,6 +33,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'PATCH /api/accounts/:id': ['admin'],
   'POST /api/accounts/:id/password-reset': ['admin'],
   'POST /api/session/password': ANY,
+  'PUT /api/session/language': ANY,
   'GET /api/audit-log': ['admin', 'auditor'],
   'GET /api/audit-log/verify': ['admin', 'auditor'],
   'GET /api/surveys/:slug/versions/:version': 'public',
