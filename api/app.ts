@@ -27,6 +27,7 @@ import surveyRoutes from './routes/surveys.js'
 // The researcher console's API (engineer D1)
 import exportRoutes from './routes/exports.js'
 import helpResourceRoutes from './routes/help-resources.js'
+import overviewRoutes from './routes/overview.js'
 import progressRoutes from './routes/progress.js'
 import referenceRoutes from './routes/reference.js'
 import siteRoutes from './routes/sites.js'
@@ -73,6 +74,7 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(helpResourceRoutes, { prefix: '/api/help-resources' })
   await fastify.register(tabletRoutes, { prefix: '/api/tablets' })
   await fastify.register(progressRoutes, { prefix: '/api/progress' })
+  await fastify.register(overviewRoutes, { prefix: '/api/overview' })
   await fastify.register(exportRoutes, { prefix: '/api/exports' })
   // The kiosk asks for its wave when a respondent starts: no log line may put a time on that either.
   await fastify.register(kioskRoutes, { prefix: '/api/kiosk', logLevel: 'error' })

@@ -38,6 +38,11 @@ export function addDays (date: string, days: number): string {
   return new Date(parseDate(date).getTime() + days * DAY_MS).toISOString().slice(0, 10)
 }
 
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween (from: string, to: string): number {
+  return Math.round((parseDate(to).getTime() - parseDate(from).getTime()) / DAY_MS)
+}
+
 const DAY_MS = 86_400_000
 
 function parseDate (date: string): Date {

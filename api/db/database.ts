@@ -122,7 +122,12 @@ export interface AccountTable {
   disabled_at: Date | null
   /** Set by an admin's reset: the next session may do nothing but choose a new password. */
   password_must_change: Generated<boolean>
+  /** The console's language the account chose; null until it chooses (README, "Console"). */
+  language: ConsoleLanguage | null
 }
+
+/** The console's two languages: bokmål and English. */
+export type ConsoleLanguage = 'nb' | 'en'
 
 export interface SessionTable {
   token_hash: string

@@ -12,6 +12,7 @@ import { Uuid } from './common.js'
  *   POST   /api/accounts         admin        create one (password generated and shown once when not given)
  *   PATCH  /api/accounts/:id     admin        change role or site, disable or enable (ends its sessions)
  *   POST   /api/session/password any account  change one's own password: { currentPassword, newPassword, totp? } (ends the other sessions)
+ *   PUT    /api/session/language any account  choose the console's language for one's own account: { language: 'nb' | 'en' }
  *   POST   /api/accounts/:id/password-reset  admin  a generated password shown once; the account must change it at its next login
  */
 
@@ -33,10 +34,15 @@ export const LoginBodySchema = Type.Object({
 }, { additionalProperties: false })
 export type LoginBody = Static<typeof LoginBodySchema>
 
+export const LanguageSchema = Type.Union([Type.Literal('nb'), Type.Literal('en')], { description: 'bokmål or English' })
+export type Language = Static<typeof LanguageSchema>
+
 export const SessionReplySchema = Type.Object({
   account: AccountSchema,
   csrfToken: Type.String({ description: 'send it back in the x-csrf-token header on every change' }),
   mustChangePassword: Type.Boolean({ description: 'an admin reset the password: nothing but POST /api/session/password (and logout) until it is changed' }),
+  language: Type.Union([LanguageSchema, Type.Null()], { description: "the console's language the account chose; null until it chooses" }),
+  studyTimeZone: Type.String({ description: 'the IANA zone (STUDY_TIME_ZONE) the console shows every time and date in' }),
 })
 export type SessionReply = Static<typeof SessionReplySchema>
 
@@ -86,3 +92,6 @@ export const PasswordResetReplySchema = Type.Object({
   generatedPassword: Type.String({ description: 'shown once, to hand to the person; they must change it at their next login' }),
 })
 export type PasswordResetReply = Static<typeof PasswordResetReplySchema>
+
+export const LanguageBodySchema = Type.Object({ language: LanguageSchema }, { additionalProperties: false })
+export type LanguageBody = Static<typeof LanguageBodySchema>

@@ -3,8 +3,8 @@ import { generatePassword, hashPassword, passwordProblem } from '../auth/passwor
 import { ROLES, ROLES_NEEDING_TOTP } from '../auth/roles.js'
 import type { Account, Role } from '../auth/roles.js'
 import { newTotpSecret, totpUri } from '../auth/totp.js'
-import type { AccountRow, Database } from '../db/database.js'
-import { findAccountByEmail, findAccountById, insertAccount, listAccounts, updateAccount } from '../db/queries/accounts.js'
+import type { AccountRow, ConsoleLanguage, Database } from '../db/database.js'
+import { findAccountByEmail, findAccountById, insertAccount, listAccounts, setAccountLanguage, updateAccount } from '../db/queries/accounts.js'
 import type { AccountChange } from '../db/queries/accounts.js'
 import { deleteSessionsOf } from '../db/queries/sessions.js'
 import { AppError } from '../errors.js'
@@ -103,5 +103,13 @@ export async function changeAccount (db: Kysely<Database>, id: string, change: A
     const action = change.disabled === true ? 'account.disable' : change.disabled === false ? 'account.enable' : 'account.role_change'
     await recordAudit(trx, { actor, action, objectType: 'account', objectId: id, detail: { from: { role: current.role, siteId: current.site_id }, to: { role, siteId } } })
     return toAccount(updated)
+  })
+}
+
+/** An account chooses the console's language for itself; every later session (on any browser) opens in it. */
+export async function setOwnLanguage (db: Kysely<Database>, account: Account, language: ConsoleLanguage): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await setAccountLanguage(trx, account.id, language)
+    await recordAudit(trx, { actor: account, action: 'account.language', objectType: 'account', objectId: account.id, detail: { language } })
   })
 }

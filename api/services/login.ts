@@ -5,7 +5,7 @@ import { ROLES_NEEDING_TOTP } from '../auth/roles.js'
 import type { Account } from '../auth/roles.js'
 import { SESSION_ABSOLUTE_HOURS } from '../auth/session-cookie.js'
 import { acceptedTotpStep } from '../auth/totp.js'
-import type { Database } from '../db/database.js'
+import type { ConsoleLanguage, Database } from '../db/database.js'
 import { claimTotpStep, findAccountByEmail, replacePasswordHash } from '../db/queries/accounts.js'
 import { deleteSession, insertSession } from '../db/queries/sessions.js'
 import { AppError } from '../errors.js'
@@ -33,6 +33,8 @@ export interface NewSession {
   deviceCookie?: string
   /** An admin reset the password: the session may only choose a new one. */
   mustChangePassword: boolean
+  /** The console's language the account chose, null until it chooses. */
+  language: ConsoleLanguage | null
 }
 
 // Verified against when the account does not exist, so that the answer takes as long either way.
@@ -78,6 +80,7 @@ export async function logIn (db: Kysely<Database>, attempt: LoginAttempt, keys: 
     token: randomBytes(32).toString('base64url'),
     csrfToken: randomBytes(24).toString('base64url'),
     mustChangePassword: row.password_must_change,
+    language: row.language,
     ...(trustedDevice ? {} : { deviceCookie: newDeviceCookie(keys, email) }),
   }
   await db.transaction().execute(async (trx) => {

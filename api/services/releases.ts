@@ -18,7 +18,7 @@ import { AppError } from '../errors.js'
 import type {
   DisclosureAudit, ReleaseAuditReply, ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleasePreview, ReleaseSummary, ReleaseTableSpec, TableChoice, PublicLinkReply,
 } from '../schemas/releases.js'
-import { indicatorImplications } from '../../survey-definitions/indicator-map.js'
+import { indicatorImplications } from '../../survey-definitions/indicator-implications.js'
 import type { VersionRules } from '../../survey-definitions/instrument.js'
 import { notGivenWhenWeighted, waveMinusPrevious, womenMinusMen } from './release-differences.js'
 import { withDifferenceNotes, withRowNotes } from './release-notes.js'

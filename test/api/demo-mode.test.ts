@@ -113,7 +113,7 @@ describe('demo mode at start-up', { timeout: 180_000 }, () => {
     await settle()
     expect(api.output()).not.toContain(secrets.password)
     expect(api.output().match(/ {2}Instrument: http:\/\/\S+\/api\/surveys\/\S+/g)?.map((line) => line.replace(/http:\/\/[^/]+/, ''))).toEqual([
-      '  Instrument: /api/surveys/hverdag/versions/1', '  Instrument: /api/surveys/nabolag/versions/1',
+      '  Instrument: /api/surveys/hverdag/versions/1', '  Instrument: /api/surveys/hverdag/versions/2', '  Instrument: /api/surveys/nabolag/versions/1',
     ])
     await stopApi(api)
     expect(await command.use(async ({ db }) => await db.selectFrom('accounts').select('id').where('email', '=', demoEmail('funder')).execute())).toHaveLength(0)

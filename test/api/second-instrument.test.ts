@@ -68,11 +68,12 @@ describe('a second instrument, beside hverdag', () => {
     expect(SECOND.headline.indicators.filter((name) => HVERDAG.headline.indicators.includes(name))).toEqual([])
   })
 
-  it('is published with its own rules stored beside hverdag v1\'s', async () => {
-    const rows = await database.db.selectFrom('survey_versions').select(['slug', 'rules']).orderBy('slug').execute()
+  it('is published with its own rules stored beside hverdag\'s', async () => {
+    const rows = await database.db.selectFrom('survey_versions').select(['slug', 'version', 'rules']).orderBy('slug').orderBy('version').execute()
     expect(rows).toEqual([
-      { slug: 'hverdag', rules: { privacyCheckBefore: HVERDAG.privacyCheckBefore, headline: HVERDAG.headline } },
-      { slug: 'nabolag', rules: { privacyCheckBefore: 'page_street_intro', headline: SECOND.headline } },
+      { slug: 'hverdag', version: 1, rules: { privacyCheckBefore: HVERDAG.privacyCheckBefore, headline: HVERDAG.headline } },
+      { slug: 'hverdag', version: 2, rules: { privacyCheckBefore: HVERDAG.privacyCheckBefore, headline: HVERDAG.headline } },
+      { slug: 'nabolag', version: 1, rules: { privacyCheckBefore: 'page_street_intro', headline: SECOND.headline } },
     ])
   })
 

@@ -88,7 +88,7 @@ describe('the console shows the disclosure audit before a release', () => {
     // Before any release of the wave: a superseding preview with the fine crossing is the slow case (see bench:disclosure).
     const preview = page.getByTestId('release-preview')
     await preview.getByTestId('audit-problems').waitFor({ timeout: 60_000 })
-    expect(await preview.getByTestId('audit-verdict').innerText()).toContain('Avvist: 1 skjult celle')
+    expect(await preview.getByTestId('audit-verdict').innerText()).toContain('Refused: 1 hidden cell')
     expect(await preview.getByTestId('audit-problems').innerText()).toContain('yes is pinned to 3')
     expect(await page.getByRole('button', { name: 'Release Preview wave' }).isVisible()).toBe(false)
     await page.unroute('**/releases/preview')
@@ -100,11 +100,14 @@ describe('the console shows the disclosure audit before a release', () => {
     await page.goto(`${origin}/console/#/releases/${waveId}`)
     await page.getByRole('heading', { level: 1, name: 'Results releases' }).waitFor()
     await page.getByRole('button', { name: 'Add a table' }).click()
-    await page.getByLabel(/Indicators/).selectOption('raped_12m')
+    await page.getByRole('checkbox', { name: 'Raped, last 12 months', exact: true }).check()
     for (const name of ['Gender', 'Age group', 'County']) await page.getByRole('checkbox', { name, exact: true }).check()
     await page.getByRole('button', { name: 'Preview the release of Preview wave' }).click()
     const verdict = page.getByTestId('audit-verdict')
     await verdict.waitFor({ timeout: 60_000 })
+    // The audit opens in the console's language (English here); its toggle shows it in bokmål.
+    expect(await verdict.innerText()).toContain('Safe: no hidden cell can be worked out')
+    await page.getByTestId('audit-language').first().click()
     expect(await database.db.selectFrom('results_releases').select('id').where('wave_id', '=', waveId).execute()).toEqual([])
 
     // The same release previewed through the API: the page says what its audit says.
@@ -152,8 +155,8 @@ describe('the console shows the disclosure audit before a release', () => {
     // The release made shows its stored audit too.
     await page.getByRole('button', { name: /^Disclosure audit of the release of / }).click()
     await page.getByTestId('audit-verdict').waitFor()
-    expect(await page.getByTestId('audit-counts').innerText()).toContain(`${stored.audit?.cells ?? -1} celler i alt`)
-    expect(await page.getByTestId('audit-width').innerText()).toContain(`er ${stored.audit?.minWidth ?? -1} bred`)
+    expect(await page.getByTestId('audit-counts').innerText()).toContain(`${stored.audit?.cells ?? -1} cells in all`)
+    expect(await page.getByTestId('audit-width').innerText()).toContain(`is ${stored.audit?.minWidth ?? -1} wide`)
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport)
       await screenshot(page, `console-release-stored-${viewport.width}x${viewport.height}`)

@@ -193,7 +193,7 @@ describe('the researcher console in a browser', () => {
     await row.waitFor()
     expect(await row.getByTestId('site-total').textContent()).toBe(String(RESPONSES))
     // All arrived this week: that week's cell holds them, and the share of the target follows.
-    expect(await row.innerText()).toContain(`${Math.round(100 * RESPONSES / 80)} %`)
+    expect(await row.innerText()).toContain(`${Math.round(100 * RESPONSES / 80)}%`)
     expect(await page.getByTestId('progress-chart').getAttribute('aria-label')).toContain(`Console test site: ${RESPONSES} of 80`)
     // Counts only: no answer code of any response is on the page.
     const text = await page.locator('main').innerText()
@@ -331,7 +331,7 @@ describe('the researcher console in a browser', () => {
     expect(await auditorPage.getByTestId('role').textContent()).toBe('auditor')
     await auditorPage.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click()
     await auditorPage.getByTestId('chain-check').getByText(/^Intact: all \d+ entries/).waitFor()
-    await auditorPage.getByLabel('Action').fill('wave.open')
+    await auditorPage.getByLabel('Action').selectOption({ label: 'Wave opened' })
     await auditorPage.getByRole('button', { name: 'Filter' }).click()
     // The unfiltered list names the wave too: wait for the filtered answer itself.
     await auditorPage.getByTestId('audit-count').getByText('1 entry, newest first.').waitFor()
@@ -393,20 +393,22 @@ describe('the researcher console in a browser', () => {
 
     // An upload that fails definitions:check: every problem the API names is listed, nothing is published.
     await visit('survey-versions', 'Survey versions')
-    await adminPage.getByTestId('versions').getByRole('cell', { name: 'hverdag', exact: true }).waitFor()
-    await adminPage.getByLabel('Version number').fill('2')
+    await adminPage.getByTestId('versions').getByRole('cell', { name: 'hverdag', exact: true }).first().waitFor()
+    // Versions 1 and 2 are shipped and published; the broken upload would be version 3.
+    await adminPage.getByLabel('Version number').fill('3')
     await adminPage.getByLabel(/Survey definition/).setInputFiles(new URL('../fixtures/definitions-broken/unknown-choice/v1.survey.json', import.meta.url).pathname)
     await adminPage.getByLabel(/Indicator map/).setInputFiles(new URL('../fixtures/definitions-broken/unknown-choice/v1.indicators.json', import.meta.url).pathname)
     await adminPage.getByRole('button', { name: 'Check and publish' }).click()
     await adminPage.getByTestId('problems').waitFor()
-    expect(await adminPage.getByRole('alert').innerText()).toContain('invalid_definition')
-    expect(await database.db.selectFrom('survey_versions').select('id').where('slug', '=', 'hverdag').where('version', '=', 2).executeTakeFirst()).toBeUndefined()
+    // The refusal in words, by its code (kept out of sight), with the server's own message as the detail.
+    expect(await adminPage.locator('[role="alert"][data-code="invalid_definition"]').innerText()).toContain('The survey definition has problems')
+    expect(await database.db.selectFrom('survey_versions').select('id').where('slug', '=', 'hverdag').where('version', '=', 3).executeTakeFirst()).toBeUndefined()
     await scan('survey-versions')
 
     await adminPage.getByRole('link', { name: 'View hverdag v1' }).click()
-    await adminPage.getByTestId('definition').getByText('Hva er kjønnet ditt?').waitFor()
-    await adminPage.getByRole('button', { name: 'Show in English' }).click()
     await adminPage.getByTestId('definition').getByText('What is your gender?').waitFor()
+    await adminPage.getByRole('button', { name: 'Vis på bokmål' }).click()
+    await adminPage.getByTestId('definition').getByText('Hva er kjønnet ditt?').waitFor()
     await scan('survey-version')
 
     // Help data older than the limit: the console says so, and opening a wave is refused in plain words.
@@ -427,7 +429,9 @@ describe('the researcher console in a browser', () => {
     await form.getByRole('checkbox', { name: 'Console test site' }).check()
     await form.getByRole('button', { name: 'Plan wave' }).click()
     await adminPage.getByTestId('open-wave').click()
-    expect(await adminPage.getByRole('alert').innerText()).toContain('help_data_stale')
+    const stale = adminPage.locator('[role="alert"][data-code="help_data_stale"]')
+    expect(await stale.innerText()).toContain('The help resources were checked too long ago')
+    expect(await stale.getByTestId('error-detail').innerText()).toMatch(/help/)
     expect(await adminPage.getByTestId('wave-status').textContent()).toBe('planned')
     // Still planned, so the plan can change.
     await form.getByLabel('Grace days').fill('3')
@@ -443,7 +447,7 @@ describe('the researcher console in a browser', () => {
     // A release of the console wave with one added table, and a public link that works without an account.
     await visit(`releases/${study.waveId}`, 'Results releases')
     await adminPage.getByRole('button', { name: 'Add a table' }).click()
-    await adminPage.getByLabel(/Indicators/).selectOption({ index: 0 })
+    await adminPage.getByRole('checkbox', { name: 'Pushed or shoved, ever', exact: true }).check()
     await adminPage.getByRole('checkbox', { name: 'Gender' }).check()
     await adminPage.getByRole('button', { name: 'Preview the release of Console wave' }).click()
     await adminPage.getByTestId('audit-verdict').waitFor({ timeout: 60_000 })

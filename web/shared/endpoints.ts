@@ -4,7 +4,9 @@ import type { IntakeKeyReply, KioskHelpReply, KioskWaveReply } from '../../api/s
 import type { ReleaseDetail, ReleaseList } from '../../api/schemas/releases.js'
 import type { ResponseBody, ResponseReply } from '../../api/schemas/responses.js'
 import type { SurveyVersionReply } from '../../api/schemas/surveys.js'
-import type { TestResponseBody, TestResponseReply } from '../../api/schemas/test-responses.js'
+import type { OverviewReply } from '../../api/schemas/overview.js'
+import type { EnrolmentCodeBody, EnrolmentCodeReply } from '../../api/schemas/tablets.js'
+import type { TestResponseBody, TestResponseDeleteReply, TestResponseListReply, TestResponseReply } from '../../api/schemas/test-responses.js'
 
 /**
  * The API routes the apps call through `request()`, by method and path as the route declares them
@@ -25,6 +27,10 @@ export interface Endpoints {
   'GET /api/surveys/:slug/versions/:version': { reply: SurveyVersionReply }
   'POST /api/responses': { body: ResponseBody, reply: ResponseReply }
   'POST /api/test-responses': { body: TestResponseBody, reply: TestResponseReply }
+  'GET /api/overview': { reply: OverviewReply }
+  'GET /api/test-responses': { reply: TestResponseListReply }
+  'DELETE /api/test-responses/:surveyVersionId': { reply: TestResponseDeleteReply }
+  'POST /api/tablets/enrolment-codes': { body: EnrolmentCodeBody, reply: EnrolmentCodeReply }
 }
 
 export type Endpoint = keyof Endpoints

@@ -21,6 +21,7 @@ import * as testTablets from './2026-12-04T1000_test_tablets.js'
 import * as releaseRowsFormat from './2026-12-04T1100_release_rows_format.js'
 import * as surveyVersionRules from './2026-12-04T1100_survey_version_rules.js'
 import * as attendanceFacts from './2026-12-04T1200_attendance_facts.js'
+import * as accountLanguage from './2026-12-04T1300_account_language.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1100_release_rows_format': releaseRowsFormat,
   '2026-12-04T1100_survey_version_rules': surveyVersionRules,
   '2026-12-04T1200_attendance_facts': attendanceFacts,
+  '2026-12-04T1300_account_language': accountLanguage,
 }

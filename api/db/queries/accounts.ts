@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Role } from '../../auth/roles.js'
-import type { AccountRow, Database } from '../database.js'
+import type { AccountRow, ConsoleLanguage, Database } from '../database.js'
 
 export interface NewAccount {
   email: string
@@ -42,6 +42,11 @@ export async function replacePasswordHash (db: Kysely<Database>, id: string, pas
  * Records a TOTP step as used, only if it is later than the last one used: false means the code was already
  * used (a replay, or two logins racing with one code).
  */
+/** The console's language of one account (its own choice; see the session routes). */
+export async function setAccountLanguage (trx: Transaction<Database>, id: string, language: ConsoleLanguage): Promise<void> {
+  await trx.updateTable('accounts').set({ language }).where('id', '=', id).execute()
+}
+
 export async function claimTotpStep (db: Kysely<Database>, id: string, step: number): Promise<boolean> {
   const result = await db.updateTable('accounts').set({ totp_last_step: step })
     .where('id', '=', id)

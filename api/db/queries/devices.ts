@@ -107,3 +107,31 @@ export async function findTablet (db: Kysely<Database>, id: string): Promise<Tab
   const row = await tablets(db).where('d.id', '=', id).executeTakeFirst()
   return row === undefined ? undefined : tabletRow(row)
 }
+
+export interface SiteTabletDay {
+  siteId: string
+  siteName: string
+  tablets: number
+  seenToday: number
+  uploadsToday: number
+}
+
+/**
+ * Per site with a live tablet: how many are enrolled and not revoked, how many sent something on `today` and how
+ * many new responses they sent (the counters intake keeps on the device row; a test tablet keeps none and is left
+ * out). Only `siteId`'s when given.
+ */
+export async function tabletDayBySite (db: Kysely<Database>, today: string, siteId?: string): Promise<SiteTabletDay[]> {
+  const site = siteId === undefined ? sql`true` : sql`d.site_id = ${siteId}`
+  const { rows } = await sql<{ site_id: string, name: string, tablets: number | string, seen: number | string, uploads: number | string }>`
+    select d.site_id, s.name,
+           count(*) filter (where d.revoked_at is null) as tablets,
+           count(*) filter (where d.last_upload_on = ${today}::date) as seen,
+           coalesce(sum(d.day_uploads) filter (where d.last_upload_on = ${today}::date), 0) as uploads
+    from devices d join sites s on s.id = d.site_id
+    where d.test_survey_version_id is null and ${site}
+    group by d.site_id, s.name
+    having count(*) filter (where d.revoked_at is null or d.last_upload_on = ${today}::date) > 0
+    order by s.name, d.site_id`.execute(db)
+  return rows.map((row) => ({ siteId: row.site_id, siteName: row.name, tablets: Number(row.tablets), seenToday: Number(row.seen), uploadsToday: Number(row.uploads) }))
+}

@@ -39,3 +39,24 @@ export async function weeklyResponseCounts (db: Kysely<Database>, waveId: string
     group by site_id, iso_week`.execute(db)
   return rows.map((row) => ({ siteId: row.site_id, isoWeek: row.iso_week, responses: Number(row.n) }))
 }
+
+export interface SiteTotal {
+  waveId: string
+  siteId: string
+  responses: number
+}
+
+/** Responses per wave and site of `waveIds` (only `siteId`'s when given), held and mixed together, as `weeklyResponseCounts`. */
+export async function siteResponseTotals (db: Kysely<Database>, waveIds: readonly string[], siteId?: string): Promise<SiteTotal[]> {
+  if (waveIds.length === 0) return []
+  const waves = sql`wave_id in (${sql.join(waveIds.map((id) => sql`${id}::uuid`))})`
+  const site = siteId === undefined ? sql`true` : sql`site_id = ${siteId}`
+  const { rows } = await sql<{ wave_id: string, site_id: string, n: number | string }>`
+    select wave_id, site_id, sum(n)::int as n from (
+      select wave_id, site_id, count(*) as n from response_facts where ${waves} and ${site} group by wave_id, site_id
+      union all
+      select wave_id, site_id, count(*) as n from held_responses where ${waves} and ${site} group by wave_id, site_id
+    ) c
+    group by wave_id, site_id`.execute(db)
+  return rows.map((row) => ({ waveId: row.wave_id, siteId: row.site_id, responses: Number(row.n) }))
+}

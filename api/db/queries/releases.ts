@@ -298,3 +298,10 @@ export async function countAnsweredBefore (db: Kysely<Database>, waveId: string)
     .executeTakeFirst()
   return Number(row?.n ?? 0)
 }
+
+/** Which of `waveIds` have ever been released (a superseded release counts: the wave was released). */
+export async function releasedWaveIds (db: Kysely<Database>, waveIds: readonly string[]): Promise<Set<string>> {
+  if (waveIds.length === 0) return new Set()
+  const rows = await db.selectFrom('results_releases').select('wave_id').distinct().where('wave_id', 'in', waveIds).execute()
+  return new Set(rows.map((row) => row.wave_id))
+}

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Kysely, Transaction } from 'kysely'
 import type { Account, Role } from '../../auth/roles.js'
-import type { Database } from '../database.js'
+import type { ConsoleLanguage, Database } from '../database.js'
 
 export interface SessionLookup {
   account: Account
@@ -12,6 +12,8 @@ export interface SessionLookup {
   stale: boolean
   /** An admin reset the password: the session may only choose a new one. */
   mustChangePassword: boolean
+  /** The console's language the account chose, null until it chooses. */
+  language: ConsoleLanguage | null
 }
 
 export async function insertSession (db: Kysely<Database> | Transaction<Database>, session: { tokenHash: string, accountId: string, csrfToken: string, expiresAt: Date }): Promise<void> {
@@ -27,7 +29,7 @@ export async function insertSession (db: Kysely<Database> | Transaction<Database
 export async function findSession (db: Kysely<Database>, tokenHash: string, idleMinutes: number): Promise<SessionLookup | undefined> {
   const row = await db.selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
-    .select(['accounts.id', 'accounts.email', 'accounts.role', 'accounts.site_id', 'accounts.password_must_change', 'sessions.csrf_token'])
+    .select(['accounts.id', 'accounts.email', 'accounts.role', 'accounts.site_id', 'accounts.password_must_change', 'accounts.language', 'sessions.csrf_token'])
     .select(sql<boolean>`sessions.expires_at <= now() or sessions.last_seen_at <= now() - make_interval(mins => ${idleMinutes})`.as('expired'))
     .select(sql<boolean>`sessions.last_seen_at <= now() - interval '1 minute'`.as('stale'))
     .where('sessions.token_hash', '=', tokenHash)
@@ -40,6 +42,7 @@ export async function findSession (db: Kysely<Database>, tokenHash: string, idle
     expired: row.expired,
     stale: row.stale,
     mustChangePassword: row.password_must_change,
+    language: row.language,
   }
 }
 

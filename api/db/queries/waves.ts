@@ -16,17 +16,18 @@ export interface WaveDetail {
 }
 
 /**
- * Waves with their survey version and sites, newest first: every wave, or `ids` only; with `siteId`, only
+ * Waves with their survey version and sites, newest first: every wave, or `ids` (or `statuses`) only; with `siteId`, only
  * the waves at that site and only that site in each (site staff see nothing of other sites).
  */
-export async function listWaveDetails (db: Kysely<Database>, filter: { ids?: readonly string[], siteId?: string } = {}): Promise<WaveDetail[]> {
-  if (filter.ids !== undefined && filter.ids.length === 0) return []
+export async function listWaveDetails (db: Kysely<Database>, filter: { ids?: readonly string[], siteId?: string, statuses?: readonly WaveStatus[] } = {}): Promise<WaveDetail[]> {
+  if ((filter.ids !== undefined && filter.ids.length === 0) || (filter.statuses !== undefined && filter.statuses.length === 0)) return []
   let waves = db.selectFrom('waves')
     .innerJoin('survey_versions as v', 'v.id', 'waves.survey_version_id')
     .selectAll('waves')
     .select(['v.slug', 'v.version'])
     .orderBy('waves.opens_on', 'desc').orderBy('waves.created_at', 'desc').orderBy('waves.id')
   if (filter.ids !== undefined) waves = waves.where('waves.id', 'in', filter.ids)
+  if (filter.statuses !== undefined) waves = waves.where('waves.status', 'in', filter.statuses)
   if (filter.siteId !== undefined) {
     const siteId = filter.siteId
     waves = waves.where((eb) => eb.exists(eb.selectFrom('wave_sites').select('wave_id').whereRef('wave_sites.wave_id', '=', 'waves.id').where('wave_sites.site_id', '=', siteId)))

@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Account, RouteAccess } from '../../auth/roles.js'
+import type { ConsoleLanguage } from '../../db/database.js'
 import { CSRF_HEADER, SESSION_COOKIE, SESSION_IDLE_MINUTES, sessionCookieOptions } from '../../auth/session-cookie.js'
 import { deleteSession, findSession, touchSession } from '../../db/queries/sessions.js'
 import { serverSecret } from '../../db/queries/server-secrets.js'
@@ -22,6 +23,8 @@ declare module 'fastify' {
     csrfToken: string
     /** On role routes: an admin reset the password and the session may only choose a new one. */
     mustChangePassword: boolean
+    /** On role routes: the console's language the account chose, null until it chooses. */
+    accountLanguage: ConsoleLanguage | null
   }
   interface FastifyInstance {
     /** Keys of the login throttle's hashes and of device cookies, shared by every API process through the database. */
@@ -33,8 +36,8 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-/** What a session whose password an admin reset may do: see itself, log out, choose a new password. */
-const OPEN_BEFORE_PASSWORD_CHANGE = new Set(['GET /api/session', 'DELETE /api/session', 'POST /api/session/password'])
+/** What a session whose password an admin reset may do: see itself, log out, choose a new password (and its language). */
+const OPEN_BEFORE_PASSWORD_CHANGE = new Set(['GET /api/session', 'DELETE /api/session', 'POST /api/session/password', 'PUT /api/session/language'])
 
 /**
  * Access control for every route, deny by default: an /api route that does not declare `config.access` stops
@@ -46,6 +49,7 @@ export default fp(async (fastify) => {
   fastify.decorateRequest('account', null as unknown as Account)
   fastify.decorateRequest('csrfToken', '')
   fastify.decorateRequest('mustChangePassword', false)
+  fastify.decorateRequest('accountLanguage', null)
   // Read on first use, not at start-up: the API starts (and answers 503) while the database is away.
   let throttleKeys: Promise<ThrottleKeys> | undefined
   fastify.decorate('loginThrottleKeys', async () => {
@@ -100,6 +104,7 @@ export default fp(async (fastify) => {
     request.account = session.account
     request.csrfToken = session.csrfToken
     request.mustChangePassword = session.mustChangePassword
+    request.accountLanguage = session.language
   })
 }, { name: 'auth', dependencies: ['db'] })
 

@@ -1,6 +1,12 @@
 import { ApiError } from '../../shared/api-client.js'
 import { h, nodes, uniqueId } from '../../shared/dom.js'
 import type { Child, Props } from '../../shared/dom.js'
+import { currentLang, errorSentence } from './i18n.js'
+
+const WORDS = {
+  nb: { working: 'Arbeider …', notDone: 'Ikke gjort: ', detail: 'Fra serveren: ', cancel: 'Avbryt', loading: 'Laster …', none: 'Ingen ennå.' },
+  en: { working: 'Working …', notDone: 'Not done: ', detail: 'From the server: ', cancel: 'Cancel', loading: 'Loading …', none: 'None yet.' },
+} as const
 
 /** A labelled control with an optional hint; the hint is tied to the control with aria-describedby. */
 export function field (label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
@@ -34,7 +40,7 @@ export function button (label: Child, onClick: (event: Event) => void, props: Pr
 export class Outcome {
   readonly element = h('div', { class: 'outcome', tabindex: '-1' })
 
-  busy (text = 'Working …'): void {
+  busy (text: string = WORDS[currentLang()].working): void {
     this.element.className = 'outcome'
     this.element.setAttribute('role', 'status')
     this.element.replaceChildren(text)
@@ -49,10 +55,16 @@ export class Outcome {
   error (error: unknown): void {
     this.element.className = 'outcome error'
     this.element.setAttribute('role', 'alert')
-    const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error)
+    const words = WORDS[currentLang()]
     const problems = error instanceof ApiError ? error.problems : []
+    // An API refusal is named by its stable code in the UI's language; its English message (which names the
+    // particular site, wave or field) follows as the detail. The code itself stays out of sight (data-code).
+    if (error instanceof ApiError) this.element.dataset.code = error.code
+    else delete this.element.dataset.code
+    const message = error instanceof ApiError ? errorSentence(error.code) : error instanceof Error ? error.message : String(error)
     this.element.replaceChildren(...nodes(
-      h('p', {}, h('strong', {}, 'Not done: '), message, error instanceof ApiError && error.code !== 'internal' ? h('span', { class: 'code' }, ` (${error.code})`) : null),
+      h('p', {}, h('strong', {}, words.notDone), message),
+      error instanceof ApiError && error.message !== '' && h('p', { class: 'detail', 'data-testid': 'error-detail' }, words.detail, h('span', { lang: 'en' }, error.message)),
       problems.length > 0 && h('ul', { 'data-testid': 'problems' }, ...problems.map((problem) =>
         h('li', {}, [problem.file, problem.question].filter((part) => part !== undefined && part !== '').join(' › '), problem.file !== undefined || problem.question !== undefined ? ': ' : '', problem.problem)))))
     this.element.focus()
@@ -75,7 +87,7 @@ export function form (props: Props, children: Child[], submitLabel: string, acti
     event.preventDefault()
     submit.disabled = true
     outcome.busy()
-    action().then(() => { if (outcome.element.textContent === 'Working …') outcome.clear() }, (error: unknown) => { outcome.error(error) })
+    action().then(() => { if (outcome.element.textContent === WORDS[currentLang()].working) outcome.clear() }, (error: unknown) => { outcome.error(error) })
       .finally(() => { submit.disabled = false })
   })
   return element
@@ -87,7 +99,7 @@ export async function confirmAction (question: string, confirmLabel: string): Pr
     const titleId = uniqueId('confirm')
     const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': titleId })
     const finish = (answer: boolean) => { dialog.close(); dialog.remove(); resolve(answer) }
-    const cancel = button('Cancel', () => { finish(false) })
+    const cancel = button(WORDS[currentLang()].cancel, () => { finish(false) })
     dialog.append(
       h('h2', { id: titleId }, question),
       h('div', { class: 'actions' }, cancel, button(confirmLabel, () => { finish(true) }, { class: 'danger' })))
@@ -98,19 +110,16 @@ export async function confirmAction (question: string, confirmLabel: string): Pr
   })
 }
 
+export { formatDate, formatDateTime } from './i18n.js'
+
 /** A table with a caption, header row and body rows (or "None yet."); cells are nodes or text. */
 export function table (caption: string, headers: string[], rows: Child[][], props: Props = {}): HTMLTableElement {
   return h('table', props,
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...headers.map((header) => h('th', { scope: 'col' }, header)))),
     h('tbody', {}, ...(rows.length === 0
-      ? [h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, 'None yet.'))]
+      ? [h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, WORDS[currentLang()].none))]
       : rows.map((cells) => h('tr', {}, ...cells.map((cell) => h('td', {}, cell)))))))
-}
-
-export const formatDateTime = (iso: string): string => {
-  const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 10)} ${date.toISOString().slice(11, 16)} UTC`
 }
 
 /** A section with a heading at level 2. */
@@ -121,7 +130,7 @@ export function section (title: string, ...children: Child[]): HTMLElement {
 
 /** What a screen shows while it loads, and instead of itself when the API refuses. */
 export function loading (): HTMLElement {
-  return h('p', { role: 'status' }, 'Loading …')
+  return h('p', { role: 'status' }, WORDS[currentLang()].loading)
 }
 
 /**

@@ -98,6 +98,11 @@ const VALUES: Record<string, { nb: string, en: string }> = {
   man: { nb: 'mann', en: 'man' },
   other: { nb: 'annet', en: 'other' },
   unknown: { nb: 'ukjent', en: 'unknown' },
+  // Site kinds, as GET /api/reference/regions names them (api/services/site-reference.ts).
+  municipal_low_threshold: { nb: 'kommunalt lavterskeltilbud', en: 'municipal low-threshold service' },
+  specialist_treatment: { nb: 'spesialisert behandling (TSB)', en: 'specialist treatment' },
+  housing: { nb: 'bolig', en: 'housing' },
+  street_outreach: { nb: 'oppsøkende tjeneste', en: 'street outreach' },
 }
 
 const dimension = (d: string, lang: Lang): string => DIMENSIONS[d]?.[lang] ?? d
@@ -111,11 +116,11 @@ const width = (cell: AuditedCellReply): number =>
   Math.min(...[cell.n, cell.yes, cell.no].flatMap((i) => i === undefined ? [] : [(i[1] ?? Infinity) - (i[0] ?? 0)]))
 const isPrimary = (rule: string | undefined): boolean => rule !== undefined && rule !== 'complementary'
 
-/** The whole view, with a language toggle (bokmål first, as the console's other bilingual views). */
-export function auditView (subject: AuditSubject, labels: Labels, actions: Child[] = []): HTMLElement {
-  let lang: Lang = 'nb'
+/** The whole view, in the console's language first, with a toggle to the other language. */
+export function auditView (subject: AuditSubject, labels: Labels, actions: Child[] = [], initial: Lang = 'nb'): HTMLElement {
+  let lang: Lang = initial
   const body = h('div', {})
-  const toggle = h('button', { type: 'button', lang: 'en', class: 'small', 'data-testid': 'audit-language' }, TEXT.nb.toggle)
+  const toggle = h('button', { type: 'button', lang: initial === 'nb' ? 'en' : 'nb', class: 'small', 'data-testid': 'audit-language' }, TEXT[initial].toggle)
   const draw = (): void => {
     const t = TEXT[lang]
     toggle.textContent = t.toggle
