@@ -73,7 +73,7 @@ export function readResultRows (formatVersion: number, rows: readonly unknown[])
  * Every field of the reply, each marked as kept by the stored format: a field added to the reply fails to compile
  * here until the format keeps it (in a new format) or says why it need not.
  */
-const STORED_FIELDS: Readonly<Record<keyof ResultRowReply, true>> = {
+const STORED_FIELDS: Readonly<Record<keyof ResultRowReply, boolean>> = {
   indicator: true,
   group: true,
   n: true,
@@ -90,8 +90,10 @@ const STORED_FIELDS: Readonly<Record<keyof ResultRowReply, true>> = {
   suppressed: true,
   rule: true,
   reason: true,
+  // Not stored: read from the frozen reason whenever a release is served (api/services/release-notes.ts).
+  notes: false,
 }
-export const STORED_REPLY_FIELDS = Object.keys(STORED_FIELDS)
+export const STORED_REPLY_FIELDS = Object.entries(STORED_FIELDS).filter(([, kept]) => kept).map(([name]) => name)
 
 function toStoredV2 (row: ResultRowReply): StoredReleaseRowV2 {
   return { ...toStoredV1(row), ...(row.weighted === undefined ? {} : { weighted: row.weighted }) }

@@ -19,7 +19,7 @@
  */
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
-import { ResultRowSchema } from './results.js'
+import { ReleaseNoteSchema, ResultRowSchema } from './results.js'
 
 export const RELEASE_METHODS = ['wilson', 'clopper-pearson', 'cluster', 'korn-graubard'] as const
 export const ReleaseMethodSchema = Type.Union([Type.Literal('wilson'), Type.Literal('clopper-pearson'), Type.Literal('cluster'), Type.Literal('korn-graubard')], {
@@ -121,6 +121,7 @@ export const DifferenceSchema = Type.Object({
   suppressed: Type.Boolean({ description: 'true when a cell it needs is suppressed: no numbers are given' }),
   reason: Type.Optional(Type.String({ description: 'why no numbers are given' })),
   note: Type.Optional(Type.String({ description: 'how to read the interval (e.g. a fallback method, or waves compared as independent samples)' })),
+  notes: Type.Optional(Type.Array(ReleaseNoteSchema, { description: 'reason and note as codes the results app words in the reader\'s language' })),
 })
 export type Difference = Static<typeof DifferenceSchema>
 
@@ -195,7 +196,9 @@ export type DisclosureAudit = Static<typeof DisclosureAuditSchema>
 /** Everything the results pages need for one release, in one answer. */
 export const ReleaseDetailSchema = Type.Object({
   release: ReleaseSummarySchema,
-  source: Type.String({ description: 'the source line for figures and tables' }),
+  source: Type.String({ description: 'the source line for figures and tables (English; the results app words it from the release\'s facts in the reader\'s language)' }),
+  sites: Type.Optional(Type.Integer({ description: 'sites whose responses the release counted' })),
+  lead: Type.Optional(Type.String({ description: 'the indicator the overview states in its first sentence, by gender: the first headline indicator (any violence, last 12 months)' })),
   indicators: Type.Array(IndicatorLabelSchema, { description: 'every indicator in the release, headline ones first' }),
   tables: Type.Array(ReleaseTableSpecSchema),
   respondents: Type.Array(RespondentRowSchema, { description: 'who answered: overall, then by gender, age_group, site_kind, county' }),

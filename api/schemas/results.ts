@@ -47,6 +47,29 @@ export const ReliabilitySchema = Type.Object({
 })
 export type ReliabilityReply = Static<typeof ReliabilitySchema>
 
+export const RELEASE_NOTE_CODES: ReadonlyArray<ReleaseNote['code']> = [
+  'no_data', 'one_site', 'one_site_per_stratum', 'lonely_stratum', 'no_interval_at_0_or_100', 'no_design_variance',
+  'group_empty', 'side_missing', 'side_suppressed', 'side_withheld', 'group_at_0_or_100', 'independent_waves', 'weighted_no_difference', 'one_site_no_interval', 'unexplained',
+] as const
+
+/**
+ * A note on a released figure as a code and its numbers, so the results app says it in the reader's
+ * language and in plain words (api/services/release-notes.ts); never an id. `side` names which of a
+ * difference's two cells (first, second) the note is about.
+ */
+export const ReleaseNoteSchema = Type.Object({
+  code: Type.Union([
+    Type.Literal('no_data'), Type.Literal('one_site'), Type.Literal('one_site_per_stratum'), Type.Literal('lonely_stratum'),
+    Type.Literal('no_interval_at_0_or_100'), Type.Literal('no_design_variance'), Type.Literal('group_empty'), Type.Literal('side_missing'),
+    Type.Literal('side_suppressed'), Type.Literal('side_withheld'), Type.Literal('group_at_0_or_100'), Type.Literal('independent_waves'),
+    Type.Literal('weighted_no_difference'), Type.Literal('one_site_no_interval'), Type.Literal('unexplained'),
+  ]),
+  n: Type.Optional(Type.Integer({ description: 'respondents the note is about' })),
+  strata: Type.Optional(Type.Integer({ description: 'strata (counties) the note is about' })),
+  side: Type.Optional(Type.Union([Type.Literal('first'), Type.Literal('second'), Type.Literal('both')])),
+}, { additionalProperties: false })
+export type ReleaseNote = Static<typeof ReleaseNoteSchema>
+
 /** One cell of a results table; a suppressed cell carries no numbers (see analysis/results-table.ts). */
 export const ResultRowSchema = Type.Object({
   indicator: Type.String(),
@@ -65,6 +88,7 @@ export const ResultRowSchema = Type.Object({
   suppressed: Type.Boolean(),
   rule: Type.Optional(SuppressionRuleSchema),
   reason: Type.Optional(Type.String({ description: 'why a row is suppressed, has no estimate or interval, or used a fallback method' })),
+  notes: Type.Optional(Type.Array(ReleaseNoteSchema, { description: 'in a release: the reason as codes the results app words in the reader\'s language, read from the frozen reason when served' })),
 })
 export type ResultRowReply = Static<typeof ResultRowSchema>
 

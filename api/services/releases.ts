@@ -21,6 +21,7 @@ import type {
 import { indicatorImplications } from '../../survey-definitions/indicator-implications.js'
 import type { VersionRules } from '../../survey-definitions/instrument.js'
 import { notGivenWhenWeighted, waveMinusPrevious, womenMinusMen } from './release-differences.js'
+import { withDifferenceNotes, withRowNotes } from './release-notes.js'
 import { applyReliability, defaultReleaseMethod } from './release-reliability.js'
 import { computeReleaseTables } from './release-tables.js'
 import type { ComputedTables, ReleaseSettings } from './release-tables.js'
@@ -276,6 +277,15 @@ function sourceLine (wave: ReleaseWave, computed: ComputedTables, settings: Rele
     'audited against an attacker with a linear and integer programming solver.'
 }
 
+/**
+ * The sites a release counted, as its frozen source line states them (sourceLine above writes "at N
+ * site(s)"): the release keeps no other record of it, and the line was frozen with the figures.
+ */
+function sitesOf (source: string): number | undefined {
+  const match = / at (\d+) sites?\. /.exec(source)
+  return match === null ? undefined : Number(match[1])
+}
+
 function summaryOf (row: ReleaseSummaryRow): ReleaseSummary {
   return {
     id: row.id,
@@ -320,14 +330,21 @@ async function indicatorLabels (db: Kysely<Database>, surveyVersionId: number): 
 async function detailOf (db: Kysely<Database>, row: ReleaseContentRow): Promise<ReleaseDetail> {
   const { labels, headline } = await indicatorLabels(db, row.surveyVersionId)
   const names = [...new Set(row.tableSpecs.map((spec) => spec.indicator))]
+  const sites = sitesOf(row.source)
+  // The instrument's first headline indicator the release has (any violence, last 12 months, for hverdag).
+  const lead = [...headline].find((name) => names.includes(name))
   return {
     release: summaryOf(row),
     source: row.source,
+    ...(sites === undefined ? {} : { sites }),
+    ...(lead === undefined ? {} : { lead }),
     indicators: names.map((name) => ({ name, label: labels.get(name) ?? { en: name, nb: name }, headline: headline.has(name) })),
     tables: row.tableSpecs,
     respondents: row.respondentRows,
-    rows: row.resultRows,
-    differences: row.differences,
+    // Notes are read from the frozen sentences when served (api/services/release-notes.ts), so every
+    // release, whenever it was frozen and in whichever stored format, reads alike.
+    rows: row.resultRows.map(withRowNotes),
+    differences: row.differences.map(withDifferenceNotes),
     notes: [WEIGHTS_NOTE[row.weights], repeatNote(row.repeats, row.answeredBefore, row.k)],
   }
 }

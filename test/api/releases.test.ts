@@ -290,6 +290,31 @@ describe('results releases', () => {
       expect(spring.differences.filter((d) => d.kind === 'wave_minus_previous')).toEqual([])
     })
 
+    it('serves every note as a code with its numbers, read from the sentences the release froze, with no id', async () => {
+      expect(autumn).toMatchObject({ sites: SITES.length, lead: 'any_violence_12m' })
+      const explained = autumn.rows.filter((row) => !row.suppressed && row.reason !== undefined)
+      // A county with one site answers a county table from one site: a note, not a design-based interval.
+      expect(explained.some((row) => row.notes?.some((note) => note.code === 'one_site'))).toBe(true)
+      for (const row of explained) {
+        expect(row.notes?.length, row.reason).toBe(1)
+        expect(row.notes?.map((note) => note.code), row.reason).not.toContain('unexplained')
+      }
+      for (const row of autumn.rows.filter((candidate) => candidate.suppressed)) expect(row).not.toHaveProperty('notes')
+      for (const d of autumn.differences.filter((candidate) => candidate.reason !== undefined || candidate.note !== undefined)) {
+        expect(d.notes?.length, `${d.reason ?? ''} ${d.note ?? ''}`).toBeGreaterThan(0)
+        expect(d.notes?.map((note) => note.code)).not.toContain('unexplained')
+      }
+      for (const d of autumn.differences.filter((candidate) => candidate.kind === 'wave_minus_previous' && candidate.difference !== undefined)) {
+        expect(d.notes).toContainEqual({ code: 'independent_waves' })
+      }
+      // The frozen record is the analysis's sentences (a one-site one names the site); the notes are read from them when served.
+      const stored = await database.db.selectFrom('results_releases').select(['result_rows', 'differences']).where('id', '=', autumn.release.id).executeTakeFirstOrThrow()
+      expect(stored.result_rows.some((row) => /one cluster \("[0-9a-f-]{36}"\)/.test(row.reason ?? ''))).toBe(true)
+      expect(stored.result_rows.filter((row) => 'notes' in row)).toEqual([])
+      expect(stored.differences.filter((d) => 'notes' in d)).toEqual([])
+      expect(JSON.stringify(autumn.rows.map((row) => row.notes))).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/)
+    })
+
     it('does not change when responses arrive after it, and a new release supersedes it with suppression across both', async () => {
       const before = await read(autumn.release.id)
       // Two late uploads: any cell they fall in changes by fewer than k, so subtracting the releases would find them.

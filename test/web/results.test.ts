@@ -38,8 +38,8 @@ function expectedCells (lang: Lang, row: ResultRowReply): Record<string, string>
   return {
     n: row.n === undefined ? '–' : new Intl.NumberFormat(locale(lang)).format(row.n),
     count: row.count === undefined ? '–' : new Intl.NumberFormat(locale(lang)).format(row.count),
-    estimate: row.estimate === undefined ? '–' : `${oneDecimal(lang, row.estimate)} %`,
-    interval: row.ci_low === undefined || row.ci_high === undefined ? '–' : `${oneDecimal(lang, row.ci_low)}–${oneDecimal(lang, row.ci_high)} %`,
+    estimate: row.estimate === undefined ? '–' : `${oneDecimal(lang, row.estimate)}\u00a0%`,
+    interval: row.ci_low === undefined || row.ci_high === undefined ? '–' : `${oneDecimal(lang, row.ci_low)}–${oneDecimal(lang, row.ci_high)}\u00a0%`,
   }
 }
 const keyOf = (group: Readonly<Record<string, string>>) => JSON.stringify(Object.fromEntries(Object.keys(group).sort().map((d) => [d, group[d]])))
@@ -189,7 +189,7 @@ describe('the results app in a browser', () => {
     await page.getByLabel('E-post').fill(funderEmail)
     await page.getByLabel('Passord').fill('wrong password 1')
     await page.getByRole('button', { name: 'Logg inn' }).click()
-    await expect.poll(async () => await page.getByTestId('login-error').textContent()).toMatch(/password is wrong/)
+    await expect.poll(async () => await page.getByTestId('login-error').textContent()).toMatch(/stemmer ikke/)
     await page.getByLabel('Passord').fill(TEST_PASSWORD)
     await page.getByRole('button', { name: 'Logg inn' }).click()
     await ready(page)
@@ -243,7 +243,7 @@ describe('the results app in a browser', () => {
     const studies = loadContextStudies().studies
     for (const study of studies) {
       const item = page.locator(`.figure-block[data-figure="${study.shownWith}"] aside.other-studies li[data-study="${study.id}"]`)
-      expect(await item.textContent()).toContain(`${study.percent} %`)
+      expect(await item.textContent()).toContain(`${study.percent}\u00a0%`)
     }
     expect(await page.locator('aside.other-studies h4').first().textContent()).toMatch(/Andre studier/)
 
@@ -304,11 +304,13 @@ describe('the results app in a browser', () => {
     expect(svg).toMatch(/^<\?xml[^>]*>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/)
     expect(svg).toContain('<style>:where(.prevalens-plot)')
     expect(svg).toContain('<title>Strangled')
-    const width = Number(await block.locator('figure svg').getAttribute('width'))
-    const height = Number(await block.locator('figure svg').getAttribute('height'))
+    // The file is the chart with its title above and its caption below: its own size, at least the chart's.
+    const [, width, height] = (/<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg) ?? []).map(Number)
+    expect(width).toBeGreaterThanOrEqual(Number(await block.locator('figure svg').getAttribute('width')))
+    expect(height).toBeGreaterThan(Number(await block.locator('figure svg').getAttribute('height')))
     const png = await download(page, async () => { await block.locator('button[data-download="png"]').click() })
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2 * width, 2 * height])
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2 * (width ?? 0), 2 * (height ?? 0)])
     expect(cspViolations).toEqual([])
   })
 
@@ -366,7 +368,7 @@ describe('the results app in a browser', () => {
       expect(titles.map((title) => Number(/\d+/.exec(title)?.[0]))).toEqual(titles.map((_, i) => i + 1))
       const first = page.locator('.headline .figure-block').first()
       expect(await first.locator('.source').textContent()).toMatch(lang === 'nb' ? /^Kilde: Prevalens, Høst 2026/ : /^Source: Prevalens, Høst 2026/)
-      expect(await first.locator('.method').textContent()).toMatch(lang === 'nb' ? /Korn–Graubard-intervaller med steder som klynger/ : /Korn–Graubard intervals with sites as clusters/)
+      expect(await first.locator('.method').textContent()).toMatch(lang === 'nb' ? /Korn–Graubard-intervaller, som tar hensyn til at svar fra samme sted ligner hverandre/ : /Korn–Graubard intervals, which allow for answers from the same place being alike/)
       await screenshot(page, `results-print-${lang}`)
       await page.emulateMedia({ media: 'screen' })
     }

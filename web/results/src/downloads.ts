@@ -1,6 +1,9 @@
 import type { RespondentRow } from '../../../api/schemas/releases.js'
 import type { ResultRowReply } from '../../../api/schemas/results.js'
-import type { Chart } from './charts.js'
+import type { Caption, Chart } from './charts.js'
+import type { Lang } from './i18n.js'
+import { rowNoteText } from './notes.js'
+import { suppressionText } from './tables.js'
 
 /** Hands a file to the browser's download (a blob: link; no server round trip, nothing kept). */
 export function saveFile (name: string, type: string, content: Blob | string): void {
@@ -23,17 +26,18 @@ const csvText = (rows: ReadonlyArray<readonly string[]>): string => rows.map((ro
 export const ALL = 'all'
 
 /**
- * A results table as CSV with exactly the API's figures (full precision, a dot as decimal mark); a
- * suppressed cell has empty number fields, suppressed=true and its rule and reason, never a number;
- * reliability is the NCHS standard's verdict (yes, flag, no) with its flags, and withheld whether the
- * release withheld the estimate for it.
+ * A results table as CSV with exactly the API's figures (full precision, a dot as decimal mark, as
+ * statistics programs read them); a suppressed cell has empty number fields, suppressed=true and its
+ * rule, never a number; note says why a cell is suppressed or how to read it, in the reader's language
+ * (never the API's English sentence, which may name a site); reliability is the NCHS standard's verdict
+ * (yes, flag, no) with its flags, and withheld whether the release withheld the estimate for it.
  */
-export function resultsCsv (rows: ReadonlyArray<{ row: ResultRowReply, label: string, wave?: string }>): string {
+export function resultsCsv (lang: Lang, k: number, rows: ReadonlyArray<{ row: ResultRowReply, label: string, wave?: string }>): string {
   const dimensions = [...new Set(rows.flatMap(({ row }) => Object.keys(row.group)))]
   const hasWave = rows.some((row) => row.wave !== undefined)
   const number = (value: number | undefined): string => value === undefined ? '' : String(value)
   return csvText([
-    [...(hasWave ? ['wave'] : []), 'indicator', 'indicator_label', ...dimensions, 'n', 'count', 'estimate', 'ci_low', 'ci_high', 'method', 'deff', 'suppressed', 'rule', 'reason', 'reliability', 'reliability_flags', 'withheld'],
+    [...(hasWave ? ['wave'] : []), 'indicator', 'indicator_label', ...dimensions, 'n', 'count', 'estimate', 'ci_low', 'ci_high', 'method', 'deff', 'suppressed', 'rule', 'note', 'reliability', 'reliability_flags', 'withheld'],
     ...rows.map(({ row, label, wave }) => [
       ...(hasWave ? [wave ?? ''] : []),
       row.indicator,
@@ -44,7 +48,7 @@ export function resultsCsv (rows: ReadonlyArray<{ row: ResultRowReply, label: st
       number(row.deff),
       String(row.suppressed),
       row.rule ?? '',
-      row.reason ?? '',
+      row.suppressed ? suppressionText(lang, row.rule, k) : rowNoteText(lang, row),
       row.reliability?.publish ?? '',
       row.reliability?.flags.join(' ') ?? '',
       String(row.reliability?.withheld === true),
@@ -53,33 +57,34 @@ export function resultsCsv (rows: ReadonlyArray<{ row: ResultRowReply, label: st
 }
 
 /** "Who answered" as CSV: the group, the respondents (empty when suppressed) and why a cell is suppressed. */
-export function respondentsCsv (rows: readonly RespondentRow[]): string {
+export function respondentsCsv (lang: Lang, k: number, rows: readonly RespondentRow[]): string {
   const dimensions = [...new Set(rows.flatMap((row) => Object.keys(row.group)))]
   return csvText([
-    [...dimensions, 'respondents', 'suppressed', 'rule', 'reason'],
-    ...rows.map((row) => [...dimensions.map((d) => row.group[d] ?? ALL), row.n === undefined ? '' : String(row.n), String(row.suppressed), row.rule ?? '', row.reason ?? '']),
+    [...dimensions, 'respondents', 'suppressed', 'rule', 'note'],
+    ...rows.map((row) => [...dimensions.map((d) => row.group[d] ?? ALL), row.n === undefined ? '' : String(row.n), String(row.suppressed), row.rule ?? '',
+      row.suppressed ? suppressionText(lang, row.rule, k) : '']),
   ])
 }
 
-export function saveSvg (name: string, chart: Chart): void {
-  saveFile(`${name}.svg`, 'image/svg+xml', chart.file())
+export function saveSvg (name: string, chart: Chart, caption: Caption): void {
+  saveFile(`${name}.svg`, 'image/svg+xml', chart.file(caption).text)
 }
 
 /**
  * The chart as PNG: the SVG file drawn on a canvas at twice its size. It loads as a data: image, which
  * the policy allows (img-src 'self' data:), and a data: SVG without foreignObject leaves the canvas untainted.
  */
-export async function savePng (name: string, chart: Chart): Promise<void> {
+export async function savePng (name: string, chart: Chart, caption: Caption): Promise<void> {
+  const file = chart.file(caption)
   const image = new Image()
   const loaded = new Promise<void>((resolve, reject) => {
     image.onload = () => { resolve() }
     image.onerror = () => { reject(new Error('the chart could not be drawn as an image')) }
   })
-  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(chart.file())}`
+  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(file.text)}`
   await loaded
   const scale = 2
-  const width = chart.svg.width.baseVal.value
-  const height = chart.svg.height.baseVal.value
+  const { width, height } = file
   const canvas = document.createElement('canvas')
   canvas.width = Math.ceil(width * scale)
   canvas.height = Math.ceil(height * scale)

@@ -1,6 +1,7 @@
 import regions from '../../../survey-definitions/regions.json' with { type: 'json' }
 
-import { compareText, formatNumber } from '../../shared/i18n.js'
+import { compareText } from '../../shared/i18n.js'
+import { percentLevel } from './format.js'
 import type { Lang } from '../../shared/i18n.js'
 
 export type { Lang }
@@ -21,6 +22,8 @@ export const TEXT = {
     email: 'E-post',
     password: 'Passord',
     totp: 'Engangskode (bare forskere og administratorer)',
+    loginWrong: 'E-postadressen, passordet eller engangskoden stemmer ikke.',
+    failed: 'Noe gikk galt da siden skulle vises. Last inn siden på nytt.',
     refused: 'Ingen tilgang til disse resultatene',
     noReleases: 'Ingen resultater er frigitt ennå.',
     chooseRelease: 'Frigitte resultater',
@@ -67,6 +70,7 @@ export const TEXT = {
     downloadCsv: 'Last ned tabellen (CSV)',
     downloadSvg: 'Last ned figuren (SVG)',
     downloadPng: 'Last ned figuren (PNG)',
+    pngFailed: 'Figuren kunne ikke lagres som bilde i denne nettleseren. Prøv SVG.',
     indicator: 'Indikator',
     breakdown: 'Fordeling',
     compare: 'Sammenlign runder over tid',
@@ -79,13 +83,16 @@ export const TEXT = {
     tableNote: 'Tallene er de samme som i nedlastingen. Skjulte celler viser ingen tall.',
     by: (name: string) => `etter ${name}`,
     methodText: {
-      wilson: 'Wilson-intervaller',
-      'clopper-pearson': 'eksakte Clopper–Pearson-intervaller',
-      'design-logit': 'designbaserte intervaller med steder som klynger (logit)',
-      cluster: 'designbaserte intervaller med steder som klynger (logit)',
-      'korn-graubard': 'Korn–Graubard-intervaller med steder som klynger',
+      wilson: 'Wilson-intervaller, som regner svarene som uavhengige av hverandre',
+      'clopper-pearson': 'eksakte Clopper–Pearson-intervaller, som regner svarene som uavhengige av hverandre',
+      'design-logit': 'intervaller som tar hensyn til at svar fra samme sted ligner hverandre',
+      cluster: 'intervaller som tar hensyn til at svar fra samme sted ligner hverandre',
+      'korn-graubard': 'Korn–Graubard-intervaller, som tar hensyn til at svar fra samme sted ligner hverandre',
     },
-    diffMethod: { 'newcombe-hybrid': 'Newcombes hybridmetode', 'design-linearised': 'designbasert (linearisert)' },
+    byCounty: ', regnet fylke for fylke',
+    diffMethod: { 'newcombe-hybrid': 'Feilmarginen regner gruppene som uavhengige utvalg', 'design-linearised': 'Feilmarginen tar hensyn til at svar fra samme sted ligner hverandre' },
+    deff: 'designeffekt',
+    deffNote: 'Designeffekt: hvor mye større usikkerheten er fordi svar fra samme sted ligner hverandre (1 betyr ingen forskjell).',
     suppressionRule: {
       n_below_k: (k: number) => `færre enn ${k} svarte`,
       yes_below_k: (k: number) => `færre enn ${k} svarte ja`,
@@ -95,8 +102,22 @@ export const TEXT = {
     },
     methodNote: (method: string, level: string, n: string, k: number) =>
       `Andel med ${level} konfidensintervall (${method}). n = ${n} med kjent svar. Celler med færre enn ${k} svar, ja eller nei er skjult, sammen med celler som ellers ville avsløre dem.`,
-    sourceLine: (wave: string, from: string, to: string, n: string, method: string, level: string, k: number) =>
-      `Kilde: Prevalens, ${wave} (${from} til ${to}), ${n} svar. ${method}, ${level} nivå. Personvern: celler med færre enn ${k} svar, ja eller nei er skjult, og nok andre celler til at de ikke kan regnes ut.`,
+    sourceLine: (facts: SourceFacts) =>
+      `Kilde: Prevalens, ${facts.wave} (${facts.from} til ${facts.to}), ${facts.n} svar${facts.sites === undefined ? '' : ` fra ${facts.sites} ${facts.sitesCount === 1 ? 'sted' : 'steder'}`}. ` +
+      `${facts.method}, ${facts.level} konfidensnivå. Tall som er for usikre etter NCHS-standarden for andeler, er ${facts.withhold ? 'ikke vist' : 'vist med merke'}. ` +
+      `Personvern: celler med færre enn ${facts.k} svar, ja eller nei er skjult, og nok andre celler til at de ikke kan regnes ut.`,
+    respondentsWithheld: 'et antall som er holdt tilbake av personvernhensyn,',
+    intervalMeaning: (level: string) => `Streken viser ${level} konfidensintervall: området der den sanne andelen trolig ligger.`,
+    suppressionLegend: (k: number) => `«skjult»: færre enn ${k} svar, ja eller nei i gruppen, eller skjult for at en annen skjult celle ikke skal kunne regnes ut. «ikke vist»: for usikkert til å vises.`,
+    waves: 'Runder',
+    leadSentence: (label: string, parts: string, level: string) => `${label}, med ${level} konfidensintervall i parentes: ${parts}.`,
+    leadAnd: 'og',
+    leadShare: (share: string, group: string, range: string) => `${share} av ${group} (${range})`,
+    leadSuppressed: (group: string, k: number) => `tallet for ${group} er skjult fordi færre enn ${k} svarte`,
+    leadHidden: (group: string) => `tallet for ${group} er skjult for å verne personvernet`,
+    leadWithheld: (group: string) => `tallet for ${group} er for usikkert til å vises`,
+    leadCaution: 'les med forsiktighet',
+    leadGroups: { woman: 'kvinnene', man: 'mennene' } as Record<string, string>,
     fewerThan: (k: number) => `færre enn ${k}`,
     dimensions: {
       wave: 'runde', gender: 'kjønn', age_group: 'aldersgruppe', site_kind: 'type sted', county: 'fylke', municipality: 'kommune', centrality: 'sentralitet',
@@ -135,6 +156,8 @@ export const TEXT = {
     email: 'E-mail',
     password: 'Password',
     totp: 'One-time code (researchers and admins only)',
+    loginWrong: 'The e-mail address, password or one-time code is wrong.',
+    failed: 'Something went wrong showing this page. Reload the page.',
     refused: 'No access to these results',
     noReleases: 'No results have been released yet.',
     chooseRelease: 'Released results',
@@ -181,6 +204,7 @@ export const TEXT = {
     downloadCsv: 'Download the table (CSV)',
     downloadSvg: 'Download the chart (SVG)',
     downloadPng: 'Download the chart (PNG)',
+    pngFailed: 'This browser could not save the chart as an image. Try SVG.',
     indicator: 'Indicator',
     breakdown: 'Breakdown',
     compare: 'Compare waves over time',
@@ -193,13 +217,16 @@ export const TEXT = {
     tableNote: 'The figures are those of the download. Suppressed cells show no numbers.',
     by: (name: string) => `by ${name}`,
     methodText: {
-      wilson: 'Wilson score intervals',
-      'clopper-pearson': 'Clopper–Pearson exact intervals',
-      'design-logit': 'design-based intervals with sites as clusters (logit)',
-      cluster: 'design-based intervals with sites as clusters (logit)',
-      'korn-graubard': 'Korn–Graubard intervals with sites as clusters',
+      wilson: 'Wilson intervals, which treat the answers as independent of each other',
+      'clopper-pearson': 'exact Clopper–Pearson intervals, which treat the answers as independent of each other',
+      'design-logit': 'intervals that allow for answers from the same place being alike',
+      cluster: 'intervals that allow for answers from the same place being alike',
+      'korn-graubard': 'Korn–Graubard intervals, which allow for answers from the same place being alike',
     },
-    diffMethod: { 'newcombe-hybrid': 'Newcombe\'s hybrid score method', 'design-linearised': 'design-based (linearised)' },
+    byCounty: ', calculated county by county',
+    diffMethod: { 'newcombe-hybrid': 'The margin of error treats the groups as independent samples', 'design-linearised': 'The margin of error allows for answers from the same place being alike' },
+    deff: 'design effect',
+    deffNote: 'Design effect: how much larger the uncertainty is because answers from the same place are alike (1 means no difference).',
     suppressionRule: {
       n_below_k: (k: number) => `fewer than ${k} respondents`,
       yes_below_k: (k: number) => `fewer than ${k} answered yes`,
@@ -209,8 +236,22 @@ export const TEXT = {
     },
     methodNote: (method: string, level: string, n: string, k: number) =>
       `Share with a ${level} confidence interval (${method}). n = ${n} with a known answer. Cells with fewer than ${k} respondents, yes or no answers are suppressed, with the cells that would reveal them.`,
-    sourceLine: (wave: string, from: string, to: string, n: string, method: string, level: string, k: number) =>
-      `Source: Prevalens, ${wave} (${from} to ${to}), ${n} respondents. ${method}, ${level} level. Disclosure control: cells with fewer than ${k} respondents, yes or no answers are suppressed, and enough other cells that they cannot be worked out.`,
+    sourceLine: (facts: SourceFacts) =>
+      `Source: Prevalens, ${facts.wave} (${facts.from} to ${facts.to}), ${facts.n} respondents${facts.sites === undefined ? '' : ` at ${facts.sites} ${facts.sitesCount === 1 ? 'place' : 'places'}`}. ` +
+      `${facts.method}, ${facts.level} confidence level. Figures too uncertain by the NCHS standard for proportions are ${facts.withhold ? 'not shown' : 'shown marked'}. ` +
+      `Privacy: cells with fewer than ${facts.k} respondents, yes or no answers are suppressed, and enough other cells that they cannot be worked out.`,
+    respondentsWithheld: 'a number withheld to protect privacy,',
+    intervalMeaning: (level: string) => `The line shows the ${level} confidence interval: the range in which the true share probably lies.`,
+    suppressionLegend: (k: number) => `"suppressed": fewer than ${k} respondents, yes or no answers in the group, or hidden so that another suppressed cell cannot be worked out. "withheld": too uncertain to show.`,
+    waves: 'Waves',
+    leadSentence: (label: string, parts: string, level: string) => `${label}, with the ${level} confidence interval in brackets: ${parts}.`,
+    leadAnd: 'and',
+    leadShare: (share: string, group: string, range: string) => `${share} of ${group} (${range})`,
+    leadSuppressed: (group: string, k: number) => `the figure for ${group} is suppressed because fewer than ${k} answered`,
+    leadHidden: (group: string) => `the figure for ${group} is hidden to protect privacy`,
+    leadWithheld: (group: string) => `the figure for ${group} is too uncertain to show`,
+    leadCaution: 'read with caution',
+    leadGroups: { woman: 'women', man: 'men' } as Record<string, string>,
     fewerThan: (k: number) => `fewer than ${k}`,
     dimensions: {
       wave: 'wave', gender: 'gender', age_group: 'age group', site_kind: 'kind of site', county: 'county', municipality: 'municipality', centrality: 'centrality',
@@ -239,9 +280,22 @@ export const TEXT = {
 
 export type Texts = typeof TEXT[Lang]
 
-export function percentLevel (level: number, lang: Lang): string {
-  return `${formatNumber(lang, level * 100, { maximumFractionDigits: 1 })} %`
+/** What a source line states, each fact already written in the reader's language. */
+export interface SourceFacts {
+  wave: string
+  from: string
+  to: string
+  n: string
+  sites: string | undefined
+  sitesCount: number | undefined
+  method: string
+  level: string
+  withhold: boolean
+  k: number
 }
+
+/** Kept here for the views that read it with the texts; the number itself is format.ts's. */
+export { percentLevel }
 
 const places = new Map<string, string>(regions.counties.flatMap((county) =>
   [[`county:${county.number}`, county.name], ...county.municipalities.map((m): [string, string] => [`municipality:${m.number}`, m.name])]))

@@ -10,6 +10,7 @@ import { parseState, stateSearch } from './state.js'
 import type { ViewState } from './state.js'
 import type { ViewContext } from './views/context.js'
 import { exploreView } from './views/explore.js'
+import { sourceLine } from './views/figure.js'
 import { overviewView } from './views/overview.js'
 
 /** The roles the results routes admit (GET /api/releases: api/routes/releases.ts). */
@@ -140,7 +141,8 @@ function loginView (t: Texts): HTMLElement {
       const data = new FormData(form)
       logIn(String(data.get('email') ?? ''), String(data.get('password') ?? ''), String(data.get('totp') ?? ''))
         .then((reply) => { session = reply; rerender() })
-        .catch((error: unknown) => { message.textContent = error instanceof Error ? error.message : String(error) })
+        // The API's message is English: the reader is told in their own language.
+        .catch((error: unknown) => { message.textContent = error instanceof ApiError && error.status === 401 ? t.loginWrong : t.refusals.network })
     },
   },
   field('email', t.email, 'email', 'username', true),
@@ -185,7 +187,7 @@ function releaseView (t: Texts, detail: ReleaseDetail, choices: readonly Release
     releaseChooser(t, detail, choices),
     detail.release.status === 'superseded' ? h('p', { class: 'notice', role: 'status' }, t.superseded) : null,
     state.view === 'explore' ? exploreView(ctx) : overviewView(ctx),
-    h('footer', { class: 'report-source' }, h('p', {}, detail.source),
+    h('footer', { class: 'report-source' }, h('p', {}, sourceLine(ctx)),
       // Whether the figures are weighted, and who was left out as a repeat, in the reader's language.
       ...detail.notes.map((note) => h('p', { class: 'release-note', 'data-testid': 'release-note' }, note[state.lang]))))
 }
@@ -223,8 +225,9 @@ async function render (): Promise<void> {
 /** Renders the page; a failure nothing else caught is shown, never left as a blank page. */
 function rerender (): void {
   render().catch((error: unknown) => {
+    console.error(error)
     fill(app, h('main', { id: 'main' }, h('h1', {}, TEXT[state.lang].appTitle),
-      h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error))))
+      h('p', { class: 'error', role: 'alert' }, TEXT[state.lang].failed)))
     app.dataset.ready = 'failed'
   })
 }

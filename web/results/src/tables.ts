@@ -1,9 +1,10 @@
 import type { RespondentRow } from '../../../api/schemas/releases.js'
 import type { ResultRowReply } from '../../../api/schemas/results.js'
 import { h } from '../../shared/dom.js'
-import { count, interval, percent } from './format.js'
+import { count, decimal, interval, percent } from './format.js'
 import { TEXT } from './i18n.js'
 import type { Lang } from './i18n.js'
+import { rowNoteText } from './notes.js'
 
 /** A cell's group in a stable form, for data attributes a test or a script can match against the API. */
 export const groupKey = (group: Readonly<Record<string, string>>): string =>
@@ -50,7 +51,9 @@ export function resultTable (lang: Lang, caption: string, labelHeaders: string[]
             h('td', { class: 'num', 'data-field': 'estimate' }, row.estimate === undefined ? '–' : percent(lang, row.estimate)),
             h('td', { class: 'num', 'data-field': 'interval' }, row.ci_low === undefined || row.ci_high === undefined ? '–' : interval(lang, row.ci_low, row.ci_high)),
           ]
-      const note = row.suppressed ? suppressionText(lang, row.rule, k) : row.reason ?? (row.deff === undefined ? '' : `deff ${row.deff.toFixed(2)}`)
+      const note = row.suppressed
+        ? suppressionText(lang, row.rule, k)
+        : [rowNoteText(lang, row), row.deff === undefined ? '' : `${t.deff} ${decimal(lang, row.deff)}`].filter((text) => text !== '').join(' ')
       return h('tr', attributes, h('th', { scope: 'row' }, first ?? ''), ...rest.map((label) => h('td', {}, label)), ...numbers,
         h('td', { class: 'note' }, note, row.suppressed ? null : reliabilityMark(lang, row)))
     })))

@@ -1,7 +1,8 @@
 import type { ReleaseDetail } from '../../../../api/schemas/releases.js'
 import type { ResultRowReply } from '../../../../api/schemas/results.js'
-import { facetedBars, groupBars } from '../charts.js'
-import type { Bar } from '../charts.js'
+import { groupBars, overTimeDots } from '../charts.js'
+import type { Bar, WavePoint } from '../charts.js'
+import { count } from '../format.js'
 import { fill, h } from '../../../shared/dom.js'
 import { resultsCsv } from '../downloads.js'
 import { compareGroups, groupLabel } from '../i18n.js'
@@ -71,7 +72,8 @@ export function exploreView (ctx: ViewContext): HTMLElement {
   if (state.compare && ctx.loggedIn) {
     fill(result, h('p', {}, t.loading))
     overTime(ctx, indicator.name, by, title).then((block) => { fill(result, block) }, (error: unknown) => {
-      fill(result, h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : String(error)))
+      console.error(error)
+      fill(result, h('p', { class: 'error', role: 'alert' }, t.failed))
     })
   } else {
     fill(result, oneRelease(ctx, indicator.name, by, title))
@@ -102,8 +104,8 @@ function oneRelease (ctx: ViewContext, indicator: string, by: readonly string[],
     title,
     chart: groupBars(bars, { label: title, xLabel: '%' }),
     table: resultTable(ctx.lang, title, [t.group], labelled, ctx.detail.release.k, ctx.detail.release.level),
-    notes: [methodNote(ctx, tableRows(ctx.detail, indicator, [])), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, labelled.map(({ row }) => row)), differencesTable(ctx, [indicator])],
-    csv: () => resultsCsv(rows.map((row) => ({ row, label }))),
+    notes: [methodNote(ctx, tableRows(ctx.detail, indicator, []), labelled.map(({ row }) => row)), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, labelled.map(({ row }) => row)), differencesTable(ctx, [indicator])],
+    csv: () => resultsCsv(ctx.lang, ctx.detail.release.k, rows.map((row) => ({ row, label }))),
   })
 }
 
@@ -118,9 +120,9 @@ async function overTime (ctx: ViewContext, indicator: string, by: readonly strin
   // Stable: within a group the waves stay oldest first.
   rows.sort((a, b) => compareGroups(ctx.lang, a.row.group, b.row.group))
   const labelled: LabelledRow[] = rows.map(({ detail, row }) => ({ labels: [groupLabel(ctx.lang, row.group, by), detail.release.waveName], row, waveId: detail.release.waveId }))
-  const bars: Bar[] = labelled.map(({ labels, row }) => ({
-    facet: labels[0] ?? '',
-    x: labels[1] ?? '',
+  const points: WavePoint[] = labelled.map(({ labels, row }) => ({
+    group: labels[0] ?? '',
+    wave: labels[1] ?? '',
     ...(row.estimate === undefined ? { missing: row.suppressed ? t.suppressed : row.reliability?.withheld === true ? t.withheld : '–' } : { estimate: row.estimate }),
     ...(row.ci_low === undefined || row.ci_high === undefined ? {} : { low: row.ci_low, high: row.ci_high }),
   }))
@@ -131,9 +133,10 @@ async function overTime (ctx: ViewContext, indicator: string, by: readonly strin
     figureBlock(ctx, {
       id: `over-time-${indicator}-${by.join('-') || 'overall'}`,
       title: overTimeTitle,
-      chart: facetedBars(bars, { label: overTimeTitle, yLabel: '%' }),
+      chart: overTimeDots(points, { label: overTimeTitle, xLabel: '%', format: (value) => count(ctx.lang, value) }),
+      stacked: true,
       table: resultTable(ctx.lang, overTimeTitle, [t.group, t.wave], labelled, ctx.detail.release.k, ctx.detail.release.level),
-      notes: [methodNote(ctx, tableRows(ctx.detail, indicator, [])), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, labelled.map(({ row }) => row)), differencesTable(ctx, [indicator])],
-      csv: () => resultsCsv(rows.map(({ detail, row }) => ({ row, label, wave: detail.release.waveName }))),
+      notes: [methodNote(ctx, tableRows(ctx.detail, indicator, []), labelled.map(({ row }) => row)), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, labelled.map(({ row }) => row)), differencesTable(ctx, [indicator])],
+      csv: () => resultsCsv(ctx.lang, ctx.detail.release.k, rows.map(({ detail, row }) => ({ row, label, wave: detail.release.waveName }))),
     }))
 }

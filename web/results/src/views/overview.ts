@@ -6,14 +6,15 @@ import { facetedBars } from '../charts.js'
 import type { Bar } from '../charts.js'
 import { h } from '../../../shared/dom.js'
 import { resultsCsv, respondentsCsv, saveFile } from '../downloads.js'
-import { count, day, points, pointsInterval } from '../format.js'
+import { count, day, percentFigure, points, pointsInterval } from '../format.js'
 import { compareGroups, groupLabel, percentLevel, valueLabel } from '../i18n.js'
 import type { Lang } from '../i18n.js'
 import { groupKey, reliabilitySummary, respondentTable, resultTable, suppressionText } from '../tables.js'
 import type { LabelledRow } from '../tables.js'
 import type { ViewContext } from './context.js'
 import { figureBlock } from './figure.js'
-import { formatNumber } from '../../../shared/i18n.js'
+import { differenceNoteText } from '../notes.js'
+import { leadSentence } from './lead.js'
 
 /** Checked against its schema when the app is built (vite.config.ts) and by test/unit/context-studies.test.ts. */
 const studies = (contextStudies as ContextStudies).studies
@@ -43,6 +44,7 @@ export function overviewView (ctx: ViewContext): HTMLElement {
   const t = ctx.t
   const concepts = [...new Set(ctx.detail.indicators.filter((indicator) => indicator.headline).map((indicator) => conceptOf(indicator.name)))]
   return h('div', { class: 'overview' },
+    leadSentence(ctx),
     h('p', { class: 'lead' },
       `${day(ctx.lang, release.opensOn)} – ${day(ctx.lang, release.closesOn)}. ${t.releasedOn(day(ctx.lang, release.releasedAt))}. `,
       `${t.respondents}: ${release.respondents === undefined ? t.fewerThan(release.k) : count(ctx.lang, release.respondents)}.`),
@@ -69,7 +71,7 @@ function whoAnswered (ctx: ViewContext): HTMLElement {
     h('h2', { id: 'who-title' }, t.whoAnswered),
     h('div', { class: 'table-grid' }, ...tables),
     h('p', { class: 'downloads no-print' },
-      h('button', { type: 'button', 'data-download': 'csv', onClick: () => { saveFile(fileName, 'text/csv;charset=utf-8', respondentsCsv(rows)) } }, t.downloadCsv)))
+      h('button', { type: 'button', 'data-download': 'csv', onClick: () => { saveFile(fileName, 'text/csv;charset=utf-8', respondentsCsv(ctx.lang, ctx.detail.release.k, rows)) } }, t.downloadCsv)))
 }
 
 function headlineFigure (ctx: ViewContext, concept: string): HTMLElement {
@@ -94,12 +96,13 @@ function headlineFigure (ctx: ViewContext, concept: string): HTMLElement {
     chart: facetedBars(bars, { label: title, yLabel: '%' }),
     table: resultTable(ctx.lang, title, [t.group, t.period], labelled, k, level),
     notes: [methodNote(ctx, rows), suppressedNote(ctx, labelled), reliabilitySummary(ctx.lang, rows), differencesTable(ctx, indicators)],
-    csv: () => resultsCsv(rows.map((row) => ({ row, label: indicatorLabel(ctx, row.indicator) }))),
+    csv: () => resultsCsv(ctx.lang, k, rows.map((row) => ({ row, label: indicatorLabel(ctx, row.indicator) }))),
     aside: otherStudies(ctx, concept),
   })
 }
 
-export function methodNote (ctx: ViewContext, rows: readonly ResultRowReply[]): HTMLElement {
+/** How the figures were made, with n from the overall rows of `rows`; the design effect explained where `shown` has one. */
+export function methodNote (ctx: ViewContext, rows: readonly ResultRowReply[], shown: readonly ResultRowReply[] = rows): HTMLElement {
   const { release } = ctx.detail
   const overall = rows.filter((row) => Object.keys(row.group).length === 0)
   const n = overall.map((row) => {
@@ -107,7 +110,9 @@ export function methodNote (ctx: ViewContext, rows: readonly ResultRowReply[]): 
     const period = periodLabel(ctx, row.indicator)
     return overall.length > 1 && period !== '' ? `${value} (${period.toLowerCase()})` : value
   }).join(', ')
-  return h('p', { class: 'method' }, ctx.t.methodNote(ctx.t.methodText[release.method], percentLevel(release.level, ctx.lang), n === '' ? '–' : n, release.k))
+  const method = ctx.t.methodText[release.method] + (release.strata === null ? '' : ctx.t.byCounty)
+  return h('p', { class: 'method' }, ctx.t.methodNote(method, percentLevel(release.level, ctx.lang), n === '' ? '–' : n, release.k),
+    shown.some((row) => row.deff !== undefined) ? ` ${ctx.t.deffNote}` : '')
 }
 
 export function suppressedNote (ctx: ViewContext, rows: readonly LabelledRow[]): HTMLElement {
@@ -134,14 +139,16 @@ export function differencesTable (ctx: ViewContext, indicators: readonly string[
     h('thead', {}, h('tr', {}, ...[t.differences, t.period, t.difference, t.interval(ctx.detail.release.level), t.note].map((text) => h('th', { scope: 'col' }, text)))),
     h('tbody', {}, ...differences.map((difference) => {
       const given = difference.difference !== undefined
-      const reason = difference.suppressed ? `${t.suppressed}: ${difference.reason ?? ''}` : difference.reason ?? ''
       return h('tr', { 'data-indicator': difference.indicator, 'data-kind': difference.kind, 'data-group': groupKey(difference.group) },
         h('th', { scope: 'row' }, differenceLabel(ctx, difference)),
         h('td', {}, periodLabel(ctx, difference.indicator) || t.all),
         h('td', { class: 'num' }, given ? points(lang, difference.difference ?? 0) : t.notGiven),
         h('td', { class: 'num' }, difference.ci_low === undefined || difference.ci_high === undefined ? '–' : pointsInterval(lang, difference.ci_low, difference.ci_high)),
-        h('td', { class: 'note' }, [difference.method === undefined ? '' : t.diffMethod[difference.method], reason, difference.note ?? '']
-          .filter((text) => text !== '').map((text) => text.charAt(0).toUpperCase() + text.slice(1)).join('. ')))
+        // "Compared as independent samples" already says how the interval was made: the method is not said twice.
+        h('td', { class: 'note' }, [given && difference.method !== undefined && difference.notes?.some((note) => note.code === 'independent_waves') !== true
+          ? `${t.diffMethod[difference.method]}.`
+          : '', differenceNoteText(lang, difference)]
+          .filter((text) => text !== '').join(' ')))
     })))
 }
 
@@ -155,7 +162,7 @@ function otherStudies (ctx: ViewContext, concept: string): HTMLElement | undefin
     h('h4', {}, t.contextTitle),
     h('p', {}, t.contextIntro),
     h('ul', {}, ...matching.map((study) => h('li', { 'data-study': study.id },
-      h('strong', {}, `${formatNumber(ctx.lang, study.percent)} %`),
+      h('strong', {}, percentFigure(ctx.lang, study.percent)),
       ` – ${study.population[ctx.lang]}, ${study.place[ctx.lang]}, ${study.year}. ${study.note[ctx.lang]} `,
       h('span', { class: 'citation' }, `${study.source.authors} (${study.source.year}). ${study.source.title}. ${study.source.publisher}.`)))),
     h('p', { class: 'citation' }, `${t.citedIn}: ${citedIn.publisher} (${citedIn.year}). ${citedIn.title}.`))
