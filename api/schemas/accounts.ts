@@ -26,6 +26,7 @@ export const AccountSchema = Type.Object({
   role: RoleSchema,
   siteId: Type.Union([Uuid, Type.Null()]),
 })
+export type Account = Static<typeof AccountSchema>
 
 export const LoginBodySchema = Type.Object({
   email: Type.String({ minLength: 3, maxLength: 254 }),
@@ -66,12 +67,14 @@ export const CreateAccountBodySchema = Type.Object({
   siteId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   password: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
 }, { additionalProperties: false })
+export type CreateAccountBody = Static<typeof CreateAccountBodySchema>
 
 export const CreateAccountReplySchema = Type.Object({
   account: AccountSchema,
   generatedPassword: Type.Optional(Type.String({ description: 'shown once; not stored in clear' })),
   totp: Type.Optional(Type.Object({ secret: Type.String(), uri: Type.String() })),
 })
+export type CreateAccountReply = Static<typeof CreateAccountReplySchema>
 
 export const AccountParamsSchema = Type.Object({ id: Uuid })
 
@@ -80,6 +83,7 @@ export const UpdateAccountBodySchema = Type.Object({
   siteId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   disabled: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false, minProperties: 1 })
+export type UpdateAccountBody = Static<typeof UpdateAccountBodySchema>
 
 export const PasswordChangeBodySchema = Type.Object({
   currentPassword: Type.String({ minLength: 1, maxLength: 256 }),

@@ -41,3 +41,4 @@ export const ChainCheckReplySchema = Type.Object({
   firstBrokenSeq: Type.Optional(Type.Integer()),
   problem: Type.Optional(Type.String()),
 })
+export type ChainCheckReply = Static<typeof ChainCheckReplySchema>

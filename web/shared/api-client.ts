@@ -37,8 +37,8 @@ export interface CallOptions {
 
 /**
  * One fetch for every app: JSON both ways, no cache, no referrer, the session's CSRF token on every
- * state-changing request, and every refusal as one ApiError. Reply types are the API's schema types
- * (api/schemas/), named by each app's calls.
+ * state-changing request, and every refusal as one ApiError. Apps call only `request()`, so every path, body
+ * and reply type comes from the route's schemas (endpoints.ts), never from a type named at the call.
  */
 export function createApiClient (options: ClientOptions) {
   let csrfToken = ''
@@ -89,15 +89,9 @@ export function createApiClient (options: ClientOptions) {
   }
 
   return {
-    call,
     request,
     /** The session's CSRF token (from the login answer or GET /api/session); '' when logged out. */
     setCsrfToken: (token: string | undefined): void => { csrfToken = token ?? '' },
-    get: async <T>(path: string, token?: string): Promise<T> => await call<T>('GET', path, { token }),
-    post: async <T>(path: string, body: unknown = {}, token?: string): Promise<T> => await call<T>('POST', path, { body, token }),
-    patch: async <T>(path: string, body: unknown): Promise<T> => await call<T>('PATCH', path, { body }),
-    put: async <T>(path: string, body: unknown): Promise<T> => await call<T>('PUT', path, { body }),
-    delete: async (path: string): Promise<void> => { await call<undefined>('DELETE', path) },
   }
 }
 

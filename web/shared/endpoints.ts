@@ -1,12 +1,28 @@
-import type { LoginBody, SessionReply } from '../../api/schemas/accounts.js'
+import type {
+  Account, AccountListReply, CreateAccountBody, CreateAccountReply, LanguageBody, LoginBody, PasswordChangeBody, PasswordResetReply, SessionReply,
+  UpdateAccountBody,
+} from '../../api/schemas/accounts.js'
+import type { AuditListReply, ChainCheckReply } from '../../api/schemas/audit-log.js'
 import type { EnrolBody, EnrolReply } from '../../api/schemas/devices.js'
+import type {
+  CrisisCentre, CrisisCentreInput, CrisisCentreUpdateBody, HelpLine, HelpLineUpdateBody, HelpNote, HelpResourcesReply,
+} from '../../api/schemas/help-resources.js'
 import type { IntakeKeyReply, KioskHelpReply, KioskWaveReply } from '../../api/schemas/kiosk.js'
-import type { ReleaseDetail, ReleaseList } from '../../api/schemas/releases.js'
+import type { ProgressReply } from '../../api/schemas/progress.js'
+import type { RegionsReply } from '../../api/schemas/reference.js'
+import type {
+  PublicLinkReply, ReleaseAuditReply, ReleaseCreateBody, ReleaseDetail, ReleaseList, ReleasePreview,
+} from '../../api/schemas/releases.js'
 import type { ResponseBody, ResponseReply } from '../../api/schemas/responses.js'
+import type { Site, SiteCreateBody, SiteListReply, SiteUpdateBody } from '../../api/schemas/sites.js'
+import type {
+  AvailableDefinitionsReply, PublishFromDefinitionsBody, PublishReply, PublishUploadBody, SurveyVersionDetail, SurveyVersionListReply,
+} from '../../api/schemas/survey-versions.js'
 import type { SurveyVersionReply } from '../../api/schemas/surveys.js'
 import type { OverviewReply } from '../../api/schemas/overview.js'
-import type { EnrolmentCodeBody, EnrolmentCodeReply } from '../../api/schemas/tablets.js'
+import type { EnrolmentCodeBody, EnrolmentCodeReply, Tablet, TabletListReply } from '../../api/schemas/tablets.js'
 import type { TestResponseBody, TestResponseDeleteReply, TestResponseListReply, TestResponseReply } from '../../api/schemas/test-responses.js'
+import type { Wave, WaveCreateBody, WaveListReply, WaveUpdateBody } from '../../api/schemas/waves.js'
 
 /**
  * The API routes the apps call through `request()`, by method and path as the route declares them
@@ -31,6 +47,46 @@ export interface Endpoints {
   'GET /api/test-responses': { reply: TestResponseListReply }
   'DELETE /api/test-responses/:surveyVersionId': { reply: TestResponseDeleteReply }
   'POST /api/tablets/enrolment-codes': { body: EnrolmentCodeBody, reply: EnrolmentCodeReply }
+  'PUT /api/session/language': { body: LanguageBody, reply: undefined }
+  'POST /api/session/password': { body: PasswordChangeBody, reply: undefined }
+  'GET /api/accounts': { reply: AccountListReply }
+  'POST /api/accounts': { body: CreateAccountBody, reply: CreateAccountReply }
+  'PATCH /api/accounts/:id': { body: UpdateAccountBody, reply: Account }
+  'POST /api/accounts/:id/password-reset': { reply: PasswordResetReply }
+  'GET /api/audit-log': { reply: AuditListReply }
+  'GET /api/audit-log/verify': { reply: ChainCheckReply }
+  'GET /api/help-resources': { reply: HelpResourcesReply }
+  'POST /api/help-resources/lines': { body: HelpLine, reply: HelpLine }
+  'PATCH /api/help-resources/lines/:id': { body: HelpLineUpdateBody, reply: HelpLine }
+  'DELETE /api/help-resources/lines/:id': { reply: undefined }
+  'POST /api/help-resources/crisis-centres': { body: CrisisCentreInput, reply: CrisisCentre }
+  'PATCH /api/help-resources/crisis-centres/:id': { body: CrisisCentreUpdateBody, reply: CrisisCentre }
+  'DELETE /api/help-resources/crisis-centres/:id': { reply: undefined }
+  'PUT /api/help-resources/note': { body: HelpNote, reply: HelpNote }
+  'GET /api/progress/:waveId': { reply: ProgressReply }
+  'GET /api/reference/regions': { reply: RegionsReply }
+  'POST /api/waves/:waveId/releases': { body: ReleaseCreateBody, reply: ReleaseDetail }
+  'POST /api/waves/:waveId/releases/preview': { body: ReleaseCreateBody, reply: ReleasePreview }
+  'GET /api/waves/:waveId/releases': { reply: ReleaseList }
+  'GET /api/releases/:releaseId/audit': { reply: ReleaseAuditReply }
+  'POST /api/releases/:releaseId/public-link': { reply: PublicLinkReply }
+  'DELETE /api/releases/:releaseId/public-link': { reply: undefined }
+  'GET /api/sites': { reply: SiteListReply }
+  'POST /api/sites': { body: SiteCreateBody, reply: Site }
+  'PATCH /api/sites/:id': { body: SiteUpdateBody, reply: Site }
+  'GET /api/survey-versions': { reply: SurveyVersionListReply }
+  'GET /api/survey-versions/available': { reply: AvailableDefinitionsReply }
+  'GET /api/survey-versions/:id': { reply: SurveyVersionDetail }
+  'POST /api/survey-versions/from-definitions': { body: PublishFromDefinitionsBody, reply: PublishReply }
+  'POST /api/survey-versions': { body: PublishUploadBody, reply: PublishReply }
+  'GET /api/tablets': { reply: TabletListReply }
+  'POST /api/tablets/:id/revoke': { reply: Tablet }
+  'GET /api/waves': { reply: WaveListReply }
+  'POST /api/waves': { body: WaveCreateBody, reply: Wave }
+  'GET /api/waves/:id': { reply: Wave }
+  'PATCH /api/waves/:id': { body: WaveUpdateBody, reply: Wave }
+  'POST /api/waves/:id/open': { reply: Wave }
+  'POST /api/waves/:id/close': { reply: Wave }
 }
 
 export type Endpoint = keyof Endpoints

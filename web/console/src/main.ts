@@ -87,7 +87,7 @@ function languageSwitch (redraw: () => void): HTMLButtonElement {
       rememberLanguage(other)
       if (session === undefined) { redraw(); return }
       session = { ...session, language: other }
-      api.put('/api/session/language', { language: other }).then(() => {
+      api.request('PUT /api/session/language', { body: { language: other } }).then(() => {
         announcer.textContent = TEXT[other].languageSaved
         keepAnnouncement = true
         redraw()
@@ -123,7 +123,7 @@ function showLogin (notice?: string): void {
   ], t.logIn, async () => {
     const body = { email: email.value, password: password.value, ...(totpField.hidden ? {} : { totp: totp.value.replace(/\s/g, '') }) }
     try {
-      const reply = await api.post<SessionReply>('/api/session', body)
+      const reply = await api.request('POST /api/session', { body })
       start(reply)
     } catch (error) {
       if (error instanceof ApiError && error.code === 'totp_required' && error.status === 401 && totpField.hidden) {
@@ -146,7 +146,7 @@ function showLogin (notice?: string): void {
 }
 
 async function logOut (): Promise<void> {
-  await api.delete('/api/session').catch(() => {})
+  await api.request('DELETE /api/session').catch(() => {})
   showLogin(TEXT[loginLanguage()].loggedOut)
 }
 
@@ -180,7 +180,7 @@ function showForcedChange (reply: SessionReply): void {
       h('h1', {}, t.chooseTitle),
       h('p', { class: 'notice', role: 'alert' }, t.chooseNotice),
       passwordForm(reply.account, currentLang(), t.chooseSave, () => {
-        api.get<SessionReply>('/api/session').then((fresh) => {
+        api.request('GET /api/session').then((fresh) => {
           announcer.textContent = TEXT[currentLang()].changed
           keepAnnouncement = true
           start(fresh)
@@ -246,4 +246,4 @@ window.addEventListener('hashchange', () => {
 })
 
 useLanguage(loginLanguage())
-api.get<SessionReply>('/api/session').then(start, () => { showLogin() })
+api.request('GET /api/session').then(start, () => { showLogin() })

@@ -1,5 +1,4 @@
-import type { Static } from '@sinclair/typebox'
-import type { AccountListReplySchema, CreateAccountReplySchema, PasswordResetReply } from '../../../../api/schemas/accounts.js'
+import type { AccountListReply, CreateAccountBody } from '../../../../api/schemas/accounts.js'
 import type { SiteListReply } from '../../../../api/schemas/sites.js'
 import { api } from '../api.js'
 import { h } from '../../../shared/dom.js'
@@ -8,8 +7,7 @@ import type { Lang } from '../i18n.js'
 import { announce, button, confirmAction, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context, Role } from './context.js'
 
-type AccountItem = Static<typeof AccountListReplySchema>['accounts'][number]
-type CreateReply = Static<typeof CreateAccountReplySchema>
+type AccountItem = AccountListReply['accounts'][number]
 
 const ROLE_ORDER: readonly Role[] = ['researcher', 'site_staff', 'funder', 'auditor', 'admin']
 const roleOptions = (lang: Lang): Array<{ value: Role, label: string }> => ROLE_ORDER.map((value) => ({ value, label: label(ROLES, value, lang) }))
@@ -100,12 +98,12 @@ const TEXT = {
 export async function renderAccounts (context: Context): Promise<void> {
   const lang = context.lang
   const t = TEXT[lang]
-  const [{ accounts }, { sites }] = await Promise.all([api.get<Static<typeof AccountListReplySchema>>('/api/accounts'), api.get<SiteListReply>('/api/sites')])
+  const [{ accounts }, { sites }] = await Promise.all([api.request('GET /api/accounts'), api.request('GET /api/sites')])
   const siteName = new Map(sites.map((site) => [site.id, site.name]))
   const outcome = new Outcome()
   const update = async (account: AccountItem, change: { role?: Role, siteId?: string | null, disabled?: boolean }, what: string): Promise<void> => {
     try {
-      await api.patch(`/api/accounts/${account.id}`, change)
+      await api.request('PATCH /api/accounts/:id', { params: { id: account.id }, body: change })
       context.reload()
       announce(`${account.email}: ${what}.`)
     } catch (error) { outcome.error(error) }
@@ -136,7 +134,7 @@ export async function renderAccounts (context: Context): Promise<void> {
         .then(async (yes) => {
           if (!yes) return
           try {
-            const reply = await api.post<PasswordResetReply>(`/api/accounts/${account.id}/password-reset`)
+            const reply = await api.request('POST /api/accounts/:id/password-reset', { params: { id: account.id } })
             resetSecret.replaceChildren(h('div', { class: 'code-card', 'data-testid': 'reset-password' },
               h('p', {}, t.resetIntro(account.email)),
               h('p', {}, t.password, h('code', { 'data-testid': 'reset-generated-password' }, reply.generatedPassword)),
@@ -177,12 +175,13 @@ function createForm (context: Context, sites: SiteListReply['sites']): HTMLEleme
     siteField,
     field(t.passwordField, password, t.passwordHint),
   ], t.create, async () => {
-    const reply = await api.post<CreateReply>('/api/accounts', {
+    const body: CreateAccountBody = {
       email: email.value,
-      role: role.value,
+      role: role.value as Role,
       ...(role.value === 'site_staff' ? { siteId: site.value } : {}),
       ...(password.value === '' ? {} : { password: password.value }),
-    })
+    }
+    const reply = await api.request('POST /api/accounts', { body })
     // Shown once: the server keeps only a hash of the password, and the TOTP secret is not shown again.
     secrets.replaceChildren(h('div', { class: 'code-card', 'data-testid': 'new-account-secrets' },
       h('p', {}, t.created(reply.account.email, label(ROLES, reply.account.role, lang))),

@@ -1,6 +1,4 @@
-import type { Static } from '@sinclair/typebox'
-import type { AuditListReplySchema, ChainCheckReplySchema } from '../../../../api/schemas/audit-log.js'
-import { query } from '../../../shared/api-client.js'
+import type { AuditListReply } from '../../../../api/schemas/audit-log.js'
 import { api } from '../api.js'
 import { h, nodes } from '../../../shared/dom.js'
 import { AUDIT_ACTIONS, formatDateTime, formatNumber, label, OBJECT_TYPES, ROLES, studyWallTimeToIso, timeZone } from '../i18n.js'
@@ -8,8 +6,7 @@ import type { Lang } from '../i18n.js'
 import { button, field, form, input, Outcome, section, select, table } from '../ui.js'
 import type { Context } from './context.js'
 
-type AuditEntry = Static<typeof AuditListReplySchema>['entries'][number]
-type ChainCheck = Static<typeof ChainCheckReplySchema>
+type AuditEntry = AuditListReply['entries'][number]
 
 const PAGE = 100
 
@@ -86,7 +83,7 @@ export async function renderAuditLog (context: Context): Promise<void> {
     action: action.value, actor: actor.value.trim(), objectType: objectType.value, objectId: objectId.value.trim(), from: iso(from.value), to: iso(to.value), limit: PAGE,
   })
   const load = async (beforeSeq?: number): Promise<void> => {
-    const { entries } = await api.get<Static<typeof AuditListReplySchema>>(`/api/audit-log${query({ ...filters(), beforeSeq })}`)
+    const { entries } = await api.request('GET /api/audit-log', { query: { ...filters(), beforeSeq } })
     const older = entries.length === PAGE ? entries.at(-1)?.seq : undefined
     results.replaceChildren(...nodes(
       h('p', { role: 'status', 'data-testid': 'audit-count' }, entries.length === 0 ? t.none : t.count(entries.length, beforeSeq)),
@@ -109,7 +106,7 @@ export async function renderAuditLog (context: Context): Promise<void> {
 async function checkChain (target: HTMLElement, lang: Lang): Promise<void> {
   const t = TEXT[lang]
   try {
-    const check = await api.get<ChainCheck>('/api/audit-log/verify')
+    const check = await api.request('GET /api/audit-log/verify')
     target.replaceChildren(check.intact
       ? h('p', { class: 'outcome ok', role: 'status' }, t.intact(formatNumber(check.entries, lang)), h('code', {}, check.headHash.slice(0, 16)), '.')
       : h('p', { class: 'outcome error', role: 'alert' }, t.broken(String(check.firstBrokenSeq ?? '?'), check.problem ?? t.changed)))

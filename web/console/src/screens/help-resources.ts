@@ -120,13 +120,13 @@ const TEXT = {
 export async function renderHelpResources (context: Context): Promise<void> {
   const lang = context.lang
   const t = TEXT[lang]
-  const help = await api.get<HelpResourcesReply>('/api/help-resources')
+  const help = await api.request('GET /api/help-resources')
   const editor = h('div', {})
   const show = (content: HTMLElement): void => { editor.replaceChildren(content); editor.querySelector('input')?.focus() }
   const outcome = new Outcome()
-  const remove = async (what: string, path: string): Promise<void> => {
+  const remove = async (what: string, endpoint: 'DELETE /api/help-resources/lines/:id' | 'DELETE /api/help-resources/crisis-centres/:id', id: string | number): Promise<void> => {
     if (!await confirmAction(t.deleteQuestion(what), t.delete)) return
-    try { await api.delete(path); context.reload(); announce(t.deleted(what)) } catch (error) { outcome.error(error) }
+    try { await api.request(endpoint, { params: { id } }); context.reload(); announce(t.deleted(what)) } catch (error) { outcome.error(error) }
   }
   const countyName = new Map(help.counties.map((county) => [county.number, county.name]))
   context.main.append(
@@ -140,7 +140,7 @@ export async function renderHelpResources (context: Context): Promise<void> {
         line.name[lang], line.contact, formatDate(line.checked, lang),
         h('span', { class: 'row-actions' },
           button(t.edit(line.name[lang]), () => { show(lineForm(context, line)) }, { class: 'small' }),
-          button(t.del(line.name[lang]), () => { remove(line.name[lang], `/api/help-resources/lines/${encodeURIComponent(line.id)}`).catch(() => {}) }, { class: 'small danger' })),
+          button(t.del(line.name[lang]), () => { remove(line.name[lang], 'DELETE /api/help-resources/lines/:id', line.id).catch(() => {}) }, { class: 'small danger' })),
       ])),
       button(t.addLine, () => { show(lineForm(context)) })),
     section(t.centres,
@@ -149,7 +149,7 @@ export async function renderHelpResources (context: Context): Promise<void> {
           countyName.get(centre.county) ?? centre.county, centre.name, POLICY_WORDS[centre.activeSubstanceUse.women][lang], POLICY_WORDS[centre.activeSubstanceUse.men][lang], formatDate(centre.checked, lang),
           h('span', { class: 'row-actions' },
             button(t.edit(centre.name), () => { show(centreForm(context, help, centre)) }, { class: 'small' }),
-            button(t.del(centre.name), () => { remove(centre.name, `/api/help-resources/crisis-centres/${centre.id}`).catch(() => {}) }, { class: 'small danger' })),
+            button(t.del(centre.name), () => { remove(centre.name, 'DELETE /api/help-resources/crisis-centres/:id', centre.id).catch(() => {}) }, { class: 'small danger' })),
         ]), { 'data-testid': 'crisis-centres' }),
       button(t.addCentre, () => { show(centreForm(context, help)) })),
     editor,
@@ -191,8 +191,8 @@ function lineForm (context: Context, line?: HelpLine): HTMLElement {
       description: { nb: description.nb.value, en: description.en.value },
       checked: checked.value,
     }
-    if (line === undefined) await api.post<HelpLine>('/api/help-resources/lines', { id: id.value, ...body })
-    else await api.patch<HelpLine>(`/api/help-resources/lines/${encodeURIComponent(line.id)}`, body)
+    if (line === undefined) await api.request('POST /api/help-resources/lines', { body: { id: id.value, ...body } })
+    else await api.request('PATCH /api/help-resources/lines/:id', { params: { id: line.id }, body })
     context.reload()
     announce(t.saved(body.name[lang]))
   }))
@@ -221,8 +221,8 @@ function centreForm (context: Context, help: HelpResourcesReply, centre?: Crisis
       source: source.value,
       activeSubstanceUse: { women: women.value as Policy, men: men.value as Policy },
     }
-    if (centre === undefined) await api.post<CrisisCentre>('/api/help-resources/crisis-centres', body)
-    else await api.patch<CrisisCentre>(`/api/help-resources/crisis-centres/${centre.id}`, body)
+    if (centre === undefined) await api.request('POST /api/help-resources/crisis-centres', { body })
+    else await api.request('PATCH /api/help-resources/crisis-centres/:id', { params: { id: centre.id }, body })
     context.reload()
     announce(t.saved(body.name))
   }))
@@ -232,7 +232,7 @@ function noteForm (context: Context, help: HelpResourcesReply): HTMLElement {
   const t = TEXT[context.lang]
   const note = bilingual(context.lang, t.noteName, help.note, true)
   return section(t.noteTitle, form({}, note.fields, t.saveNote, async () => {
-    await api.put('/api/help-resources/note', { nb: note.nb.value, en: note.en.value })
+    await api.request('PUT /api/help-resources/note', { body: { nb: note.nb.value, en: note.en.value } })
     context.reload()
     announce(t.noteSaved)
   }))

@@ -60,7 +60,7 @@ export function passwordForm (account: Account, lang: Lang, submitLabel: string,
       return
     }
     const body: PasswordChangeBody = { currentPassword: current.value, newPassword: next.value, ...(needsCode ? { totp: totp.value.replace(/\s/g, '') } : {}) }
-    await api.post('/api/session/password', body)
+    await api.request('POST /api/session/password', { body })
     for (const control of [current, next, again, totp]) control.value = ''
     done()
   }, outcome)

@@ -46,7 +46,7 @@ export async function renderProgress (context: Context, [waveId]: string[]): Pro
   const waves = await loadWaves()
   context.main.append(h('h1', {}, t.title), wavePicker('progress', waves, waveId, context.lang))
   if (waveId === undefined) return
-  const progress = await api.get<ProgressReply>(`/api/progress/${encodeURIComponent(waveId)}`)
+  const progress = await api.request('GET /api/progress/:waveId', { params: { waveId } })
   context.main.append(
     h('p', { 'data-testid': 'progress-total' }, t.total(progress.waveName, label(WAVE_STATUS, progress.status, context.lang), formatNumber(progress.total, context.lang),
       progress.target === null ? null : formatNumber(progress.target, context.lang))),

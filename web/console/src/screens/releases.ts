@@ -1,6 +1,4 @@
-import type {
-  PublicLinkReply, ReleaseAuditReply, ReleaseCreateBody, ReleaseDetail, ReleaseDimension, ReleaseList, ReleasePreview, ReleaseSummary, TableChoice,
-} from '../../../../api/schemas/releases.js'
+import type { ReleaseCreateBody, ReleaseDimension, ReleaseSummary, TableChoice } from '../../../../api/schemas/releases.js'
 import type { SurveyVersionDetail } from '../../../../api/schemas/survey-versions.js'
 import type { Wave } from '../../../../api/schemas/waves.js'
 import type { IndicatorMap } from '../../../../survey-definitions/indicator-map.js'
@@ -153,8 +151,8 @@ export async function renderReleases (context: Context, [waveId]: string[]): Pro
   const wave = waves.find((candidate) => candidate.id === waveId)
   if (wave === undefined) return
   const [{ releases }, version] = await Promise.all([
-    api.get<ReleaseList>(`/api/waves/${wave.id}/releases`),
-    api.get<SurveyVersionDetail>(`/api/survey-versions/${wave.surveyVersion.id}`),
+    api.request('GET /api/waves/:waveId/releases', { params: { waveId: wave.id } }),
+    api.request('GET /api/survey-versions/:id', { params: { id: wave.surveyVersion.id } }),
   ])
   const labels = labelsOf(version)
   context.main.append(releaseList(context, wave, releases, labels), releaseForm(context, wave, labels, () => indicatorPicker(version.indicatorMap as unknown as IndicatorMap, context.lang)))
@@ -198,10 +196,10 @@ function releaseList (context: Context, wave: Wave, initial: ReleaseSummary[], l
   const listArea = h('div', {})
   const makeLink = async (release: ReleaseSummary): Promise<void> => {
     try {
-      const reply = await api.post<PublicLinkReply>(`/api/releases/${release.id}/public-link`)
+      const reply = await api.request('POST /api/releases/:releaseId/public-link', { params: { releaseId: release.id } })
       const address = new URL(reply.page, location.origin).href
       // The table says "yes" at once (read again from the API), and the address shows below it with its copy button.
-      draw((await api.get<ReleaseList>(`/api/waves/${wave.id}/releases`)).releases)
+      draw((await api.request('GET /api/waves/:waveId/releases', { params: { waveId: wave.id } })).releases)
       linkView.replaceChildren(linkCard(address, lang))
       announce(t.linkMade)
       linkView.querySelector<HTMLButtonElement>('[data-testid="copy-link"]')?.focus()
@@ -209,14 +207,14 @@ function releaseList (context: Context, wave: Wave, initial: ReleaseSummary[], l
   }
   const removeLink = async (release: ReleaseSummary): Promise<void> => {
     if (!await confirmAction(t.removeQuestion, t.removeLink)) return
-    try { await api.delete(`/api/releases/${release.id}/public-link`); context.reload(); announce(t.linkRemoved) } catch (error) { outcome.error(error) }
+    try { await api.request('DELETE /api/releases/:releaseId/public-link', { params: { releaseId: release.id } }); context.reload(); announce(t.linkRemoved) } catch (error) { outcome.error(error) }
   }
   const auditArea = h('div', { 'aria-live': 'polite' })
   const showAudit = async (release: ReleaseSummary): Promise<void> => {
     try {
       const [{ audit }, detail] = await Promise.all([
-        api.get<ReleaseAuditReply>(`/api/releases/${release.id}/audit`),
-        api.get<ReleaseDetail>(`/api/releases/${release.id}`),
+        api.request('GET /api/releases/:releaseId/audit', { params: { releaseId: release.id } }),
+        api.request('GET /api/releases/:id', { params: { id: release.id } }),
       ])
       auditArea.replaceChildren(h('h3', {}, t.auditOf(formatDateTime(release.releasedAt, lang))), audit === null
         ? h('p', {}, t.noAudit)
@@ -299,7 +297,7 @@ function releaseForm (context: Context, wave: Wave, labels: Labels, indicators: 
     releaseButton.disabled = true
     releaseOutcome.busy(t.releasing)
     try {
-      const release = await api.post<ReleaseDetail>(`/api/waves/${wave.id}/releases`, body)
+      const release = await api.request('POST /api/waves/:waveId/releases', { params: { waveId: wave.id }, body })
       context.reload()
       announce(t.released(release.release.waveName, release.release.tableCount, release.release.k))
     } catch (error) {
@@ -331,7 +329,7 @@ function releaseForm (context: Context, wave: Wave, labels: Labels, indicators: 
       ...(chosen.length === 0 ? {} : { tables: chosen }),
     }
     previewArea.replaceChildren()
-    const preview = await api.post<ReleasePreview>(`/api/waves/${wave.id}/releases/preview`, body)
+    const preview = await api.request('POST /api/waves/:waveId/releases/preview', { params: { waveId: wave.id }, body })
     const releaseButton = button(t.release(wave.name), () => { makeRelease(body, releaseButton).catch(() => {}) }, { class: 'primary' })
     // A release the audit refuses would be refused by the API too: the button is not offered.
     releaseButton.hidden = !preview.audit.safe

@@ -1,4 +1,4 @@
-import type { Wave, WaveListReply } from '../../../../api/schemas/waves.js'
+import type { Wave } from '../../../../api/schemas/waves.js'
 import { api } from '../api.js'
 import { h } from '../../../shared/dom.js'
 import { currentLang, formatDate, label, WAVE_STATUS } from '../i18n.js'
@@ -11,7 +11,7 @@ const TEXT = {
 } as const
 
 export async function loadWaves (): Promise<Wave[]> {
-  return (await api.get<WaveListReply>('/api/waves')).waves
+  return (await api.request('GET /api/waves')).waves
 }
 
 export const waveLabel = (wave: Wave, lang: Lang = currentLang()): string =>

@@ -1,5 +1,5 @@
 import type { RegionsReply } from '../../../../api/schemas/reference.js'
-import type { Site, SiteCreateBody, SiteListReply } from '../../../../api/schemas/sites.js'
+import type { Site, SiteCreateBody } from '../../../../api/schemas/sites.js'
 import { api } from '../api.js'
 import { h } from '../../../shared/dom.js'
 import type { Lang } from '../i18n.js'
@@ -50,8 +50,8 @@ export async function renderSites (context: Context): Promise<void> {
   const canEdit = context.account.role === 'researcher' || context.account.role === 'admin'
   // Everyone reads the kinds' names (site staff included): a code such as municipal_low_threshold means nothing to them.
   const [{ sites }, regions] = await Promise.all([
-    api.get<SiteListReply>('/api/sites'),
-    api.get<RegionsReply>('/api/reference/regions'),
+    api.request('GET /api/sites'),
+    api.request('GET /api/reference/regions'),
   ])
   const kindLabel = new Map(regions.siteKinds.map((kind) => [kind.value, kind.label[context.lang]]))
   const centralityLabel = new Map(regions.centralityClasses.map((option) => [option.value, option.label[context.lang]]))
@@ -92,7 +92,7 @@ function siteForm (context: Context, regions: RegionsReply, site?: Site): HTMLEl
     field(t.centrality, centrality, t.centralityHint),
   ], site === undefined ? t.create : t.save, async () => {
     const body: SiteCreateBody = { name: name.value, kind: kind.value as SiteCreateBody['kind'], municipalityNumber: municipality.value, centrality: Number(centrality.value) }
-    const saved = site === undefined ? await api.post<Site>('/api/sites', body) : await api.patch<Site>(`/api/sites/${site.id}`, body)
+    const saved = site === undefined ? await api.request('POST /api/sites', { body }) : await api.request('PATCH /api/sites/:id', { params: { id: site.id }, body })
     context.reload()
     const where = `${saved.municipalityName}, ${saved.countyName}`
     announce(site === undefined ? t.created(saved.name, where) : t.saved(saved.name, where))

@@ -1,4 +1,4 @@
-import type { AvailableDefinitionsReply, PublishReply, SurveyVersionDetail, SurveyVersionListReply } from '../../../../api/schemas/survey-versions.js'
+import type { AvailableDefinitionsReply } from '../../../../api/schemas/survey-versions.js'
 import { api } from '../api.js'
 import { h, textOfHtml } from '../../../shared/dom.js'
 import type { Child } from '../../../shared/dom.js'
@@ -108,8 +108,8 @@ export async function renderSurveyVersions (context: Context): Promise<void> {
   const lang = context.lang
   const t = TEXT[lang]
   const [{ versions }, available] = await Promise.all([
-    api.get<SurveyVersionListReply>('/api/survey-versions'),
-    api.get<AvailableDefinitionsReply>('/api/survey-versions/available').catch(() => ({ definitions: [] })),
+    api.request('GET /api/survey-versions'),
+    api.request('GET /api/survey-versions/available').catch(() => ({ definitions: [] })),
   ])
   context.main.append(
     h('h1', {}, t.title),
@@ -135,7 +135,7 @@ function publishFromFolder (context: Context, available: AvailableDefinitionsRep
     definition.status === 'new'
       ? button(t.publish(`${definition.slug} v${definition.version}`), () => {
         outcome.busy()
-        api.post<PublishReply>('/api/survey-versions/from-definitions', { slug: definition.slug, version: definition.version })
+        api.request('POST /api/survey-versions/from-definitions', { body: { slug: definition.slug, version: definition.version } })
           .then(() => { context.reload() }, (error: unknown) => { outcome.error(error) })
       })
       : '',
@@ -178,7 +178,7 @@ function publishUpload (context: Context): HTMLElement {
       survey: await readJsonFile(definition.files?.[0], t.surveyDefinition, lang),
       indicatorMap: await readJsonFile(indicators.files?.[0], t.indicatorMap, lang),
     }
-    const reply = await api.post<PublishReply>('/api/survey-versions', body)
+    const reply = await api.request('POST /api/survey-versions', { body })
     const name = `${reply.version.slug} v${reply.version.version}`
     outcome.ok(reply.outcome === 'published' ? t.published(name) : t.unchanged(name),
       ' ', h('a', { href: `#/survey-versions/${reply.version.id}` }, t.viewIt))
@@ -228,7 +228,7 @@ function indicatorView (map: Record<string, unknown>, lang: Lang): HTMLElement {
 }
 
 export async function renderSurveyVersion (context: Context, id: string): Promise<void> {
-  const version = await api.get<SurveyVersionDetail>(`/api/survey-versions/${encodeURIComponent(id)}`)
+  const version = await api.request('GET /api/survey-versions/:id', { params: { id } })
   const t = TEXT[context.lang]
   // The instrument is shown in the console's language first; the toggle shows it in the other.
   let lang: Lang = context.lang

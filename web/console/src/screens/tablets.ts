@@ -1,6 +1,4 @@
-import type { SiteListReply } from '../../../../api/schemas/sites.js'
-import type { EnrolmentCodeReply, Tablet, TabletListReply } from '../../../../api/schemas/tablets.js'
-import { query } from '../../../shared/api-client.js'
+import type { Tablet } from '../../../../api/schemas/tablets.js'
 import { api } from '../api.js'
 import { h } from '../../../shared/dom.js'
 import { formatDate, formatDateTime, TABLET_WARNINGS } from '../i18n.js'
@@ -68,8 +66,8 @@ const TEXT = {
 export async function renderTablets (context: Context, [siteFilter]: string[]): Promise<void> {
   const t = TEXT[context.lang]
   const [{ sites }, { tablets }] = await Promise.all([
-    api.get<SiteListReply>('/api/sites'),
-    api.get<TabletListReply>(`/api/tablets${query({ siteId: siteFilter })}`),
+    api.request('GET /api/sites'),
+    api.request('GET /api/tablets', { query: { siteId: siteFilter } }),
   ])
   const siteChoice = select(sites.map((site) => ({ value: site.id, label: site.name })), siteFilter ?? context.account.siteId ?? undefined, { name: 'site', 'data-testid': 'code-site' })
   const label = input({ name: 'label', maxlength: 100 })
@@ -85,7 +83,7 @@ export async function renderTablets (context: Context, [siteFilter]: string[]): 
         field(t.site, siteChoice),
         field(t.label, label, t.labelHint),
       ], t.make, async () => {
-        const reply = await api.post<EnrolmentCodeReply>('/api/tablets/enrolment-codes', { siteId: siteChoice.value, ...(label.value === '' ? {} : { label: label.value }) })
+        const reply = await api.request('POST /api/tablets/enrolment-codes', { body: { siteId: siteChoice.value, ...(label.value === '' ? {} : { label: label.value }) } })
         codeView.replaceChildren(h('div', { class: 'code-card' },
           h('p', {}, t.codeFor(reply.siteName)),
           h('p', { class: 'big-code', 'data-testid': 'enrolment-code' }, reply.code),
@@ -114,7 +112,7 @@ function tabletTable (context: Context, tablets: Tablet[]): HTMLElement {
     // What happens to answers waiting on the tablet: README, "The kiosk offline" (kept sealed, sent after enrolling again).
     if (!await confirmAction(t.revokeQuestion(tablet.label, tablet.siteName), t.revokeButton)) return
     try {
-      await api.post<Tablet>(`/api/tablets/${tablet.id}/revoke`)
+      await api.request('POST /api/tablets/:id/revoke', { params: { id: tablet.id } })
       context.reload()
       announce(t.isRevoked(tablet.label))
     } catch (error) { outcome.error(error) }

@@ -1,4 +1,3 @@
-import type { SiteListReply } from '../../../../api/schemas/sites.js'
 import type { Tablet } from '../../../../api/schemas/tablets.js'
 import type { TestResponseListReply } from '../../../../api/schemas/test-responses.js'
 import { api } from '../api.js'
@@ -70,7 +69,7 @@ export async function testModeSection (context: Context): Promise<HTMLElement> {
   const text = TEXT[context.lang]
   const [{ versions }, { sites }] = await Promise.all([
     api.request('GET /api/test-responses'),
-    api.get<SiteListReply>('/api/sites'),
+    api.request('GET /api/sites'),
   ])
   const version = select(versions.map((item) => ({ value: String(item.surveyVersionId), label: versionName(item) })), undefined, { name: 'test-version', 'data-testid': 'test-version' })
   const site = select(sites.map((item) => ({ value: item.id, label: item.name })), undefined, { name: 'test-site', 'data-testid': 'test-site' })

@@ -1,5 +1,3 @@
-import type { SiteListReply } from '../../../../api/schemas/sites.js'
-import type { SurveyVersionListReply } from '../../../../api/schemas/survey-versions.js'
 import type { Wave, WaveCreateBody } from '../../../../api/schemas/waves.js'
 import { api } from '../api.js'
 import { h, nodes } from '../../../shared/dom.js'
@@ -111,7 +109,7 @@ const today = studyToday
 /** Plan a wave, or change the plan while it is planned: version, dates, grace days, and the sites taking part, each with its target. */
 async function planForm (context: Context, wave?: Wave): Promise<HTMLElement> {
   const t = TEXT[context.lang]
-  const [{ versions }, { sites }] = await Promise.all([api.get<SurveyVersionListReply>('/api/survey-versions'), api.get<SiteListReply>('/api/sites')])
+  const [{ versions }, { sites }] = await Promise.all([api.request('GET /api/survey-versions'), api.request('GET /api/sites')])
   const name = input({ name: 'name', required: true, maxlength: 200, value: wave?.name })
   const version = select(versions.map((v) => ({ value: String(v.id), label: `${v.slug} v${v.version} – ${v.title[context.lang]}` })), wave === undefined ? undefined : String(wave.surveyVersion.id), { name: 'surveyVersion', required: true })
   const opensOn = input({ name: 'opensOn', type: 'date', required: true, value: wave?.opensOn ?? today() })
@@ -146,12 +144,12 @@ async function planForm (context: Context, wave?: Wave): Promise<HTMLElement> {
       sites: chosen.map((row) => ({ siteId: row.site.id, ...(row.target.value === '' ? {} : { target: Number(row.target.value) }) })),
     }
     if (wave !== undefined) {
-      const saved = await api.patch<Wave>(`/api/waves/${wave.id}`, body)
+      const saved = await api.request('PATCH /api/waves/:id', { params: { id: wave.id }, body })
       context.reload()
       announce(t.saved(saved.name))
       return
     }
-    const created = await api.post<Wave>('/api/waves', body)
+    const created = await api.request('POST /api/waves', { body })
     context.go(`waves/${created.id}`)
     announce(t.planned(created.name))
   }, outcome))
@@ -159,13 +157,13 @@ async function planForm (context: Context, wave?: Wave): Promise<HTMLElement> {
 
 export async function renderWave (context: Context, id: string): Promise<void> {
   const t = TEXT[context.lang]
-  const wave = await api.get<Wave>(`/api/waves/${encodeURIComponent(id)}`)
+  const wave = await api.request('GET /api/waves/:id', { params: { id } })
   const outcome = new Outcome()
   const transition = (action: 'open' | 'close') => async (): Promise<void> => {
     if (action === 'close' && !await confirmAction(t.closeQuestion(wave.name, formatDate(lastUploadDay(wave), context.lang)), t.closeWave)) return
     outcome.busy()
     try {
-      const changed = await api.post<Wave>(`/api/waves/${wave.id}/${action}`)
+      const changed = await api.request(action === 'open' ? 'POST /api/waves/:id/open' : 'POST /api/waves/:id/close', { params: { id: wave.id } })
       context.reload()
       announce(t.nowStatus(changed.name, label(WAVE_STATUS, changed.status, context.lang)))
     } catch (error) {
