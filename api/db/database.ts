@@ -3,8 +3,9 @@ import type { JsonObject } from '../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
 import type { VersionRules } from '../../survey-definitions/instrument.js'
 import type { StoredReleaseRowV1 } from './release-rows.js'
+import type { StoredDifferenceV1, StoredDisclosureAuditV1, StoredRespondentRowV1, StoredTableSpecV1 } from './release-content.js'
 import type { Role } from '../auth/roles.js'
-import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, RespondentRow, UnreliablePolicy } from '../schemas/releases.js'
+import type { ReleaseMethod, UnreliablePolicy } from '../schemas/releases.js'
 
 /** A calendar date as 'YYYY-MM-DD': both engines are told to return dates as text, never as a local-time Date. */
 type DateText = ColumnType<string, string, string>
@@ -220,13 +221,17 @@ export interface ResultsReleaseTable {
   respondents: number | null
   table_count: number
   source: string
-  table_specs: JSONColumnType<ReleaseTableSpec[]>
-  respondent_rows: JSONColumnType<RespondentRow[]>
-  /** In the format result_rows_format names (api/db/release-rows.ts), never the reply type. */
+  /*
+   * The frozen columns are in the format result_rows_format names (api/db/release-rows.ts for result_rows,
+   * api/db/release-content.ts for the other four), never the reply types.
+   */
+  table_specs: JSONColumnType<StoredTableSpecV1[]>
+  respondent_rows: JSONColumnType<StoredRespondentRowV1[]>
   result_rows: JSONColumnType<StoredReleaseRowV1[]>
+  /** The format of the whole release row: of result_rows and of the other frozen columns. */
   result_rows_format: number
-  differences: JSONColumnType<Difference[]>
-  disclosure_audit: JSONColumnType<DisclosureAudit | null, string | null, string | null> | null
+  differences: JSONColumnType<StoredDifferenceV1[]>
+  disclosure_audit: JSONColumnType<StoredDisclosureAuditV1 | null, string | null, string | null> | null
   superseded_by: string | null
   superseded_at: Date | null
   public_token_hash: string | null

@@ -4,7 +4,8 @@
  * change in that time. Each stored format is written out here and never changes; reading converts the
  * stored rows to today's reply, so a change to the reply is a change to the converter, and the test of a
  * committed format-1 release (test/unit/release-rows.test.ts) says when one is needed.
- * `results_releases.result_rows_format` names the format of each row's `result_rows`.
+ * `results_releases.result_rows_format` names the format of each row's `result_rows`, and of the whole release
+ * row: the release's other frozen columns are read by the same number (api/db/release-content.ts).
  */
 import type { ResultRowReply } from '../schemas/results.js'
 

@@ -4,6 +4,7 @@ import type { Difference, DisclosureAudit, ReleaseMethod, ReleaseTableSpec, Repe
 import type { ResultRowReply } from '../../schemas/results.js'
 import type { IndicatorMap } from '../../../survey-definitions/indicator-map.js'
 import type { Database } from '../database.js'
+import { readReleaseContent, storeReleaseContent } from '../release-content.js'
 import { readResultRows, storeResultRows } from '../release-rows.js'
 import type { VersionRules } from '../../../survey-definitions/instrument.js'
 
@@ -159,11 +160,13 @@ function toContent (row: Awaited<ReturnType<ReturnType<typeof contentQuery>['exe
   return {
     ...toSummary(row),
     surveyVersionId: row.survey_version_id,
-    tableSpecs: row.table_specs,
-    respondentRows: row.respondent_rows,
+    ...readReleaseContent(row.result_rows_format, {
+      tableSpecs: row.table_specs,
+      respondentRows: row.respondent_rows,
+      differences: row.differences,
+      disclosureAudit: row.disclosure_audit,
+    }),
     resultRows: readResultRows(row.result_rows_format, row.result_rows),
-    disclosureAudit: row.disclosure_audit ?? null,
-    differences: row.differences,
   }
 }
 
@@ -224,17 +227,27 @@ export async function insertRelease (trx: Transaction<Database>, release: NewRel
     respondents: release.respondents,
     table_count: release.tableSpecs.length,
     source: release.source,
-    table_specs: JSON.stringify(release.tableSpecs),
-    respondent_rows: JSON.stringify(release.respondentRows),
-    ...storedRows(release.resultRows),
-    differences: JSON.stringify(release.differences),
-    disclosure_audit: JSON.stringify(release.disclosureAudit),
+    ...storedContent(release),
   }).execute()
 }
 
-function storedRows (rows: readonly ResultRowReply[]): { result_rows: string, result_rows_format: number } {
-  const stored = storeResultRows(rows)
-  return { result_rows: JSON.stringify(stored.rows), result_rows_format: stored.formatVersion }
+/** The release's frozen columns in today's storage format, which result_rows_format names for the whole row. */
+function storedContent (release: NewRelease) {
+  const rows = storeResultRows(release.resultRows)
+  const content = storeReleaseContent({
+    tableSpecs: [...release.tableSpecs],
+    respondentRows: [...release.respondentRows],
+    differences: [...release.differences],
+    disclosureAudit: release.disclosureAudit,
+  })
+  return {
+    result_rows: JSON.stringify(rows.rows),
+    result_rows_format: rows.formatVersion,
+    table_specs: JSON.stringify(content.tableSpecs),
+    respondent_rows: JSON.stringify(content.respondentRows),
+    differences: JSON.stringify(content.differences),
+    disclosure_audit: JSON.stringify(content.disclosureAudit),
+  }
 }
 
 /** Sets (a hash) or clears (null) the release's public link; false when there is no such release. */
