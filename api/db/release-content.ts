@@ -138,7 +138,7 @@ export function readReleaseContent (formatVersion: number, stored: { tableSpecs:
  */
 const TABLE_SPEC_FIELDS: Readonly<Record<keyof ReleaseTableSpec, true>> = { indicator: true, by: true, overview: true }
 const RESPONDENT_ROW_FIELDS: Readonly<Record<keyof RespondentRow, true>> = { group: true, n: true, suppressed: true, rule: true, reason: true }
-const DIFFERENCE_FIELDS: Readonly<Record<keyof Difference, true>> = {
+const DIFFERENCE_FIELDS: Readonly<Record<keyof Difference, boolean>> = {
   kind: true,
   indicator: true,
   group: true,
@@ -152,6 +152,8 @@ const DIFFERENCE_FIELDS: Readonly<Record<keyof Difference, true>> = {
   suppressed: true,
   reason: true,
   note: true,
+  // Not stored: read from the frozen reason whenever a release is served (api/services/release-notes.ts).
+  notes: false,
 }
 const DIFFERENCE_SIDE_FIELDS: Readonly<Record<keyof Difference['first'] | keyof Difference['second'], true>> = { label: true, waveId: true, n: true, count: true, estimate: true }
 const AUDIT_FIELDS: Readonly<Record<keyof DisclosureAudit, true>> = {
@@ -163,7 +165,7 @@ const AUDITED_CELL_FIELDS: Readonly<Record<keyof AuditedCellReply, true>> = { in
 export const STORED_CONTENT_FIELDS = {
   tableSpec: Object.keys(TABLE_SPEC_FIELDS),
   respondentRow: Object.keys(RESPONDENT_ROW_FIELDS),
-  difference: Object.keys(DIFFERENCE_FIELDS),
+  difference: Object.entries(DIFFERENCE_FIELDS).filter(([, kept]) => kept).map(([name]) => name),
   differenceSide: Object.keys(DIFFERENCE_SIDE_FIELDS),
   audit: Object.keys(AUDIT_FIELDS),
   auditedCell: Object.keys(AUDITED_CELL_FIELDS),
