@@ -137,9 +137,12 @@ async function streamMicrodataCells (
     ...questions.map((question, i) => answerCell(question, row[`a_${i}`])),
   ]
   const answerColumns = questions.map((question) => ({ question: question.info.name, json: question.info.type === 'checkbox' }))
-  return await streamMicrodata(db, source.wave.id, answerColumns, Math.max(1, Math.floor(options.batchSize ?? 1000)), async (batch) => {
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000))
+  // A file with its row count in the header needs the count and the rows from one snapshot.
+  const transaction = onCount === undefined ? db.transaction() : db.transaction().setIsolationLevel('repeatable read')
+  return await transaction.execute(async (trx) => await streamMicrodata(trx, source.wave.id, answerColumns, batchSize, async (batch) => {
     await onBatch(batch.map(cells))
-  }, onCount)
+  }, onCount))
 }
 
 /** A question's answer as one cell: its code, a checkbox's codes in choice order joined by ';', or null. */

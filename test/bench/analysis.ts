@@ -252,7 +252,7 @@ async function benchEngine (engine: Engine): Promise<void> {
       say(`bench:analysis — ${engine === 'postgresql' ? 'PostgreSQL' : 'PGlite (in memory, on this thread)'}, ${total.toLocaleString('en')} responses`)
       const seeding = await timed(async () => {
         await cloneTemplates(db, stored, templates, total, engine === 'postgresql' ? 100_000 : 20_000)
-        await rebuildResponseTotals(db, study.waveId)
+        await db.transaction().execute(async (trx) => { await rebuildResponseTotals(trx, study.waveId) })
         await sql`vacuum analyze responses`.execute(db)
         await sql`vacuum analyze response_facts`.execute(db)
         await sql`vacuum analyze response_totals`.execute(db)

@@ -130,7 +130,7 @@ describe('response_facts lanes', () => {
         for (const row of lanes) expect(row.counts.at(-1)).toEqual({ n: 0, yes: 0 })
       }
       // Recomputed from the facts, the totals are the same again.
-      await rebuildResponseTotals(database.db, waveId)
+      await database.db.transaction().execute(async (trx) => { await rebuildResponseTotals(trx, waveId) })
       const again = await countCellsBySite(database.db, { ...query, dimensions: ['gender', 'county'] })
       expect(sorted(again)).toEqual(sorted(await countCellsBySiteFiltered(database.db, { ...query, dimensions: ['gender', 'county'] })))
       // Some indicators, out of order and sharing lanes.

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Database, SiteRow, SurveyVersionRow, WaveRow } from '../database.js'
 import { indicatorsOfSurveyVersions } from './results.js'
 import type { IndicatorRef } from './results.js'
@@ -51,14 +51,15 @@ export interface MicrodataRow {
 
 /**
  * Streams a wave's responses in a random order (gen_random_uuid() per row: a strong random source on both
- * engines, unlike random()) through a cursor in one read transaction, `batchSize` rows at a time. Only the
- * questions in `answerColumns` are read out of the answers (jsonb_to_record), so nothing else — free text
- * included — ever leaves the database; no response id, no device.
- * @param onCount when given, told the number of rows before the first batch; the count and the rows then
- *   come from one snapshot (repeatable read), as a file format with the count in its header needs
+ * engines, unlike random()) through a cursor, `batchSize` rows at a time, inside the caller's transaction (a
+ * cursor lives in one). Only the questions in `answerColumns` are read out of the answers (jsonb_to_record), so
+ * nothing else — free text included — ever leaves the database; no response id, no device.
+ * @param onCount when given, told the number of rows before the first batch; the count and the rows come from
+ *   one snapshot only if the caller's transaction is repeatable read, as a file format with the count in its
+ *   header needs
  */
 export async function streamMicrodata (
-  db: Kysely<Database>,
+  trx: Transaction<Database>,
   waveId: string,
   answerColumns: readonly AnswerColumn[],
   batchSize: number,
@@ -70,35 +71,32 @@ export async function streamMicrodata (
     ? sql``
     : sql`cross join lateral jsonb_to_record(r.answers) as a(${sql.join(answerColumns.map((column) => sql`${sql.id(column.question)} ${sql.raw(column.json ? 'jsonb' : 'text')}`))})`
   let rows = 0
-  const transaction = onCount === undefined ? db.transaction() : db.transaction().setIsolationLevel('repeatable read')
-  await transaction.execute(async (trx) => {
-    if (onCount !== undefined) {
-      const counted = await sql<{ rows: number }>`
-        select count(*)::int as rows from response_facts f
-        join sites s on s.id = f.site_id
-        join responses r on r.id = f.response_id
-        where f.wave_id = ${waveId}`.execute(trx)
-      await onCount(counted.rows[0]?.rows ?? 0)
-    }
-    await sql`
-      declare microdata no scroll cursor for
-      select f.wave_id::text as wave, f.site_id::text as site, s.kind as site_kind, s.county_number as county,
-             s.municipality_number as municipality, s.centrality::text as centrality,
-             f.gender, f.age_group, f.iso_week, f.indicator_values, f.visits, f.answered_before
-             ${answerSelect.length === 0 ? sql`` : sql`, ${sql.join(answerSelect)}`}
-      from response_facts f
+  if (onCount !== undefined) {
+    const counted = await sql<{ rows: number }>`
+      select count(*)::int as rows from response_facts f
       join sites s on s.id = f.site_id
       join responses r on r.id = f.response_id
-      ${record}
-      where f.wave_id = ${waveId}
-      order by gen_random_uuid()`.execute(trx)
-    for (;;) {
-      const batch = await sql<MicrodataRow>`fetch forward ${sql.lit(batchSize)} from microdata`.execute(trx)
-      if (batch.rows.length === 0) break
-      rows += batch.rows.length
-      await onBatch(batch.rows)
-    }
-    await sql`close microdata`.execute(trx)
-  })
+      where f.wave_id = ${waveId}`.execute(trx)
+    await onCount(counted.rows[0]?.rows ?? 0)
+  }
+  await sql`
+    declare microdata no scroll cursor for
+    select f.wave_id::text as wave, f.site_id::text as site, s.kind as site_kind, s.county_number as county,
+           s.municipality_number as municipality, s.centrality::text as centrality,
+           f.gender, f.age_group, f.iso_week, f.indicator_values, f.visits, f.answered_before
+           ${answerSelect.length === 0 ? sql`` : sql`, ${sql.join(answerSelect)}`}
+    from response_facts f
+    join sites s on s.id = f.site_id
+    join responses r on r.id = f.response_id
+    ${record}
+    where f.wave_id = ${waveId}
+    order by gen_random_uuid()`.execute(trx)
+  for (;;) {
+    const batch = await sql<MicrodataRow>`fetch forward ${sql.lit(batchSize)} from microdata`.execute(trx)
+    if (batch.rows.length === 0) break
+    rows += batch.rows.length
+    await onBatch(batch.rows)
+  }
+  await sql`close microdata`.execute(trx)
   return rows
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { Database } from '../database.js'
 
 /**
@@ -36,17 +36,16 @@ export const ADD_FACTS_TO_TOTALS = `
     )`
 
 /**
- * Recomputes a wave's per-site totals from its response facts, replacing what response_totals held for it, in
- * one transaction. The mix and the seeder keep the totals as they store facts; this is for facts written by
- * other means (a bench that clones rows in SQL, a restore of an older dump) and for checking the totals.
+ * Recomputes a wave's per-site totals from its response facts, replacing what response_totals held for it,
+ * inside the caller's transaction (so nobody reads the totals half rebuilt). The mix and the seeder keep the
+ * totals as they store facts; this is for facts written by other means (a bench that clones rows in SQL, a
+ * restore of an older dump) and for checking the totals.
  */
-export async function rebuildResponseTotals (db: Kysely<Database>, waveId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('response_totals').where('wave_id', '=', waveId).execute()
-    await sql`
-      with facts as (
-        select wave_id, site_id, gender, age_group, visits, answered_before, indicator_values from response_facts where wave_id = ${waveId}
-      ), ${sql.raw(ADD_FACTS_TO_TOTALS)}
-      select count(*) from cell_counts`.execute(trx)
-  })
+export async function rebuildResponseTotals (trx: Transaction<Database>, waveId: string): Promise<void> {
+  await trx.deleteFrom('response_totals').where('wave_id', '=', waveId).execute()
+  await sql`
+    with facts as (
+      select wave_id, site_id, gender, age_group, visits, answered_before, indicator_values from response_facts where wave_id = ${waveId}
+    ), ${sql.raw(ADD_FACTS_TO_TOTALS)}
+    select count(*) from cell_counts`.execute(trx)
 }
