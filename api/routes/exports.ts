@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply } from 'fastify'
 import type { Account } from '../auth/roles.js'
 import { AppError } from '../errors.js'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { errorReplies } from '../schemas/common.js'
 import { CodebookSchema, ExportParamsSchema, LabelledQuerySchema, MicrodataQuerySchema } from '../schemas/exports.js'
 import { recordAudit } from '../services/audit-log.js'
 import { buildCodebook } from '../services/codebook.js'
@@ -14,7 +14,6 @@ import { prepareStatFile, waveExportSource, writeMicrodata, writeStatFile } from
 import type { PreparedStatFile, WaveExportSource } from '../services/microdata-export.js'
 import { spssSyntax, stataDoFile } from '../services/syntax-readers.js'
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const EXPORTERS = ['researcher', 'admin'] as const
 
 /** A wave's microdata and its documentation; researchers and admins only, every download in the audit log. */
@@ -28,7 +27,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   for (const format of ['csv', 'jsonl'] as const) {
     fastify.get(`/waves/:waveId/microdata.${format}`, {
       config: { access: EXPORTERS },
-      schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: errors(400, 401, 403, 404) },
+      schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: errorReplies(400, 401, 403, 404) },
     }, async (request, reply) => {
       const found = await source(request.params.waveId)
       const freeText = request.query.freeText === true
@@ -45,7 +44,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   for (const format of ['sav', 'dta'] as const) {
     fastify.get(`/waves/:waveId/microdata.${format}`, {
       config: { access: EXPORTERS },
-      schema: { params: ExportParamsSchema, querystring: LabelledQuerySchema, response: errors(400, 401, 403, 404, 422) },
+      schema: { params: ExportParamsSchema, querystring: LabelledQuerySchema, response: errorReplies(400, 401, 403, 404, 422) },
     }, async (request, reply) => {
       const found = await source(request.params.waveId)
       const language = request.query.language ?? 'nb'
@@ -66,7 +65,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   for (const [file, action, make] of [['read-microdata.sps', 'export.sps', spssSyntax], ['read-microdata.do', 'export.do', stataDoFile]] as const) {
     fastify.get(`/waves/:waveId/${file}`, {
       config: { access: EXPORTERS },
-      schema: { params: ExportParamsSchema, querystring: LabelledQuerySchema, response: { 200: Type.String(), ...errors(400, 401, 403, 404) } },
+      schema: { params: ExportParamsSchema, querystring: LabelledQuerySchema, response: { 200: Type.String(), ...errorReplies(400, 401, 403, 404) } },
     }, async (request, reply) => {
       const found = await source(request.params.waveId)
       const language = request.query.language ?? 'nb'
@@ -81,7 +80,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/waves/:waveId/codebook.json', {
     config: { access: EXPORTERS },
-    schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: { 200: CodebookSchema, ...errors(400, 401, 403, 404) } },
+    schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: { 200: CodebookSchema, ...errorReplies(400, 401, 403, 404) } },
   }, async (request, reply) => {
     const found = await source(request.params.waveId)
     const codebook = buildCodebook(found, request.query.freeText === true)
@@ -92,7 +91,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/waves/:waveId/codebook.md', {
     config: { access: EXPORTERS },
-    schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: { 200: Type.String(), ...errors(400, 401, 403, 404) } },
+    schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: { 200: Type.String(), ...errorReplies(400, 401, 403, 404) } },
   }, async (request, reply) => {
     const found = await source(request.params.waveId)
     const codebook = buildCodebook(found, request.query.freeText === true)
@@ -103,7 +102,7 @@ const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/waves/:waveId/read-microdata.R', {
     config: { access: EXPORTERS },
-    schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: { 200: Type.String(), ...errors(400, 401, 403, 404) } },
+    schema: { params: ExportParamsSchema, querystring: MicrodataQuerySchema, response: { 200: Type.String(), ...errorReplies(400, 401, 403, 404) } },
   }, async (request, reply) => {
     const found = await source(request.params.waveId)
     const codebook = buildCodebook(found, request.query.freeText === true)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ErrorReplySchema } from '../schemas/common.js'
+import { errorReplies } from '../schemas/common.js'
 import {
   PublicLinkReplySchema, PublicReleaseParamsSchema, ReleaseAuditReplySchema, ReleaseCreateBodySchema, ReleaseDetailSchema, ReleaseListSchema,
   ReleaseParamsSchema, ReleasePreviewSchema, WaveParamsSchema,
@@ -9,7 +9,6 @@ import {
   createPublicLink, createRelease, getPublicRelease, previewRelease, getRelease, getReleaseAudit, listReleases, listReleasesOfWave, revokePublicLink,
 } from '../services/releases.js'
 
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ErrorReplySchema]))
 const releasers = { access: ['researcher', 'admin'] } as const
 const readers = { access: ['funder', 'researcher', 'admin'] } as const
 
@@ -20,7 +19,7 @@ const readers = { access: ['funder', 'researcher', 'admin'] } as const
 const releaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post('/waves/:waveId/releases', {
     config: releasers,
-    schema: { params: WaveParamsSchema, body: ReleaseCreateBodySchema, response: { 201: ReleaseDetailSchema, ...errors(400, 401, 403, 404, 409, 503) } },
+    schema: { params: WaveParamsSchema, body: ReleaseCreateBodySchema, response: { 201: ReleaseDetailSchema, ...errorReplies(400, 401, 403, 404, 409, 503) } },
   }, async (request, reply) => {
     const detail = await createRelease(fastify.db, request.params.waveId, request.body ?? {}, request.account)
     return await reply.code(201).send(detail)
@@ -29,36 +28,36 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   // Computes and audits a release without storing it: what it would publish and what an attacker could prove.
   fastify.post('/waves/:waveId/releases/preview', {
     config: releasers,
-    schema: { params: WaveParamsSchema, body: ReleaseCreateBodySchema, response: { 200: ReleasePreviewSchema, ...errors(400, 401, 403, 404, 409, 503) } },
+    schema: { params: WaveParamsSchema, body: ReleaseCreateBodySchema, response: { 200: ReleasePreviewSchema, ...errorReplies(400, 401, 403, 404, 409, 503) } },
   }, async (request) => await previewRelease(fastify.db, request.params.waveId, request.body ?? {}))
 
   fastify.get('/waves/:waveId/releases', {
     config: releasers,
-    schema: { params: WaveParamsSchema, response: { 200: ReleaseListSchema, ...errors(400, 401, 403, 404, 503) } },
+    schema: { params: WaveParamsSchema, response: { 200: ReleaseListSchema, ...errorReplies(400, 401, 403, 404, 503) } },
   }, async (request) => await listReleasesOfWave(fastify.db, request.params.waveId))
 
   fastify.get('/releases', {
     config: readers,
     schema: {
       querystring: Type.Object({ waveId: Type.Optional(Type.String({ format: 'uuid', description: 'only this wave\'s current release (404 if none)' })) }, { additionalProperties: false }),
-      response: { 200: ReleaseListSchema, ...errors(400, 401, 403, 404, 503) },
+      response: { 200: ReleaseListSchema, ...errorReplies(400, 401, 403, 404, 503) },
     },
   }, async (request) => await listReleases(fastify.db, request.query.waveId))
 
   fastify.get('/releases/:releaseId', {
     config: readers,
-    schema: { params: ReleaseParamsSchema, response: { 200: ReleaseDetailSchema, ...errors(400, 401, 403, 404, 503) } },
+    schema: { params: ReleaseParamsSchema, response: { 200: ReleaseDetailSchema, ...errorReplies(400, 401, 403, 404, 503) } },
   }, async (request) => await getRelease(fastify.db, request.params.releaseId))
 
   // The stored audit of a release, for the researcher: funders read the release, not the attacker's intervals.
   fastify.get('/releases/:releaseId/audit', {
     config: releasers,
-    schema: { params: ReleaseParamsSchema, response: { 200: ReleaseAuditReplySchema, ...errors(400, 401, 403, 404, 503) } },
+    schema: { params: ReleaseParamsSchema, response: { 200: ReleaseAuditReplySchema, ...errorReplies(400, 401, 403, 404, 503) } },
   }, async (request) => await getReleaseAudit(fastify.db, request.params.releaseId))
 
   fastify.post('/releases/:releaseId/public-link', {
     config: releasers,
-    schema: { params: ReleaseParamsSchema, response: { 201: PublicLinkReplySchema, ...errors(400, 401, 403, 404, 503) } },
+    schema: { params: ReleaseParamsSchema, response: { 201: PublicLinkReplySchema, ...errorReplies(400, 401, 403, 404, 503) } },
   }, async (request, reply) => {
     const link = await createPublicLink(fastify.db, request.params.releaseId, request.account)
     return await reply.code(201).send(link)
@@ -66,7 +65,7 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete('/releases/:releaseId/public-link', {
     config: releasers,
-    schema: { params: ReleaseParamsSchema, response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 503) } },
+    schema: { params: ReleaseParamsSchema, response: { 204: Type.Null(), ...errorReplies(400, 401, 403, 404, 503) } },
   }, async (request, reply) => {
     await revokePublicLink(fastify.db, request.params.releaseId, request.account)
     return await reply.code(204).send(null)
@@ -76,7 +75,7 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/public/releases/:token', {
     config: { access: 'public' },
     logLevel: 'warn',
-    schema: { params: PublicReleaseParamsSchema, response: { 200: ReleaseDetailSchema, ...errors(400, 404, 503) } },
+    schema: { params: PublicReleaseParamsSchema, response: { 200: ReleaseDetailSchema, ...errorReplies(400, 404, 503) } },
   }, async (request) => await getPublicRelease(fastify.db, request.params.token))
 }
 

@@ -23,13 +23,16 @@ function filesWith (pattern: RegExp): string[] {
 /** Small idioms that were copied by hand into several files, each now defined in one place. */
 describe('idioms defined once', () => {
   it('the error answers of a route: errorReplies in api/schemas/common.ts', () => {
-    // releases.ts and exports.ts keep their copy until the work under way in them lands.
     expect(filesWith(/statuses\.map\(\(status\) => \[status, ErrorReplySchema\]\)|\]\.map\(\(status\) => \[status, ErrorReplySchema\]\)/))
-      .toEqual(['api/routes/exports.ts', 'api/routes/releases.ts', 'api/schemas/common.ts'])
+      .toEqual(['api/schemas/common.ts'])
   })
 
   it('the UUID pattern: UUID_PATTERN in api/schemas/common.ts', () => {
     expect(filesWith(/\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}-/)).toEqual(['api/schemas/common.ts'])
+  })
+
+  it('transactions: opened by services (and commands), never by a query module, which takes the caller\'s', () => {
+    expect(filesWith(/\.transaction\(\)/).filter((file) => file.startsWith('api/db/queries/'))).toEqual([])
   })
 
   it('the calendar-date check: isCalendarDate in survey-definitions/calendar-date.ts', () => {
