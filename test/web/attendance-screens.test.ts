@@ -96,7 +96,7 @@ describe('attendance weights and repeats on screen', () => {
       const weights = page.getByLabel('Weights')
       expect(await weights.locator('option').allInnerTexts()).toEqual(['Unweighted: every respondent counts alike', 'Weighted by attendance: 1 / visits in the last 7 days (design-based methods only)'])
       expect(await page.getByLabel('Respondents who said they had already answered in this round').inputValue()).toBe('exclude')
-      expect(await page.locator('main').innerText()).toContain('korn-graubard, weighted')
+      expect(await page.locator('main').innerText()).toContain('Korn–Graubard, sites as clusters (design-based), weighted by attendance')
       expect(await seriousAxeViolations(page)).toEqual([])
       await screenshot(page, `attendance-release-form-${viewport.width}x${viewport.height}`)
       await page.goto(`${origin}/console/#/`)
