@@ -94,6 +94,8 @@ describe('attendance weights and repeats on screen', () => {
       await page.goto(`${origin}/console/#/releases/${waveId}`)
       await page.getByRole('heading', { level: 1, name: 'Results releases' }).waitFor()
       const weights = page.getByLabel('Weights')
+      // The list and the form are drawn after the heading, once the wave's releases have loaded.
+      await weights.waitFor()
       expect(await weights.locator('option').allInnerTexts()).toEqual(['Unweighted: every respondent counts alike', 'Weighted by attendance: 1 / visits in the last 7 days (design-based methods only)'])
       expect(await page.getByLabel('Respondents who said they had already answered in this round').inputValue()).toBe('exclude')
       expect(await page.locator('main').innerText()).toContain('Korn–Graubard, sites as clusters (design-based), weighted by attendance')

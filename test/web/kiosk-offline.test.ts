@@ -35,6 +35,17 @@ interface StorageDump {
   session: number
 }
 
+
+/** Offline emulation can miss a request from a service worker that Chromium restarted; a cut at the route cannot. */
+async function cutNetwork(tablet: BrowserContext): Promise<() => Promise<void>> {
+  const noNetwork = async (route: Route): Promise<void> => { await route.abort('internetdisconnected') }
+  await tablet.setOffline(true)
+  await tablet.route('**/api/responses', noNetwork)
+  return async () => {
+    await tablet.unroute('**/api/responses', noNetwork)
+    await tablet.setOffline(false)
+  }
+}
 describe('the kiosk offline: service worker, sealed queue, uploads that survive failures', () => {
   let database: TestDatabase
   let app: FastifyInstance
@@ -218,7 +229,7 @@ describe('the kiosk offline: service worker, sealed queue, uploads that survive 
     await waitUntilCached()
     const before = await storedForWave()
 
-    await tablet.setOffline(true)
+    const restoreNetwork = await cutNetwork(tablet)
     // A start without a connection, from the service worker's cache.
     await page.reload()
     await page.getByTestId('start').waitFor()
@@ -246,7 +257,7 @@ describe('the kiosk offline: service worker, sealed queue, uploads that survive 
     await screenshot(page, 'offline-cover-waiting-1280x800')
     expect(await storedForWave()).toEqual(before)
 
-    await tablet.setOffline(false)
+    await restoreNetwork()
     await expect.poll(async () => (await storedForWave()).length, { timeout: 20_000 }).toBe(before.length + 1)
     const stored = (await storedForWave()).filter((row) => !before.some((old) => old.id === row.id))
     expect(stored.map((row) => row.answers)).toEqual([OFFLINE_PLAN])
@@ -301,7 +312,7 @@ describe('the kiosk offline: service worker, sealed queue, uploads that survive 
     await page.goto(kiosk())
     await page.getByTestId('start').waitFor()
     await waitUntilCached()
-    await tablet.setOffline(true)
+    const restoreNetwork = await cutNetwork(tablet)
     try {
       await page.reload()
       await page.getByTestId('start').waitFor()
@@ -328,7 +339,7 @@ describe('the kiosk offline: service worker, sealed queue, uploads that survive 
       expect(after.cacheUrls).toEqual(waiting.cacheUrls)
       expect(await page.content()).not.toContain('55_plus')
     } finally {
-      await tablet.setOffline(false)
+      await restoreNetwork()
     }
     await expect.poll(async () => (await dumpStorage()).records, { timeout: 20_000 }).toBe(0)
   })
