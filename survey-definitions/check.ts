@@ -11,6 +11,7 @@ import type { IndicatorMap } from './indicator-map.js'
 import { RESPONSE_BREAKDOWNS, VersionRulesSchema } from './instrument.js'
 import type { VersionRules } from './instrument.js'
 import { Value } from '@sinclair/typebox/value'
+import { checkTranslations } from './translation-files.js'
 import type { Problem } from './problem.js'
 import { CHOICE_TYPES, CODE_PATTERN, FREE_TEXT_TYPES, PREFER_NOT, QUESTION_TYPES, choiceValues, isObject, isQuestionType, listQuestions, walkSurvey } from './questions.js'
 import type { QuestionInfo } from './questions.js'
@@ -144,8 +145,9 @@ export function checkDefinitionsDir (dir: string = definitionsDir): DirCheck {
         definition,
         questionCount: listQuestions(definition.survey).filter((question) => question.type !== 'html').length,
         indicatorCount: Object.keys(definition.indicatorMap.indicators).length,
-        // The read-aloud clips must still read this definition's texts (survey-definitions/audio-manifest.ts).
-        problems: [...checkDefinition(definition), ...checkAudio(definition)]
+        // Every translation complete (survey-definitions/languages.ts); the read-aloud clips still read this
+        // definition's texts (survey-definitions/audio-manifest.ts).
+        problems: [...checkDefinition(definition), ...checkTranslations(definition.survey, definition.files.survey, definition.version).problems, ...checkAudio(definition)]
       }
     } catch (error) {
       const problems = error instanceof DefinitionLoadError
