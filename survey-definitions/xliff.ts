@@ -64,9 +64,12 @@ export const lengthLimit = (source: string): number => Math.floor(1.5 * [...sour
 export const isShortLabel = (text: Pick<SourceText, 'key' | 'kind'>): boolean =>
   text.kind === 'kiosk' || text.key.endsWith('.title') || text.key.includes('.choice.')
 
-/** The HTML tags of a text in order, as written without attributes: `<h3>`, `</h3>`, `<br/>`. */
+/**
+ * The HTML tags of a text in order, without attributes: `<h3>`, `</h3>`, `<br/>`. A tag name runs as a
+ * browser reads it (a letter, then up to white space, `/` or `>`), so `<płeć>` is a tag and `a < b` is not.
+ */
 export const htmlTags = (text: string): string[] =>
-  [...text.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(\/?)>/g)].map(([, close, name, selfClosing]) => `<${close}${name!.toLowerCase()}${selfClosing}>`)
+  [...text.matchAll(/<(\/?)([a-zA-Z][^\s/<>]*)[^<>]*?(\/?)>/g)].map(([, close, name, selfClosing]) => `<${close}${name!.toLowerCase()}${selfClosing}>`)
 
 /** The XLIFF 2.0 document of a version's texts for one language. */
 export function toXliff (input: XliffExport): string {
@@ -238,6 +241,11 @@ export function fromXliff (xml: string, survey: JsonObject, expected?: { slug: s
       result.warnings.push({ key, warning: `is ${length} characters, its source ${[...text[source]].length}: more than ${limit} (1.5 × source + 10) may wrap or overflow on the tablet` })
     }
   }
+  // In the order a translator reads the texts, so a long list can be worked through from the top.
+  const order = new Map(texts.map((text, index) => [text.key, index]))
+  const rank = (key: string | undefined): number => (key === undefined ? -1 : order.get(key) ?? texts.length)
+  result.problems.sort((a, b) => rank(a.key) - rank(b.key))
+  result.warnings.sort((a, b) => rank(a.key) - rank(b.key))
   return result
 }
 
