@@ -2,7 +2,8 @@ import { dirname, join, relative } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Account } from '../auth/roles.js'
 import type { Database } from '../db/database.js'
-import { findPublishedChecksum, findSurveyVersion, insertSurveyVersion, listSurveyVersions, publishedChecksums } from '../db/queries/survey-versions.js'
+import { findPublishedChecksum, findSurveyVersion, findSurveyVersionId, insertSurveyVersion, listSurveyVersions, publishedChecksums } from '../db/queries/survey-versions.js'
+import { listVersionLanguages } from '../db/queries/survey-version-languages.js'
 import type { PublishOutcome, SurveyVersionWithUse } from '../db/queries/survey-versions.js'
 import { AppError, notFound } from '../errors.js'
 import type { DefinitionProblem, InvalidDefinitionReply, SurveyVersionDetail, SurveyVersionSummary } from '../schemas/survey-versions.js'
@@ -21,7 +22,7 @@ import { instrumentErrors, rulesOfVersion } from '../../survey-definitions/instr
 import type { Instrument, VersionRules } from '../../survey-definitions/instrument.js'
 import { translationFileName, translationProblems } from '../../survey-definitions/languages.js'
 import type { TranslationFile } from '../../survey-definitions/languages.js'
-import { checkTranslations, translationShapeProblems } from '../../survey-definitions/translation-files.js'
+import { checkTranslations, translationChecksum, translationShapeProblems } from '../../survey-definitions/translation-files.js'
 
 /** A definition that fails `definitions:check`: every problem, each naming its file and question. */
 export class DefinitionInvalidError extends Error {
@@ -305,26 +306,49 @@ export interface AvailableDefinition {
   status: 'new' | 'published' | 'changed' | 'invalid'
   checksum?: string
   problems: DefinitionProblem[]
+  /** A published version's translation files that publishing again would store: a new language, or a draft now reviewed. */
+  languagesToPublish?: string[]
 }
 
 /** The definitions in survey-definitions/ and how each stands against the database. */
 export async function availableDefinitions (db: Kysely<Database>, dir?: string): Promise<AvailableDefinition[]> {
   const published = await publishedChecksums(db)
-  return findDefinitions(dir).map((location): AvailableDefinition => {
+  const available: AvailableDefinition[] = []
+  for (const location of findDefinitions(dir)) {
     const base = { slug: location.slug, version: location.version }
     let def: SurveyDefinition
     try {
       def = readDefinition(location)
     } catch (error) {
       if (!(error instanceof DefinitionLoadError)) throw error
-      return { ...base, status: 'invalid', problems: error.problems.map((problem) => ({ file: shownPath(error.file), problem })) }
+      available.push({ ...base, status: 'invalid', problems: error.problems.map((problem) => ({ file: shownPath(error.file), problem })) })
+      continue
     }
     const stored = published.get(`${def.slug}/${def.version}`)
     if (stored !== undefined) {
       const unchanged = stored.checksum === def.checksum && sameRules(stored.rules, def.rules)
-      return { ...base, checksum: def.checksum, status: unchanged ? 'published' : 'changed', problems: [] }
+      available.push({ ...base, checksum: def.checksum, status: unchanged ? 'published' : 'changed', problems: [], ...(unchanged ? await languageFiles(db, def) : {}) })
+      continue
     }
-    const problems = checkDefinition(def).map((problem) => ({ ...problem, file: shownPath(problem.file) }))
-    return { ...base, checksum: def.checksum, status: problems.length > 0 ? 'invalid' : 'new', problems }
-  })
+    const problems = [...checkDefinition(def), ...checkTranslations(def.survey, def.files.survey, def.version).problems].map((problem) => ({ ...problem, file: shownPath(problem.file) }))
+    available.push({ ...base, checksum: def.checksum, status: problems.length > 0 ? 'invalid' : 'new', problems })
+  }
+  return available
+}
+
+/** How a published version's translation files stand against its stored languages (storeLanguage's rules). */
+async function languageFiles (db: Kysely<Database>, def: SurveyDefinition): Promise<Pick<AvailableDefinition, 'problems' | 'languagesToPublish'>> {
+  const { translations, problems } = checkTranslations(def.survey, def.files.survey, def.version)
+  const id = await findSurveyVersionId(db, def.slug, def.version)
+  const stored = new Map((id === undefined ? [] : await listVersionLanguages(db, id)).map((row) => [row.code, row]))
+  const pending: string[] = []
+  for (const translation of translations) {
+    const row = stored.get(translation.code)
+    const file = join(dirname(def.files.survey), translationFileName(def.version, translation.code))
+    if (row === undefined) pending.push(translation.code)
+    else if (row.checksum !== translationChecksum(translation)) problems.push({ file, problem: `its words differ from those published for ${def.slug} v${def.version}; publish them as a new version` })
+    else if (row.status === 'draft' && translation.status === 'reviewed') pending.push(translation.code)
+    else if (row.status === 'reviewed' && translation.status === 'draft') problems.push({ file, problem: `says "draft", but the language was reviewed by ${row.reviewed_by ?? '?'} on ${row.reviewed_on ?? '?'}` })
+  }
+  return { problems: problems.map((problem) => ({ ...problem, file: shownPath(problem.file) })), ...(pending.length === 0 ? {} : { languagesToPublish: pending }) }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../api/errors.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import type { KioskLanguageReply, KioskWaveReply } from '../../api/schemas/kiosk.js'
-import { DefinitionInvalidError, publishChecked, publishDefinitions, shippedDefinition } from '../../api/services/survey-versions.js'
+import { DefinitionInvalidError, availableDefinitions, publishChecked, publishDefinitions, shippedDefinition } from '../../api/services/survey-versions.js'
 import { definitionsDir, loadDefinitions } from '../../survey-definitions/index.js'
 import { BASE_LANGUAGE_INFO, sourceTexts, translationFileName } from '../../survey-definitions/languages.js'
 import type { TranslationFile } from '../../survey-definitions/languages.js'
@@ -72,7 +72,11 @@ describe('kiosk languages: a live wave offers reviewed languages only, a test ta
   }
   const pack = async (token: string, code: string) => await app.inject({ method: 'GET', url: `/api/kiosk/languages/${code}`, headers: bearer(token) })
 
+  const v1Available = async () => (await availableDefinitions(database.db, dir)).find((definition) => definition.version === 1)
+
   it('publishing an already published version adds its new languages, each audited, and leaves the version as it was', async () => {
+    // The console's list of definitions offers them first.
+    expect(await v1Available()).toMatchObject({ status: 'published', problems: [], languagesToPublish: ['fa', 'sv'] })
     const before = await database.db.selectFrom('survey_versions').selectAll().execute()
     const results = await publishCopy()
     expect(results.find((result) => result.version === 1)).toEqual({
@@ -86,6 +90,7 @@ describe('kiosk languages: a live wave offers reviewed languages only, a test ta
       expect.objectContaining({ code: 'fa', status: 'draft', checksum: translationChecksum(PERSIAN()) }),
       expect.objectContaining({ code: 'sv', status: 'reviewed', reviewedBy: 'Test Reviewer', reviewedOn: '2026-11-30' }),
     ])
+    expect(await v1Available()).not.toHaveProperty('languagesToPublish')
     // Again: nothing to do, nothing recorded.
     expect((await publishCopy()).find((result) => result.version === 1)?.languages).toEqual([{ code: 'fa', outcome: 'unchanged' }, { code: 'sv', outcome: 'unchanged' }])
     expect(await auditEntries(database.db, 'survey_version.language_add', String(versionId))).toHaveLength(2)
@@ -129,6 +134,7 @@ describe('kiosk languages: a live wave offers reviewed languages only, a test ta
     changed.strings['survey.title'] = `${changed.strings['survey.title']!} (corrected)`
     writeTranslation(changed)
     const before = await database.db.selectFrom('survey_version_languages').selectAll().orderBy('code').execute()
+    expect((await v1Available())?.problems).toEqual([{ file: expect.stringMatching(/v1\.lang\.fa\.json$/), problem: 'its words differ from those published for hverdag v1; publish them as a new version' }])
     const refusal = await publishCopy().catch((error: unknown) => error)
     expect(refusal).toBeInstanceOf(AppError)
     expect(refusal).toMatchObject({ statusCode: 409, code: 'translation_changed' })
@@ -159,6 +165,7 @@ describe('kiosk languages: a live wave offers reviewed languages only, a test ta
 
   it('moves a draft to reviewed when its file says so with the same words, audited with the file\'s reviewer and date; never back', async () => {
     writeTranslation({ ...PERSIAN(), status: 'reviewed', review: { by: 'Fluent Speaker', on: '2026-12-01' } })
+    expect((await v1Available())?.languagesToPublish).toEqual(['fa'])
     const results = await publishCopy()
     expect(results.find((result) => result.version === 1)?.languages).toEqual([{ code: 'fa', outcome: 'reviewed' }, { code: 'sv', outcome: 'unchanged' }])
     expect(await stored('fa')).toMatchObject({ status: 'reviewed', reviewed_by: 'Fluent Speaker', reviewed_on: '2026-12-01', checksum: translationChecksum(PERSIAN()) })

@@ -38,6 +38,7 @@ const TEXT = {
     cols: ['Skjema', 'Versjon', 'Tittel', 'Publisert', 'Spørsmål', 'Indikatorer', 'Bølger', ''],
     view: (name: string) => `Vis ${name}`,
     publish: (name: string) => `Publiser ${name}`,
+    publishLanguages: (codes: string, name: string) => `Publiser språk ${codes} for ${name}`,
     fromFolder: 'Fra mappen survey-definitions',
     noDefinitions: 'Fant ingen definisjoner på serveren.',
     definitionsCaption: 'Definisjoner på serveren',
@@ -74,6 +75,7 @@ const TEXT = {
     cols: ['Survey', 'Version', 'Title', 'Published', 'Questions', 'Indicators', 'Waves', ''],
     view: (name: string) => `View ${name}`,
     publish: (name: string) => `Publish ${name}`,
+    publishLanguages: (codes: string, name: string) => `Publish languages ${codes} of ${name}`,
     fromFolder: 'From the survey-definitions folder',
     noDefinitions: 'No definitions found on the server.',
     definitionsCaption: 'Definitions on the server',
@@ -133,8 +135,11 @@ function publishFromFolder (context: Context, available: AvailableDefinitionsRep
   const rows = available.definitions.map((definition): Child[] => [
     definition.slug, definition.version, label(DEFINITION_STATUS, definition.status, lang),
     definition.problems.map((problem) => problem.problem).join('; '),
-    definition.status === 'new'
-      ? button(t.publish(`${definition.slug} v${definition.version}`), () => {
+    definition.status === 'new' || (definition.languagesToPublish ?? []).length > 0
+      ? button(definition.status === 'new'
+        ? t.publish(`${definition.slug} v${definition.version}`)
+        // A published version gains its new translation files (or a draft's review) by publishing it again.
+        : t.publishLanguages((definition.languagesToPublish ?? []).join(', '), `${definition.slug} v${definition.version}`), () => {
         outcome.busy()
         api.request('POST /api/survey-versions/from-definitions', { body: { slug: definition.slug, version: definition.version } })
           .then(() => { context.reload() }, (error: unknown) => { outcome.error(error) })
