@@ -65,18 +65,19 @@ export async function exportXliff (db: Kysely<Database>, id: number, code: strin
  */
 export async function importXliff (db: Kysely<Database>, id: number, code: string, input: { xliff: string, name: string }, actor: Account | null): Promise<XliffImportReply> {
   if (isBase(code)) throw refusedBase(code)
-  return await inTransaction(db, async (trx) => {
-    const version = await versionById(trx, id)
-    const read = fromXliff(input.xliff, version.definition, { slug: version.slug, version: version.version })
-    const problems: TranslationProblem[] = [...read.problems]
-    if (read.code !== undefined && read.code !== code) problems.unshift({ problem: `the file is a translation into "${read.code}" (trgLang), not "${code}"` })
-    const direction = read.direction ?? scriptDirection(code)
-    if (direction === undefined) problems.push({ problem: `the direction of "${code}" is not known: the file's <file> element says it with trgDir="ltr" or trgDir="rtl"` })
-    if (problems.length > 0 || read.source === undefined || direction === undefined) throw new TranslationInvalidError(problems, read.warnings)
-    const translation: TranslationFile = { code, name: input.name.trim(), direction, status: 'draft', source: read.source, strings: read.strings }
-    const shape = translationShapeProblems(translation)
-    if (shape.length > 0) throw new TranslationInvalidError(shape.map((problem) => ({ problem })), read.warnings)
+  // A published version never changes, so the file is read and checked before the transaction, which only stores.
+  const version = await versionById(db, id)
+  const read = fromXliff(input.xliff, version.definition, { slug: version.slug, version: version.version })
+  const problems: TranslationProblem[] = [...read.problems]
+  if (read.code !== undefined && read.code !== code) problems.unshift({ problem: `the file is a translation into "${read.code}" (trgLang), not "${code}"` })
+  const direction = read.direction ?? scriptDirection(code)
+  if (direction === undefined) problems.push({ problem: `the direction of "${code}" is not known: the file's <file> element says it with trgDir="ltr" or trgDir="rtl"` })
+  if (problems.length > 0 || read.source === undefined || direction === undefined) throw new TranslationInvalidError(problems, read.warnings)
+  const translation: TranslationFile = { code, name: input.name.trim(), direction, status: 'draft', source: read.source, strings: read.strings }
+  const shape = translationShapeProblems(translation)
+  if (shape.length > 0) throw new TranslationInvalidError(shape.map((problem) => ({ problem })), read.warnings)
 
+  return await inTransaction(db, async (trx) => {
     const outcome = await storeLanguage(trx, { id: version.id, slug: version.slug, version: version.version }, translation, actor, 'import')
     if (outcome === 'reviewed') throw new Error('an import stores drafts only')
     const row = await findVersionLanguage(trx, id, code)
