@@ -59,6 +59,8 @@ export const AvailableDefinitionSchema = Type.Object({
   status: Type.Union([Type.Literal('new'), Type.Literal('published'), Type.Literal('changed'), Type.Literal('invalid')]),
   checksum: Type.Optional(Type.String()),
   problems: Type.Array(DefinitionProblemSchema),
+  /** A published version's translation files that publishing it again would store (a new language, or a draft now reviewed). */
+  languagesToPublish: Type.Optional(Type.Array(Type.String())),
 })
 export const AvailableDefinitionsReplySchema = Type.Object({ definitions: Type.Array(AvailableDefinitionSchema) })
 export type AvailableDefinitionsReply = Static<typeof AvailableDefinitionsReplySchema>

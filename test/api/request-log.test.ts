@@ -59,6 +59,8 @@ describe('the request log: random request ids, and nothing about a tablet\'s req
       [{ method: 'GET', url: '/kiosk/audio/hverdag/v1/0000000000000000.opus' }, [404]],
       [{ method: 'GET', url: '/api/kiosk/wave', headers: device }, [200]],
       [{ method: 'GET', url: '/api/kiosk/help', headers: device }, [200]],
+      // A respondent picking a language (this wave's version has no translation stored here: 404).
+      [{ method: 'GET', url: '/api/kiosk/languages/pl', headers: device }, [404]],
       [{ method: 'GET', url: '/api/kiosk/wave' }, [401]],
       [{ method: 'GET', url: '/api/surveys/hverdag/versions/1' }, [200]],
       [{ method: 'POST', url: '/api/responses', headers: device, payload: { id, waveId: study.wave.id, answers: ANSWERS } }, [201]],

@@ -6,6 +6,7 @@ import { formatDateTime, label } from '../i18n.js'
 import type { Lang } from '../i18n.js'
 import { localised } from '../../../shared/i18n.js'
 import { testModeSection } from './test-tablets.js'
+import { languagesSection } from './survey-version-languages.js'
 import { button, field, form, input, Outcome, section, table } from '../ui.js'
 import type { Context } from './context.js'
 
@@ -37,6 +38,7 @@ const TEXT = {
     cols: ['Skjema', 'Versjon', 'Tittel', 'Publisert', 'Spørsmål', 'Indikatorer', 'Bølger', ''],
     view: (name: string) => `Vis ${name}`,
     publish: (name: string) => `Publiser ${name}`,
+    publishLanguages: (codes: string, name: string) => `Publiser språk ${codes} for ${name}`,
     fromFolder: 'Fra mappen survey-definitions',
     noDefinitions: 'Fant ingen definisjoner på serveren.',
     definitionsCaption: 'Definisjoner på serveren',
@@ -73,6 +75,7 @@ const TEXT = {
     cols: ['Survey', 'Version', 'Title', 'Published', 'Questions', 'Indicators', 'Waves', ''],
     view: (name: string) => `View ${name}`,
     publish: (name: string) => `Publish ${name}`,
+    publishLanguages: (codes: string, name: string) => `Publish languages ${codes} of ${name}`,
     fromFolder: 'From the survey-definitions folder',
     noDefinitions: 'No definitions found on the server.',
     definitionsCaption: 'Definitions on the server',
@@ -132,8 +135,11 @@ function publishFromFolder (context: Context, available: AvailableDefinitionsRep
   const rows = available.definitions.map((definition): Child[] => [
     definition.slug, definition.version, label(DEFINITION_STATUS, definition.status, lang),
     definition.problems.map((problem) => problem.problem).join('; '),
-    definition.status === 'new'
-      ? button(t.publish(`${definition.slug} v${definition.version}`), () => {
+    definition.status === 'new' || (definition.languagesToPublish ?? []).length > 0
+      ? button(definition.status === 'new'
+        ? t.publish(`${definition.slug} v${definition.version}`)
+        // A published version gains its new translation files (or a draft's review) by publishing it again.
+        : t.publishLanguages((definition.languagesToPublish ?? []).join(', '), `${definition.slug} v${definition.version}`), () => {
         outcome.busy()
         api.request('POST /api/survey-versions/from-definitions', { body: { slug: definition.slug, version: definition.version } })
           .then(() => { context.reload() }, (error: unknown) => { outcome.error(error) })
@@ -245,6 +251,8 @@ export async function renderSurveyVersion (context: Context, id: string): Promis
     h('p', {}, h('a', { href: '#/survey-versions' }, t.all)),
     h('h1', {}, `${version.slug} v${version.version}`),
     h('p', {}, t.facts(formatDateTime(version.publishedAt, context.lang), version.questionCount, version.indicatorCount), h('code', {}, version.checksum.slice(0, 16))),
+    // Its languages before the long read-only rendering of its questions.
+    await languagesSection(context, version),
     toggle,
     body)
 }
