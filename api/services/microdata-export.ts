@@ -21,15 +21,11 @@ export type { WaveExportSource }
 /** A wave's export source with its version's translations (codebook-languages.ts), whose labels the codebook adds. */
 export type ExportSource = WaveExportSource & Required<Pick<CodebookSource, 'translations'>>
 
-/**
- * What every export of a wave is built from: its survey version, indicators and the version's translations.
- * @param definitions where the version's translation files are (survey-definitions/ unless a test says otherwise)
- * @throws {AppError} 404
- */
-export async function waveExportSource (db: Kysely<Database>, waveId: string, definitions?: string): Promise<ExportSource> {
+/** What every export of a wave is built from: its survey version, indicators and the version's translations. @throws {AppError} 404 */
+export async function waveExportSource (db: Kysely<Database>, waveId: string): Promise<ExportSource> {
   const found = await findWaveExportSource(db, waveId)
   if (found === undefined) throw notFound(`wave ${waveId}`)
-  return { ...found, translations: codebookTranslations(found.version, definitions) }
+  return { ...found, translations: await codebookTranslations(db, found.version.id) }
 }
 
 export interface MicrodataOptions {

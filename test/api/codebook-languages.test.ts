@@ -1,21 +1,21 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Fastify from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CodebookSchema } from '../../api/schemas/exports.js'
+import { createSite } from '../../api/db/queries/sites.js'
+import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
 import type { Codebook } from '../../api/schemas/exports.js'
-import { buildCodebook } from '../../api/services/codebook.js'
-import { codebookMarkdown, rScript } from '../../api/services/codebook-formats.js'
-import { codebookTranslations } from '../../api/services/codebook-languages.js'
-import { waveExportSource } from '../../api/services/microdata-export.js'
-import type { ExportSource } from '../../api/services/microdata-export.js'
-import { definitionsDir } from '../../survey-definitions/index.js'
+import { publishDefinitions } from '../../api/services/survey-versions.js'
+import { addDays, studyToday } from '../../api/study-calendar.js'
+import { definitionsDir, loadDefinitions } from '../../survey-definitions/index.js'
 import type { JsonObject } from '../../survey-definitions/index.js'
 import { sourceTexts, translationFileName } from '../../survey-definitions/languages.js'
 import type { TranslationFile } from '../../survey-definitions/languages.js'
-import { createStudy } from '../helpers/fixtures.js'
-import type { StudyFixture } from '../helpers/fixtures.js'
+import { buildTestApp } from '../helpers/build-app.js'
+import { sessionsByRole } from '../helpers/console-roles.js'
+import type { Sessions } from '../helpers/console-roles.js'
+import { createWave, siteFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
@@ -32,27 +32,49 @@ function madeUpPolish (survey: JsonObject): TranslationFile {
 
 describe('the codebook in each language of the version', () => {
   let database: TestDatabase
-  let study: StudyFixture
-  let dir: string
-  let source: ExportSource
+  let app: FastifyInstance
+  let sessions: Sessions
+  const waves: Record<1 | 2, string> = { 1: '', 2: '' }
 
   beforeAll(async () => {
     database = await openTestDatabase()
-    study = await createStudy(database.db)
-    // A copy of the shipped definitions (no audio) with a translation beside hverdag v1.
-    dir = mkdtempSync(join(tmpdir(), 'prevalens-codebook-lang-'))
-    cpSync(join(definitionsDir, 'hverdag'), join(dir, 'hverdag'), { recursive: true, filter: (path) => !path.includes('/audio') })
-    const survey = JSON.parse(readFileSync(join(dir, 'hverdag', 'v1.survey.json'), 'utf8')) as JsonObject
-    writeFileSync(join(dir, 'hverdag', translationFileName(1, 'pl')), JSON.stringify(madeUpPolish(survey)))
-    source = await waveExportSource(database.db, study.wave.id, dir)
+    ;({ app } = await buildTestApp(database))
+    // hverdag published from a copy of the shipped definitions with a Polish translation beside v1 (and, for
+    // v2, whatever survey-definitions/ has): publishing stores the translation with the version.
+    const dir = mkdtempSync(join(tmpdir(), 'prevalens-codebook-lang-'))
+    try {
+      cpSync(join(definitionsDir, 'hverdag'), join(dir, 'hverdag'), { recursive: true, filter: (path) => !path.includes('/audio') })
+      const survey = JSON.parse(readFileSync(join(dir, 'hverdag', 'v1.survey.json'), 'utf8')) as JsonObject
+      writeFileSync(join(dir, 'hverdag', translationFileName(1, 'pl')), JSON.stringify(madeUpPolish(survey)))
+      await publishDefinitions(database.db, loadDefinitions(dir))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    const site = await createSite(database.db, siteFixture())
+    const today = studyToday('Europe/Oslo')
+    for (const number of [1, 2] as const) {
+      const version = await findSurveyVersion(database.db, 'hverdag', number)
+      if (version === undefined) throw new Error(`hverdag v${number} was not published`)
+      const wave = await createWave(database.db, {
+        name: `Wave of v${number}`, survey_version_id: version.id, opens_on: addDays(today, -10), closes_on: addDays(today, 30), status: 'open',
+      }, [{ siteId: site.id }])
+      waves[number] = wave.id
+    }
+    sessions = await sessionsByRole(app, database.db, site.id)
   }, 60_000)
   afterAll(async () => {
+    await app?.close()
     await database?.close()
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
 
-  it("gives a question's text and each of its codes under the translation's language code, and lists the language", () => {
-    const codebook = buildCodebook(source)
+  async function download (file: string, version: 1 | 2 = 1): Promise<string> {
+    const reply = await app.inject({ method: 'GET', url: `/api/exports/waves/${waves[version]}/${file}`, headers: sessions.researcher.headers })
+    expect(reply.statusCode, reply.body.slice(0, 300)).toBe(200)
+    return reply.body
+  }
+
+  it("gives a question's text and each of its codes under the translation's language code, and lists the language", async () => {
+    const codebook = JSON.parse(await download('codebook.json')) as Codebook
     expect(codebook.languages).toEqual([
       { code: 'nb', name: 'Norsk (bokmål)', direction: 'ltr', status: 'reviewed' },
       { code: 'en', name: 'English', direction: 'ltr', status: 'reviewed' },
@@ -70,36 +92,24 @@ describe('the codebook in each language of the version', () => {
     expect(Object.keys(indicator.label)).toEqual(['nb', 'en'])
   })
 
-  it('keeps the translated labels on the wire (the reply schema) and shows them in the Markdown and the R script', async () => {
-    const codebook = buildCodebook(source)
-    const app = Fastify()
-    app.get('/codebook', { schema: { response: { 200: CodebookSchema } } }, () => codebook)
-    const reply = await app.inject({ method: 'GET', url: '/codebook' })
-    await app.close()
-    const sent = reply.json<Codebook>()
-    expect(sent.columns.find((column) => column.name === 'q_gender')?.label.pl).toBe('Jaka jest twoja płeć?')
-    expect(sent.languages.map(({ code }) => code)).toEqual(['nb', 'en', 'pl'])
-
-    const markdown = codebookMarkdown(codebook)
+  it('shows the translated labels in the Markdown and the R script', async () => {
+    const markdown = await download('codebook.md')
     expect(markdown).toContain('- pl: Jaka jest twoja płeć?')
     expect(markdown).toContain('| code | number (SPSS/Stata) | en | nb | pl |')
     expect(markdown).toMatch(/\| `woman` \| 1 \| Woman \| Kvinne \| Kobieta \|/)
     expect(markdown).toContain('pl (Polski, draft translation / utkast')
-    const script = rScript(codebook)
+    const script = await download('read-microdata.R')
     expect(script).toContain('stopifnot(language %in% c("nb", "en", "pl"))')
     expect(script).toContain('"Kobieta"')
   })
 
-  it('stays in nb and en for a version without translations, and when the files no longer hold the version as published', () => {
-    const plain = buildCodebook({ ...source, translations: [] })
-    expect(plain.languages.map(({ code }) => code)).toEqual(['nb', 'en'])
-    expect(Object.keys(plain.columns.find((column) => column.name === 'q_gender')!.label)).toEqual(['nb', 'en'])
-    expect(codebookMarkdown(plain)).toContain('| code | number (SPSS/Stata) | en | nb |\n')
-
-    expect(codebookTranslations(source.version, dir).map(({ code }) => code)).toEqual(['pl'])
-    const file = join(dir, 'hverdag', 'v1.survey.json')
-    const survey = JSON.parse(readFileSync(file, 'utf8')) as JsonObject
-    writeFileSync(file, JSON.stringify({ ...survey, title: { nb: 'Endret', en: 'Changed' } }))
-    expect(codebookTranslations(source.version, dir)).toEqual([])
+  it('labels a version in nb and en only when no other language is stored with it', async () => {
+    const stored = await database.db.selectFrom('survey_version_languages').select('code')
+      .where('survey_version_id', '=', (await findSurveyVersion(database.db, 'hverdag', 2))!.id).execute()
+    const codebook = JSON.parse(await download('codebook.json', 2)) as Codebook
+    expect(codebook.languages.map(({ code }) => code)).toEqual(['nb', 'en', ...stored.map(({ code }) => code).sort()])
+    if (stored.length > 0) return
+    expect(Object.keys(codebook.columns.find((column) => column.name === 'q_gender')!.label)).toEqual(['nb', 'en'])
+    expect(await download('codebook.md', 2)).toContain('| code | number (SPSS/Stata) | en | nb |\n')
   })
 })
