@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AudioGenerateError, generateAudio } from '../../api/cli/audio-generate.js'
 import type { AudioManifest } from '../../survey-definitions/audio-keys.js'
-import { audioFolder, checkAudio, readAudioManifest, speakable, speechTexts } from '../../survey-definitions/audio-manifest.js'
+import { audioFolder, checkAudio, readAudioManifest, speakable, speechTexts, versionSpeech } from '../../survey-definitions/audio-manifest.js'
 import { checkDefinitionsDir } from '../../survey-definitions/check.js'
 import { BASE_LANGUAGES } from '../../survey-definitions/languages.js'
 import { listQuestions } from '../../survey-definitions/questions.js'
@@ -91,6 +91,20 @@ describe('the committed audio of hverdag v1', () => {
     expect(manifest.bytes).toBe(bytes)
     // About 12 kbit/s: the whole instrument in both languages stays under 2.5 MB.
     expect(bytes).toBeLessThan(2.5 * 1024 * 1024)
+  })
+})
+
+describe('the committed audio of hverdag v2', () => {
+  it('reads every text in nb, en and each translation of the version, each with its own espeak-ng voice', () => {
+    const v2 = readDefinition(findDefinitions().find((location) => location.slug === 'hverdag' && location.version === 2)!)
+    expect(checkAudio(v2)).toEqual([])
+    const manifest = manifestOf(v2)
+    const { languages, texts } = versionSpeech(v2)
+    expect(manifest.voice.voices).toEqual(Object.fromEntries(languages.map(({ code, voice }) => [code, voice])))
+    for (const { key, lang } of texts) expect(manifest.clips[key]?.[lang], `${key} ${lang}`).toBeDefined()
+    // A translation's clip reads its own words, never the file of another language's.
+    const gender = manifest.clips['question:gender']!
+    expect(new Set(Object.values(gender).map((clip) => clip?.file)).size).toBe(Object.keys(gender).length)
   })
 })
 
