@@ -1,15 +1,17 @@
 /**
  * Names of the audio clips of an instrument, shared by the generator, the check and the kiosk (so this file
  * imports nothing: it is bundled into the kiosk). A clip is read in one language; the manifest maps
- * key → language → file.
+ * key → language code → file. A version's languages are nb, en and each of its translation files
+ * (survey-definitions/languages.ts); a language espeak-ng cannot speak (audio-voices.ts) has only the clips a
+ * researcher recorded, if any.
  *
  * - `question:<name>`: a question's title, then its description; for an html element its text
  * - `choice:<question>:<value>`: one choice (a boolean's labels under `true` and `false`)
  * - `page:<name>`: a page's title and description, where it has them
  * - `kiosk:<name>`: the kiosk's own words that need reading aloud (the privacy check)
  */
-export const AUDIO_LANGS = ['nb', 'en'] as const
-export type AudioLang = typeof AUDIO_LANGS[number]
+/** A language code (`nb`, `en`, `pl`, …) as the survey and its translation files name it. */
+export type AudioLang = string
 
 export const questionClip = (name: string): string => `question:${name}`
 export const choiceClip = (question: string, value: unknown): string => `choice:${question}:${String(value)}`
@@ -40,7 +42,7 @@ export interface AudioManifest {
   format: 1
   slug: string
   version: number
-  /** How speech was made: engine, voice per language, speed, encoding. */
+  /** How speech was made: engine, the espeak-ng voice of each language spoken (none for a recordings-only one), speed, encoding. */
   voice: { engine: string, voices: Record<AudioLang, string>, wordsPerMinute: number, encoding: string }
   clips: Record<string, Partial<Record<AudioLang, AudioClip>>>
   /** Every file the clips use, once: what the kiosk's service worker precaches. */

@@ -2,7 +2,7 @@ import { Model } from 'survey-core'
 import { lintSurvey } from 'survey-core/linter'
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { checkAudio } from './audio-manifest.js'
+import { audioNotes, checkAudio } from './audio-manifest.js'
 import { HelpResourcesError, loadHelpResources } from './help-resources.js'
 import { DefinitionLoadError, definitionsDir, findDefinitions, readDefinition, readInstrument } from './index.js'
 import type { DefinitionFiles, DefinitionLocation, JsonObject, JsonValue, SurveyDefinition } from './index.js'
@@ -120,6 +120,8 @@ export interface DefinitionReport {
   questionCount: number
   indicatorCount: number
   problems: Problem[]
+  /** What the check says without failing: a translation that will have no read-aloud (audioNotes). */
+  notes: Problem[]
 }
 
 export interface DirCheck {
@@ -147,13 +149,14 @@ export function checkDefinitionsDir (dir: string = definitionsDir): DirCheck {
         indicatorCount: Object.keys(definition.indicatorMap.indicators).length,
         // Every translation complete (survey-definitions/languages.ts); the read-aloud clips still read this
         // definition's texts (survey-definitions/audio-manifest.ts).
-        problems: [...checkDefinition(definition), ...checkTranslations(definition.survey, definition.files.survey, definition.version).problems, ...checkAudio(definition)]
+        problems: [...checkDefinition(definition), ...checkTranslations(definition.survey, definition.files.survey, definition.version).problems, ...checkAudio(definition)],
+        notes: audioNotes(definition),
       }
     } catch (error) {
       const problems = error instanceof DefinitionLoadError
         ? error.problems.map((problem) => ({ file: error.file, problem }))
         : [{ file: location.files.survey, problem: `cannot be loaded: ${errorMessage(error)}` }]
-      return { ...base, questionCount: 0, indicatorCount: 0, problems }
+      return { ...base, questionCount: 0, indicatorCount: 0, problems, notes: [] }
     }
   })
   for (const problem of unknownVersionProblems(locations)) {

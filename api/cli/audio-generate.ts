@@ -1,6 +1,8 @@
 // npm run audio:generate [-- --dir DIR] [--slug SLUG]
-// Makes the audio of every definition whose folder has an audio/ folder (see survey-definitions/audio-manifest.ts):
-// a researcher's recording where there is one, otherwise speech from espeak-ng, as mono Ogg Opus at 12 kbit/s.
+// Makes the audio of every definition whose folder has an audio/ folder (see survey-definitions/audio-manifest.ts),
+// in nb, en and each translation file of the version: a researcher's recording where there is one, otherwise
+// speech from espeak-ng in the language's voice (survey-definitions/audio-voices.ts), as mono Ogg Opus at
+// 12 kbit/s. A language espeak-ng cannot speak gets only its recordings.
 // Clips already there are reused (a file is named by a hash of language, text and voice), unused ones removed,
 // so only changed texts need the speech engine and a fresh install needs none.
 import { execFile } from 'node:child_process'
@@ -8,23 +10,23 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs, promisify } from 'node:util'
-import { AUDIO_LANGS, recordingName } from '../../survey-definitions/audio-keys.js'
+import { recordingName } from '../../survey-definitions/audio-keys.js'
 import type { AudioClip, AudioLang, AudioManifest } from '../../survey-definitions/audio-keys.js'
 import {
-  audioFolder, findRecordings, hasAudio, readAudioManifest, recordingFileName, recordingHash, speechFileName, speechTexts, textHash,
+  audioFolder, findRecordings, hasAudio, readAudioManifest, recordingFileName, recordingHash, speechFileName, textHash, versionSpeech,
 } from '../../survey-definitions/audio-manifest.js'
-import type { Recording } from '../../survey-definitions/audio-manifest.js'
+import type { AudioLanguage, Recording } from '../../survey-definitions/audio-manifest.js'
+import { SPEECH } from '../../survey-definitions/audio-voices.js'
 import { definitionsDir, findDefinitions, readDefinition } from '../../survey-definitions/index.js'
 import type { SurveyDefinition } from '../../survey-definitions/index.js'
 
 const run = promisify(execFile)
 
-/** Slower than espeak's 175 words a minute: some respondents are tired or intoxicated. */
-export const VOICE: AudioManifest['voice'] = {
-  engine: 'espeak-ng',
-  voices: { nb: 'nb', en: 'en-gb' },
-  wordsPerMinute: 145,
-  encoding: 'Ogg Opus, mono, 12 kbit/s, 40 ms frames, tuned for speech',
+/** The speech settings of a version: SPEECH, and the voice of each of its languages espeak-ng can speak. */
+export function voiceOf (languages: readonly AudioLanguage[]): AudioManifest['voice'] {
+  const voices: Record<AudioLang, string> = {}
+  for (const { code, voice } of languages) if (voice !== undefined) voices[code] = voice
+  return { engine: SPEECH.engine, voices, wordsPerMinute: SPEECH.wordsPerMinute, encoding: SPEECH.encoding }
 }
 // 12 kbit/s rather than 16: at 16 libopus leaves speech-only SILK for hybrid mode and the files grow by half
 // (measured on the consent text: 57 KB against 37 KB) with no gain a synthetic voice can use.
@@ -41,28 +43,40 @@ export async function generateAudio (def: SurveyDefinition, log: (line: string) 
   const previous = readAudioManifest(def)
   const before = 'clips' in previous ? previous : undefined
   const recordings = new Map(findRecordings(def).map((recording) => [`${recording.lang}\u0000${recording.key}`, recording]))
+  const { languages, texts } = versionSpeech(def)
+  const voice = voiceOf(languages)
   const clips: AudioManifest['clips'] = {}
   const pending = new Map<string, () => Promise<void>>()
-  for (const { key, lang, text } of speechTexts(def.survey)) {
+  for (const { key, lang, text } of texts) {
     const hash = textHash(lang, text)
     const recording = recordings.get(`${lang}\u0000${recordingName(key)}`)
-    const clip = recording === undefined
-      ? { file: speechFileName(lang, text, VOICE), textHash: hash, source: 'speech' as const }
-      : recordedClip(recording, hash, before?.clips[key]?.[lang], key)
+    const spoken = voice.voices[lang]
+    let clip: AudioClip
+    let make: (target: string) => Promise<void>
+    if (recording !== undefined) {
+      clip = recordedClip(recording, hash, before?.clips[key]?.[lang], key)
+      make = async (target) => { await encodeRecording(recording.path, target) }
+    } else if (spoken !== undefined) {
+      clip = { file: speechFileName(lang, text, voice), textHash: hash, source: 'speech' }
+      make = async (target) => { await speak(lang, spoken, text, target) }
+    } else {
+      continue // no voice and no recording: no clip (audioNotes and checkAudio say what that means)
+    }
     ;(clips[key] ??= {})[lang] = clip
     const target = join(folder, clip.file)
     if (existsSync(target) || pending.has(clip.file)) continue
-    pending.set(clip.file, recording === undefined ? async () => { await speak(lang, text, target) } : async () => { await encodeRecording(recording.path, target) })
+    pending.set(clip.file, async () => { await make(target) })
   }
   let made = 0
   await inParallel([...pending.values()], 2, async (task) => { await task(); made += 1; if (made % 25 === 0) log(`  ${made}/${pending.size} clips made`) })
-  const files = [...new Set(Object.values(clips).flatMap((byLang) => Object.values(byLang).map((clip) => clip.file)))].sort()
+  const files = [...new Set(Object.values(clips).flatMap((byLang) => Object.values(byLang).flatMap((clip) => clip === undefined ? [] : [clip.file])))].sort()
   let removed = 0
   for (const file of readdirSync(folder)) {
     if (file !== 'manifest.json' && !files.includes(file)) { rmSync(join(folder, file)); removed += 1 }
   }
   const bytes = files.reduce((sum, file) => sum + statSync(join(folder, file)).size, 0)
-  const manifest: AudioManifest = { format: 1, slug: def.slug, version: def.version, voice: VOICE, clips: sortedClips(clips), files, bytes }
+  const order = languages.map(({ code }) => code)
+  const manifest: AudioManifest = { format: 1, slug: def.slug, version: def.version, voice, clips: sortedClips(clips, order), files, bytes }
   writeFileSync(join(folder, 'manifest.json'), manifestText(manifest))
   return { slug: def.slug, version: def.version, clips: Object.keys(clips).length, files: files.length, made, removed, bytes }
 }
@@ -80,11 +94,11 @@ function recordedClip (recording: Recording, hash: string, before: AudioClip | u
   return { file: recordingFileName(content), textHash: hash, source: 'recording', recordingHash: recorded }
 }
 
-async function speak (lang: AudioLang, text: string, target: string): Promise<void> {
+async function speak (lang: AudioLang, voice: string, text: string, target: string): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'prevalens-audio-'))
   try {
     const wav = join(work, 'speech.wav')
-    await run('espeak-ng', ['-v', VOICE.voices[lang], '-s', String(VOICE.wordsPerMinute), '-w', wav, '--', text]).catch((error: unknown) => {
+    await run('espeak-ng', ['-v', voice, '-s', String(SPEECH.wordsPerMinute), '-w', wav, '--', text]).catch((error: unknown) => {
       throw new AudioGenerateError(`espeak-ng could not speak a ${lang} text (is it installed? apt-get install espeak-ng): ${error instanceof Error ? error.message : String(error)}`)
     })
     await encode(wav, target)
@@ -123,8 +137,9 @@ async function inParallel<T> (items: T[], width: number, work: (item: T) => Prom
   }))
 }
 
-function sortedClips (clips: AudioManifest['clips']): AudioManifest['clips'] {
-  return Object.fromEntries(Object.keys(clips).sort().map((key) => [key, Object.fromEntries(AUDIO_LANGS.flatMap((lang) => {
+/** Keys sorted, each key's languages in the version's order (nb, en, then the translations by code). */
+function sortedClips (clips: AudioManifest['clips'], languages: readonly AudioLang[]): AudioManifest['clips'] {
+  return Object.fromEntries(Object.keys(clips).sort().map((key) => [key, Object.fromEntries(languages.flatMap((lang) => {
     const clip = clips[key]?.[lang]
     return clip === undefined ? [] : [[lang, clip]]
   }))]))

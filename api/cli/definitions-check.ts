@@ -23,6 +23,8 @@ function main (): number {
       console.log(`OK ${report.slug} v${report.version} (${report.questionCount} questions, ${report.indicatorCount} indicators)`)
     }
   }
+  // Notes do not fail the check: a translation without read-aloud is allowed (survey-definitions/audio-manifest.ts).
+  for (const note of reports.flatMap((report) => report.notes)) console.log(`note: ${formatProblem(note)}`)
   for (const problem of problems) console.error(formatProblem(problem))
   return problems.length === 0 ? 0 : 1
 }

@@ -11,16 +11,16 @@ import { recordAudit } from '../services/audit-log.js'
 import { buildCodebook } from '../services/codebook.js'
 import { codebookMarkdown, exportFileNames, rScript } from '../services/codebook-formats.js'
 import { prepareStatFile, waveExportSource, writeMicrodata, writeStatFile } from '../services/microdata-export.js'
-import type { PreparedStatFile, WaveExportSource } from '../services/microdata-export.js'
+import type { ExportSource, PreparedStatFile } from '../services/microdata-export.js'
 import { spssSyntax, stataDoFile } from '../services/syntax-readers.js'
 
 const EXPORTERS = ['researcher', 'admin'] as const
 
 /** A wave's microdata and its documentation; researchers and admins only, every download in the audit log. */
 const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
-  const source = async (waveId: string): Promise<WaveExportSource> => await waveExportSource(fastify.db, waveId)
+  const source = async (waveId: string): Promise<ExportSource> => await waveExportSource(fastify.db, waveId)
 
-  async function audit (actor: Account, action: string, found: WaveExportSource, detail: Record<string, unknown> = {}): Promise<void> {
+  async function audit (actor: Account, action: string, found: ExportSource, detail: Record<string, unknown> = {}): Promise<void> {
     await recordAudit(fastify.db, { actor, action, objectType: 'wave', objectId: found.wave.id, detail: { waveName: found.wave.name, ...detail } })
   }
 

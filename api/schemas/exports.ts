@@ -2,7 +2,7 @@
  * A wave's anonymised microdata and its documentation (researcher, admin only; every download audited as export.*):
  *   GET /api/exports/waves/:waveId/microdata.csv?freeText=true    text/csv; one row per response, rows shuffled
  *   GET /api/exports/waves/:waveId/microdata.jsonl?freeText=true  application/x-ndjson; the same rows
- *   GET /api/exports/waves/:waveId/codebook.json                  every column: name, kind, question text, choices, indicator rule (nb, en)
+ *   GET /api/exports/waves/:waveId/codebook.json                  every column: name, kind, question text, choices, indicator rule (nb, en, and each translation's code)
  *   GET /api/exports/waves/:waveId/codebook.md                    the same, readable
  *   GET /api/exports/waves/:waveId/read-microdata.R               an R script reading microdata.csv with labelled factors
  *   GET /api/exports/waves/:waveId/microdata.sav?language=nb|en   SPSS system file: the same rows, numeric codes, variable and value labels, user-missing values
@@ -29,7 +29,25 @@ export const LabelledQuerySchema = Type.Object({
 }, { additionalProperties: false })
 export type LabelledQuery = Static<typeof LabelledQuerySchema>
 
-const Text = Type.Object({ nb: Type.String(), en: Type.String() })
+/**
+ * A label in bokmål and English, and under its language code in each translation of the version that gives
+ * it (a question's text and its choices; the codebook's own words and the indicator map's labels are nb and
+ * en only).
+ */
+export interface LabelText { nb: string, en: string, [code: string]: string }
+const Text = Type.Unsafe<LabelText>(Type.Object({ nb: Type.String(), en: Type.String() }, {
+  additionalProperties: Type.String(),
+  description: 'nb and en, and a translation\'s text under its language code (pl, uk, ar …) where the version has one',
+}))
+
+/** A language the codebook's labels are in: nb and en first, then the version's translations by code. */
+export const CodebookLanguageSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  direction: Type.Union([Type.Literal('ltr'), Type.Literal('rtl')]),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('reviewed')]),
+})
+export type CodebookLanguage = Static<typeof CodebookLanguageSchema>
 
 export const CodebookColumnSchema = Type.Object({
   name: Type.String(),
@@ -66,6 +84,8 @@ export const CodebookSchema = Type.Object({
   wave: Type.Object({ id: Type.String(), name: Type.String(), opensOn: Type.String(), closesOn: Type.String() }),
   surveyVersion: Type.Object({ id: Type.Integer(), slug: Type.String(), version: Type.Integer(), checksum: Type.String() }),
   missingValues: Type.Array(Type.String()),
+  /** The languages labels are given in: nb and en (always), then each translation of the version. */
+  languages: Type.Array(CodebookLanguageSchema),
   columns: Type.Array(CodebookColumnSchema),
 })
 export type Codebook = Static<typeof CodebookSchema>

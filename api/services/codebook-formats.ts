@@ -29,9 +29,16 @@ const KIND_HEADINGS: Record<CodebookColumn['kind'], string> = {
   free_text: 'Free-text answers (exported on request only) / Fritekstsvar (bare på forespørsel)',
 }
 
-/** The codebook as Markdown: a section per kind of column, every code with its bokmål and English label. */
+/** The languages of the version beyond nb and en: a question's text and its choices are labelled in them too. */
+const translationCodes = (codebook: Codebook): string[] => codebook.languages.map(({ code }) => code).filter((code) => code !== 'nb' && code !== 'en')
+
+/**
+ * The codebook as Markdown: a section per kind of column, every code with its bokmål and English label, and
+ * a column of labels per translation of the version.
+ */
 export function codebookMarkdown (codebook: Codebook): string {
   const { wave, surveyVersion } = codebook
+  const extra = codebook.languages.filter(({ code }) => code !== 'nb' && code !== 'en')
   const out: string[] = [
     `# Codebook / Kodebok: ${escapeMd(wave.name)}`,
     '',
@@ -40,13 +47,14 @@ export function codebookMarkdown (codebook: Codebook): string {
     `- File / Fil: ${exportFileNames(codebook).csv} (UTF-8, comma-separated, a header row; rows in random order)`,
     `- Codes that count as missing / Koder som regnes som manglende: ${codebook.missingValues.join(', ')}`,
     `- A checkbox question's codes are joined by "${MULTIPLE_SEPARATOR}" / Avkrysningsspørsmål: kodene skilles med "${MULTIPLE_SEPARATOR}"`,
+    `- Labels / Etiketter: en, nb${extra.map(({ code, name, status }) => `, ${code} (${escapeMd(name)}, ${status === 'draft' ? 'draft translation / utkast' : 'reviewed translation / gjennomgått'}: question texts and choices only / bare spørsmål og svaralternativer)`).join('')}`,
     '',
   ]
   for (const kind of ['dimension', 'design', 'indicator', 'answer', 'free_text'] as const) {
     const columns = codebook.columns.filter((column) => column.kind === kind)
     if (columns.length === 0) continue
     out.push(`## ${KIND_HEADINGS[kind]}`, '')
-    for (const column of columns) out.push(...columnMarkdown(column))
+    for (const column of columns) out.push(...columnMarkdown(column, extra.map(({ code }) => code)))
   }
   out.push(...releasedFiguresMarkdown())
   return `${out.join('\n')}\n`
@@ -71,8 +79,12 @@ const releasedFiguresMarkdown = (): string[] => [
   '',
 ]
 
-function columnMarkdown (column: CodebookColumn): string[] {
+function columnMarkdown (column: CodebookColumn, codes: readonly string[]): string[] {
   const lines = [`### \`${column.name}\``, '', `- en: ${escapeMd(column.label.en)}`, `- nb: ${escapeMd(column.label.nb)}`]
+  for (const code of codes) {
+    const label = column.label[code]
+    if (label !== undefined) lines.push(`- ${code}: ${escapeMd(label)}`)
+  }
   if (column.question !== undefined) lines.push(`- question / spørsmål: \`${column.question}\`${column.questionType === undefined ? '' : ` (${column.questionType}${column.multiple === true ? ', several answers' : ''})`}`)
   if (column.rule !== undefined) lines.push(`- rule (en): ${escapeMd(column.rule.text.en)}`, `- regel (nb): ${escapeMd(column.rule.text.nb)}`)
   lines.push(`- empty / tom: ${escapeMd(column.missing.en)} / ${escapeMd(column.missing.nb)}`)
@@ -81,8 +93,10 @@ function columnMarkdown (column: CodebookColumn): string[] {
   }
   if (column.dummies !== undefined) lines.push(`- SPSS/Stata: one variable per choice, 1 chosen, 0 not chosen: ${column.dummies.map((dummy) => `\`${dummy.name}\` = \`${dummy.code}\``).join(', ')}`)
   if (column.values.length > 0) {
-    lines.push('', '| code | number (SPSS/Stata) | en | nb |', '| --- | --- | --- | --- |')
-    for (const value of column.values) lines.push(`| \`${value.code}\` | ${value.number ?? ''} | ${escapeMd(value.label.en)} | ${escapeMd(value.label.nb)} |`)
+    lines.push('', `| code | number (SPSS/Stata) | en | nb |${codes.map((code) => ` ${code} |`).join('')}`, `| --- | --- | --- | --- |${codes.map(() => ' --- |').join('')}`)
+    for (const value of column.values) {
+      lines.push(`| \`${value.code}\` | ${value.number ?? ''} | ${escapeMd(value.label.en)} | ${escapeMd(value.label.nb)} |${codes.map((code) => ` ${escapeMd(value.label[code] ?? '')} |`).join('')}`)
+    }
   }
   lines.push('')
   return lines
@@ -92,25 +106,28 @@ const escapeMd = (text: string): string => text.replace(/\|/g, '\\|').replace(/\
 
 /**
  * A ready-to-run R script (base R only) that reads the CSV with every column as text, turns coded columns
- * into factors whose levels and labels come from the codebook (bokmål or English), indicators into 0/1
- * integers, and puts each column's label in attr(, "label").
+ * into factors whose levels and labels come from the codebook (bokmål, English or a translation of the
+ * version: where it has no label of its own, the English one), indicators into 0/1 integers, and puts each
+ * column's label in attr(, "label").
  */
 export function rScript (codebook: Codebook): string {
   const names = exportFileNames(codebook)
+  const languages = ['nb', 'en', ...translationCodes(codebook)]
+  const inLanguage = (label: CodebookColumn['label'], language: string): string => label[language] ?? label.en
   const factors = codebook.columns.filter((column) => column.kind !== 'indicator' && column.kind !== 'design' && column.multiple !== true && column.values.length > 0)
   const indicators = codebook.columns.filter((column) => column.kind === 'indicator')
   const factorSpecs = factors.map((column) => `  ${r(column.name)} = list(levels = ${rVector(column.values.map((v) => v.code))},\n` +
-    `    nb = ${rVector(column.values.map((v) => v.label.nb))},\n    en = ${rVector(column.values.map((v) => v.label.en))})`)
-  const labels = (language: 'nb' | 'en') => codebook.columns.map((column) => `  ${r(column.name)} = ${r(column.label[language])}`).join(',\n')
+    `${languages.map((language) => `    ${language} = ${rVector(column.values.map((v) => inLanguage(v.label, language)))}`).join(',\n')})`)
+  const labels = (language: string) => codebook.columns.map((column) => `  ${r(column.name)} = ${r(inLanguage(column.label, language))}`).join(',\n')
   return `# Reads the anonymised microdata of wave "${oneLine(codebook.wave.name)}" (${codebook.surveyVersion.slug} v${codebook.surveyVersion.version})
 # with its labels. Base R only. Usage:
-#   Rscript ${names.rScript} [${names.csv}] [nb|en]
+#   Rscript ${names.rScript} [${names.csv}] [${languages.join('|')}]
 # or source() it in R after setting csv_file / language. The codebook (${names.codebookMd}) explains every column.
 
 args <- commandArgs(trailingOnly = TRUE)
 if (!exists("csv_file")) csv_file <- if (length(args) >= 1) args[[1]] else ${r(names.csv)}
 if (!exists("language")) language <- if (length(args) >= 2) args[[2]] else "nb"
-stopifnot(language %in% c("nb", "en"))
+stopifnot(language %in% ${rVector(languages)})
 
 microdata <- read.csv(csv_file, colClasses = "character", na.strings = "", encoding = "UTF-8",
                       fileEncoding = "UTF-8", check.names = FALSE)
@@ -131,12 +148,7 @@ for (column in intersect(indicators, names(microdata))) microdata[[column]] <- a
 # A checkbox question's codes are joined by "${MULTIPLE_SEPARATOR}": strsplit(microdata$q_name, "${MULTIPLE_SEPARATOR}", fixed = TRUE) gives them back.
 
 column_labels <- list(
-  nb = list(
-${labels('nb')}
-  ),
-  en = list(
-${labels('en')}
-  )
+${languages.map((language) => `  ${language} = list(\n${labels(language)}\n  )`).join(',\n')}
 )
 for (column in names(microdata)) {
   label <- column_labels[[language]][[column]]

@@ -1,15 +1,20 @@
 import { FLAT_DESIGN_COLUMNS, FLAT_DIMENSION_COLUMNS } from '../../analysis/flat-file.js'
 import { listQuestions } from '../../survey-definitions/questions.js'
 import type { QuestionInfo } from '../../survey-definitions/questions.js'
-import type { JsonValue } from '../../survey-definitions/index.js'
+import type { JsonObject, JsonValue } from '../../survey-definitions/index.js'
+import { BASE_LANGUAGE_INFO, withTranslation } from '../../survey-definitions/languages.js'
 import { regionIndex } from '../../survey-definitions/regions.js'
 import { SITE_KINDS } from '../db/database.js'
 import type { WaveExportSource } from '../db/queries/microdata.js'
-import type { Codebook, CodebookColumn } from '../schemas/exports.js'
+import type { Codebook, CodebookColumn, LabelText } from '../schemas/exports.js'
 import { withStatisticalCodes } from './codebook-codes.js'
+import type { CodebookTranslation } from './codebook-languages.js'
 import { CENTRALITY_LABELS, SITE_KIND_LABELS } from './site-reference.js'
 
 type Text = { nb: string, en: string }
+
+/** A wave's export source with the translations of its version, whose labels the codebook adds (codebook-languages.ts). */
+export type CodebookSource = WaveExportSource & { translations?: readonly CodebookTranslation[] }
 
 /** A closed question's answer column: the question's codes, or a checkbox's codes joined by ';'. */
 export const answerColumnName = (question: string): string => `q_${question}`
@@ -26,7 +31,11 @@ export interface ExportedQuestion {
 
 /** The questions whose answers the export writes, in page order: every closed one, and free text only when asked for. */
 export function exportedQuestions (source: WaveExportSource, freeText: boolean): ExportedQuestion[] {
-  return listQuestions(source.version.definition)
+  return exportedOf(listQuestions(source.version.definition), freeText)
+}
+
+function exportedOf (questions: readonly QuestionInfo[], freeText: boolean): ExportedQuestion[] {
+  return questions
     .filter((info) => CLOSED_TYPES.has(info.type) || (freeText && FREE_TEXT_TYPES.has(info.type)))
     .map((info) => ({ info, column: answerColumnName(info.name), freeText: FREE_TEXT_TYPES.has(info.type) }))
 }
@@ -39,25 +48,36 @@ const EMPTY_INDICATOR: Text = {
 const EMPTY_ANSWER: Text = { nb: 'tom: ikke vist (hopplogikk) eller hoppet over', en: 'empty: not shown (skip logic) or skipped' }
 const NOTHING_MISSING: Text = { nb: 'alltid utfylt', en: 'always filled in' }
 
-/** Every column of the wave's microdata export, in file order, with its labels in bokmål and English. */
-export function buildCodebook (source: WaveExportSource, freeText = false): Codebook {
-  const questions = listQuestions(source.version.definition)
+/**
+ * Every column of the wave's microdata export, in file order, with its labels in bokmål and English, and a
+ * question's text and its choices also in each translation of the version, under the language's code.
+ */
+export function buildCodebook (source: CodebookSource, freeText = false): Codebook {
+  const translations = source.translations ?? []
+  // The survey as each translation shows it (its texts under its code), so a label is read as nb and en are.
+  const survey = translations.reduce<JsonObject>((json, { code, strings }) => withTranslation(json, code, strings), source.version.definition as JsonObject)
+  const questions = listQuestions(survey)
   const byName = new Map(questions.map((question) => [question.name, question]))
+  const codes = translations.map(({ code }) => code)
   const columns: CodebookColumn[] = [
-    ...dimensionColumns(source, byName),
+    ...dimensionColumns(source, byName, codes),
     ...designColumns(source),
     ...source.indicators.map(({ name }) => indicatorColumn(source, name, byName)),
-    ...exportedQuestions(source, freeText).map(answerColumn),
+    ...exportedOf(questions, freeText).map((question) => answerColumn(question, codes)),
   ]
   return {
     wave: { id: source.wave.id, name: source.wave.name, opensOn: source.wave.opens_on, closesOn: source.wave.closes_on },
     surveyVersion: { id: source.version.id, slug: source.version.slug, version: source.version.version, checksum: source.version.checksum },
     missingValues: [...source.version.indicator_map.missingValues],
+    languages: [
+      ...BASE_LANGUAGE_INFO.map(({ code, name, direction, status }) => ({ code, name, direction, status })),
+      ...translations.map(({ code, name, direction, status }) => ({ code, name, direction, status })),
+    ],
     columns: columns.map((column) => withStatisticalCodes(column, source.version.indicator_map.missingValues, column.missing !== NOTHING_MISSING)),
   }
 }
 
-function dimensionColumns (source: WaveExportSource, byName: ReadonlyMap<string, QuestionInfo>): CodebookColumn[] {
+function dimensionColumns (source: WaveExportSource, byName: ReadonlyMap<string, QuestionInfo>, codes: readonly string[]): CodebookColumn[] {
   const { counties, } = regionIndex().regions
   const { municipalities } = regionIndex()
   const numbers = [...new Set(source.sites.map((site) => site.municipality_number))].sort()
@@ -72,8 +92,8 @@ function dimensionColumns (source: WaveExportSource, byName: ReadonlyMap<string,
       missing: NOTHING_MISSING,
     },
     centrality: { label: { nb: 'Sentralitet (SSB, 1–6)', en: 'Centrality (Statistics Norway, 1–6)' }, values: CENTRALITY_LABELS.map(({ value, label }) => ({ code: String(value), label })), missing: NOTHING_MISSING },
-    gender: mapDimension(source, 'gender', { nb: 'Kjønn', en: 'Gender' }, byName),
-    age_group: mapDimension(source, 'age_group', { nb: 'Aldersgruppe', en: 'Age group' }, byName),
+    gender: mapDimension(source, 'gender', { nb: 'Kjønn', en: 'Gender' }, byName, codes),
+    age_group: mapDimension(source, 'age_group', { nb: 'Aldersgruppe', en: 'Age group' }, byName, codes),
     iso_week: { label: { nb: 'ISO-uke svaret kom inn (ingen dato)', en: 'ISO week the response arrived (no date)' }, values: [], missing: NOTHING_MISSING },
   }
   return FLAT_DIMENSION_COLUMNS.map((name) => ({ name, kind: 'dimension' as const, ...specs[name] }))
@@ -114,14 +134,16 @@ function designColumns (source: WaveExportSource): CodebookColumn[] {
 }
 
 /** gender and age_group: the indicator map's dimension, labelled by its question's choices. */
-function mapDimension (source: WaveExportSource, name: string, fallback: Text, byName: ReadonlyMap<string, QuestionInfo>): Omit<CodebookColumn, 'name' | 'kind'> {
+function mapDimension (
+  source: WaveExportSource, name: string, fallback: Text, byName: ReadonlyMap<string, QuestionInfo>, codes: readonly string[]
+): Omit<CodebookColumn, 'name' | 'kind'> {
   const dimension = source.version.indicator_map.dimensions[name]
   if (dimension === undefined) return { label: fallback, values: [], missing: EMPTY_DIMENSION }
   const question = byName.get(dimension.question)
   return {
-    label: question === undefined ? fallback : textOf(question.json.title, fallback.en),
+    label: question === undefined ? fallback : textOf(question.json.title, fallback.en, codes),
     question: dimension.question,
-    values: dimension.values.map((code) => ({ code, label: choiceLabel(question, code) })),
+    values: dimension.values.map((code) => ({ code, label: choiceLabel(question, code, codes) })),
     missing: EMPTY_DIMENSION,
   }
 }
@@ -152,8 +174,8 @@ function indicatorColumn (source: WaveExportSource, name: string, byName: Readon
   }
 }
 
-function answerColumn ({ info, column, freeText }: ExportedQuestion): CodebookColumn {
-  const label = textOf(info.json.title, info.name)
+function answerColumn ({ info, column, freeText }: ExportedQuestion, codes: readonly string[]): CodebookColumn {
+  const label = textOf(info.json.title, info.name, codes)
   const base = { name: column, label, question: info.name, questionType: info.type, missing: EMPTY_ANSWER }
   if (freeText) return { ...base, kind: 'free_text', values: [] }
   if (info.type === 'boolean') {
@@ -161,35 +183,44 @@ function answerColumn ({ info, column, freeText }: ExportedQuestion): CodebookCo
     return {
       ...base,
       kind: 'answer',
-      values: [{ code: yes ?? 'true', label: textOf(info.json.labelTrue, 'yes') }, { code: no ?? 'false', label: textOf(info.json.labelFalse, 'no') }],
+      values: [{ code: yes ?? 'true', label: textOf(info.json.labelTrue, 'yes', codes) }, { code: no ?? 'false', label: textOf(info.json.labelFalse, 'no', codes) }],
     }
   }
   return {
     ...base,
     kind: 'answer',
-    values: info.values.map((code) => ({ code, label: choiceLabel(info, code) })),
+    values: info.values.map((code) => ({ code, label: choiceLabel(info, code, codes) })),
     ...(info.type === 'checkbox' ? { multiple: true } : {}),
   }
 }
 
-function choiceLabel (question: QuestionInfo | undefined, code: string): Text {
+function choiceLabel (question: QuestionInfo | undefined, code: string, codes: readonly string[] = []): LabelText {
   const choices = question?.json.choices
   if (Array.isArray(choices)) {
     for (const choice of choices) {
-      if (typeof choice === 'object' && choice !== null && !Array.isArray(choice) && choice.value === code) return textOf(choice.text, code)
+      if (typeof choice === 'object' && choice !== null && !Array.isArray(choice) && choice.value === code) return textOf(choice.text, code, codes)
     }
   }
   return same(code)
 }
 
-function textOf (value: JsonValue | undefined, fallback: string): Text {
+/**
+ * A survey text in nb and en (each standing in for the other where one is missing), and in each translation
+ * code that gives it: a translation that lacks the text has no label in its language, rather than another's.
+ */
+function textOf (value: JsonValue | undefined, fallback: string, codes: readonly string[] = []): LabelText {
   if (typeof value === 'string') return same(value)
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const pick = (language: string): string | undefined => {
       const text = value[language] ?? value.default
       return typeof text === 'string' ? text : undefined
     }
-    return { nb: pick('nb') ?? pick('en') ?? fallback, en: pick('en') ?? pick('nb') ?? fallback }
+    const label: LabelText = { nb: pick('nb') ?? pick('en') ?? fallback, en: pick('en') ?? pick('nb') ?? fallback }
+    for (const code of codes) {
+      const text = value[code]
+      if (typeof text === 'string') label[code] = text
+    }
+    return label
   }
   return same(fallback)
 }

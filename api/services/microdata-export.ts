@@ -8,7 +8,8 @@ import type { MicrodataRow, WaveExportSource } from '../db/queries/microdata.js'
 import { createDtaWriter } from '../stat-files/dta-writer.js'
 import { createSavWriter } from '../stat-files/sav-writer.js'
 import { MULTIPLE_SEPARATOR, buildCodebook, exportedQuestions } from './codebook.js'
-import type { ExportedQuestion } from './codebook.js'
+import type { CodebookSource, ExportedQuestion } from './codebook.js'
+import { codebookTranslations } from './codebook-languages.js'
 import { planStatVariables, rowEncoder, statDictionary } from './stat-variables.js'
 import type { Language } from './stat-variables.js'
 import type { StatCell, StatDictionary } from '../stat-files/dictionary.js'
@@ -17,11 +18,14 @@ import { notFound } from '../errors.js'
 
 export type { WaveExportSource }
 
-/** What every export of a wave is built from: its survey version and indicators. @throws {AppError} 404 */
-export async function waveExportSource (db: Kysely<Database>, waveId: string): Promise<WaveExportSource> {
+/** A wave's export source with its version's translations (codebook-languages.ts), whose labels the codebook adds. */
+export type ExportSource = WaveExportSource & Required<Pick<CodebookSource, 'translations'>>
+
+/** What every export of a wave is built from: its survey version, indicators and the version's translations. @throws {AppError} 404 */
+export async function waveExportSource (db: Kysely<Database>, waveId: string): Promise<ExportSource> {
   const found = await findWaveExportSource(db, waveId)
   if (found === undefined) throw notFound(`wave ${waveId}`)
-  return found
+  return { ...found, translations: await codebookTranslations(db, found.version.id) }
 }
 
 export interface MicrodataOptions {
@@ -66,7 +70,7 @@ export interface PreparedStatFile {
  * (`planStatVariables`; never free text), and checks that the format can hold them.
  * @throws {Error} naming the variable the format cannot hold (a name too long for Stata, say)
  */
-export function prepareStatFile (source: WaveExportSource, format: 'sav' | 'dta', language: Language): PreparedStatFile {
+export function prepareStatFile (source: CodebookSource, format: 'sav' | 'dta', language: Language): PreparedStatFile {
   const codebook = buildCodebook(source, false)
   const planned = planStatVariables(codebook, language)
   const dictionary = statDictionary(codebook, planned)

@@ -5,10 +5,10 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AudioGenerateError, generateAudio } from '../../api/cli/audio-generate.js'
-import { AUDIO_LANGS } from '../../survey-definitions/audio-keys.js'
 import type { AudioManifest } from '../../survey-definitions/audio-keys.js'
-import { audioFolder, checkAudio, readAudioManifest, speakable, speechTexts } from '../../survey-definitions/audio-manifest.js'
+import { audioFolder, checkAudio, readAudioManifest, speakable, speechTexts, versionSpeech } from '../../survey-definitions/audio-manifest.js'
 import { checkDefinitionsDir } from '../../survey-definitions/check.js'
+import { BASE_LANGUAGES } from '../../survey-definitions/languages.js'
 import { listQuestions } from '../../survey-definitions/questions.js'
 import { definitionsDir, findDefinitions, readDefinition } from '../../survey-definitions/index.js'
 import type { JsonObject, SurveyDefinition } from '../../survey-definitions/index.js'
@@ -64,7 +64,7 @@ describe('the committed audio of hverdag v1', () => {
     expect(checkAudio(shipped)).toEqual([])
     const manifest = manifestOf(shipped)
     for (const item of listQuestions(shipped.survey)) {
-      for (const lang of AUDIO_LANGS) {
+      for (const lang of BASE_LANGUAGES) {
         expect(manifest.clips[`question:${item.name}`]?.[lang], `${item.name} ${lang}`).toBeDefined()
         for (const value of item.values) expect(manifest.clips[`choice:${item.name}:${value}`]?.[lang], `${item.name}=${value} ${lang}`).toBeDefined()
       }
@@ -74,7 +74,7 @@ describe('the committed audio of hverdag v1', () => {
 
   it('shares one file between identical texts and keeps every file small, mono Ogg Opus', () => {
     const manifest = manifestOf(shipped)
-    const used = Object.values(manifest.clips).flatMap((byLang) => Object.values(byLang).map((clip) => clip.file))
+    const used = Object.values(manifest.clips).flatMap((byLang) => Object.values(byLang).flatMap((clip) => clip === undefined ? [] : [clip.file]))
     expect(manifest.files).toEqual([...new Set(used)].sort())
     // "Vil ikke svare" is one file however many questions offer it.
     const preferNot = new Set(Object.entries(manifest.clips).filter(([key]) => key.endsWith(':prefer_not')).map(([, byLang]) => byLang.nb?.file))
@@ -91,6 +91,20 @@ describe('the committed audio of hverdag v1', () => {
     expect(manifest.bytes).toBe(bytes)
     // About 12 kbit/s: the whole instrument in both languages stays under 2.5 MB.
     expect(bytes).toBeLessThan(2.5 * 1024 * 1024)
+  })
+})
+
+describe('the committed audio of hverdag v2', () => {
+  it('reads every text in nb, en and each translation of the version, each with its own espeak-ng voice', () => {
+    const v2 = readDefinition(findDefinitions().find((location) => location.slug === 'hverdag' && location.version === 2)!)
+    expect(checkAudio(v2)).toEqual([])
+    const manifest = manifestOf(v2)
+    const { languages, texts } = versionSpeech(v2)
+    expect(manifest.voice.voices).toEqual(Object.fromEntries(languages.map(({ code, voice }) => [code, voice])))
+    for (const { key, lang } of texts) expect(manifest.clips[key]?.[lang], `${key} ${lang}`).toBeDefined()
+    // A translation's clip reads its own words, never the file of another language's.
+    const gender = manifest.clips['question:gender']!
+    expect(new Set(Object.values(gender).map((clip) => clip?.file)).size).toBe(Object.keys(gender).length)
   })
 })
 
