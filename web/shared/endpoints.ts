@@ -40,6 +40,8 @@ export interface Endpoints {
   'GET /api/kiosk/wave': { reply: KioskWaveReply }
   'GET /api/kiosk/help': { reply: KioskHelpReply }
   'GET /api/kiosk/intake-key': { reply: IntakeKeyReply }
+  // TEMPORARY until lang-api's schema is merged.
+  'GET /api/kiosk/languages/:code': { reply: { code: string, name: string, direction: 'ltr' | 'rtl', status: 'draft' | 'reviewed', strings: Record<string, string> } }
   'GET /api/surveys/:slug/versions/:version': { reply: SurveyVersionReply }
   'POST /api/responses': { body: ResponseBody, reply: ResponseReply }
   'POST /api/test-responses': { body: TestResponseBody, reply: TestResponseReply }
