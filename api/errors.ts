@@ -32,6 +32,12 @@ export type ErrorCode =
   | 'no_open_wave'
   | 'test_tablet'
   | 'live_tablet'
+  // languages of a survey version (api/services/survey-version-languages.ts)
+  | 'language_unknown'
+  | 'language_not_reviewed'
+  | 'language_already_reviewed'
+  | 'translation_changed'
+  | 'invalid_translation'
   // the researcher console (sites, waves, tablets, help resources, survey versions, exports)
   | 'invalid_definition'
   | 'unknown_municipality'

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type { JsonObject } from '../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
 import type { VersionRules } from '../../survey-definitions/instrument.js'
+import type { BaseLanguage, Direction, LanguageStatus } from '../../survey-definitions/languages.js'
 import type { StoredReleaseRowV1 } from './release-rows.js'
 import type { StoredDifferenceV1, StoredDisclosureAuditV1, StoredRespondentRowV1, StoredTableSpecV1 } from './release-content.js'
 import type { Role } from '../auth/roles.js'
@@ -29,6 +30,26 @@ export interface SurveyVersionTable {
   rules: JSONColumnType<VersionRules>
   checksum: string
   published_at: CreatedAt
+}
+
+/**
+ * A further language of a survey version (survey-definitions/languages.ts): frozen words (checksum, as
+ * survey-definitions/translation-files.ts computes it), a status that may only go from draft to reviewed.
+ */
+export interface SurveyVersionLanguageTable {
+  survey_version_id: number
+  code: string
+  /** The language's name in its own script, for the kiosk's picker. */
+  name: string
+  direction: Direction
+  status: LanguageStatus
+  reviewed_by: string | null
+  reviewed_on: ColumnType<string | null, string | null, string | null>
+  /** The base language the translator worked from. */
+  source: BaseLanguage
+  /** Key → text (translationKeys in survey-definitions/languages.ts). */
+  strings: JSONColumnType<Record<string, string>>
+  checksum: string
 }
 
 /** One row per indicator name ever published; its id is the indicator's index in response_facts.indicator_values (and fixes its lane). */
@@ -322,6 +343,7 @@ export interface TestResponseTable {
 
 export interface Database {
   survey_versions: SurveyVersionTable
+  survey_version_languages: SurveyVersionLanguageTable
   indicators: IndicatorTable
   sites: SiteTable
   waves: WaveTable
@@ -347,6 +369,8 @@ export interface Database {
 }
 
 export type SurveyVersionRow = Selectable<SurveyVersionTable>
+export type SurveyVersionLanguageRow = Selectable<SurveyVersionLanguageTable>
+export type NewSurveyVersionLanguage = Insertable<SurveyVersionLanguageTable>
 export type SiteRow = Selectable<SiteTable>
 export type NewSite = Insertable<SiteTable>
 export type WaveRow = Selectable<WaveTable>

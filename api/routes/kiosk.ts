@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorReplySchema, errorReplies } from '../schemas/common.js'
 import { intakeKeyring } from '../intake/sealed-envelope.js'
-import { IntakeKeyReplySchema, KioskHeadersSchema, KioskHelpReplySchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
-import { kioskHelp, kioskWave } from '../services/kiosk.js'
+import { IntakeKeyReplySchema, KioskHeadersSchema, KioskHelpReplySchema, KioskLanguageParamsSchema, KioskLanguageReplySchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
+import { kioskHelp, kioskLanguage, kioskWave } from '../services/kiosk.js'
 import { studyToday } from '../study-calendar.js'
 
 /** What a tablet asks before it shows the cover: which wave, which survey version, and whether it may. */
@@ -14,6 +14,16 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: KioskWaveReplySchema, ...errorReplies(401, 404, 503) },
     },
   }, async (request) => await kioskWave(fastify.db, request.headers.authorization, studyToday(fastify.config.STUDY_TIME_ZONE)))
+
+  // A language's texts, fetched when a respondent picks it (the kiosk bundles none but bokmål and English).
+  fastify.get('/languages/:code', {
+    config: { access: 'device' },
+    schema: {
+      headers: KioskHeadersSchema,
+      params: KioskLanguageParamsSchema,
+      response: { 200: KioskLanguageReplySchema, ...errorReplies(400, 401, 404, 409, 503) },
+    },
+  }, async (request) => await kioskLanguage(fastify.db, request.headers.authorization, request.params.code, studyToday(fastify.config.STUDY_TIME_ZONE)))
 
   fastify.get('/help', {
     config: { access: 'device' },

@@ -6,6 +6,23 @@ export const KioskHeadersSchema = Type.Object({
   authorization: Type.Optional(Type.String({ maxLength: 200 })),
 })
 
+const LanguageCode = Type.String({ pattern: '^[a-z]{2,3}$' })
+const Direction = Type.Union([Type.Literal('ltr'), Type.Literal('rtl')])
+const LanguageStatus = Type.Union([Type.Literal('draft'), Type.Literal('reviewed')])
+
+/** One language a tablet may offer (survey-definitions/languages.ts, LanguageInfo): its name in its own script. */
+export const KioskLanguageSchema = Type.Object({ code: LanguageCode, name: Type.String(), direction: Direction, status: LanguageStatus })
+export type KioskLanguage = Static<typeof KioskLanguageSchema>
+
+export const KioskLanguageParamsSchema = Type.Object({ code: LanguageCode })
+
+/**
+ * GET /api/kiosk/languages/:code: one translation of the version the tablet shows, loaded when picked: key →
+ * text (translationKeys; withTranslation and kioskStrings in survey-definitions/languages.ts apply it).
+ */
+export const KioskLanguageReplySchema = Type.Composite([KioskLanguageSchema, Type.Object({ strings: Type.Record(Type.String(), Type.String()) })])
+export type KioskLanguageReply = Static<typeof KioskLanguageReplySchema>
+
 /**
  * What a tablet shows. A live tablet: the wave its site has open today. A test tablet: the survey version it
  * tries, with no wave (waveId null); it sends to /api/test-responses and marks every screen as a test.
@@ -18,6 +35,9 @@ export const KioskWaveReplySchema = Type.Object({
   slug: Type.String(),
   version: Type.Integer(),
   privacyCheckBefore: Type.String({ description: 'the page of this version the kiosk asks "can you answer undisturbed?" before (survey-definitions/<slug>/instrument.json)' }),
+  languages: Type.Array(KioskLanguageSchema, {
+    description: 'bokmål and English first (in the survey JSON), then the version\'s translations by code: a live tablet gets reviewed ones only, a test tablet drafts too',
+  }),
 })
 export type KioskWaveReply = Static<typeof KioskWaveReplySchema>
 

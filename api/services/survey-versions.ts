@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Account } from '../auth/roles.js'
 import type { Database } from '../db/database.js'
@@ -9,6 +9,8 @@ import type { DefinitionProblem, InvalidDefinitionReply, SurveyVersionDetail, Su
 import type { SurveyVersionReply } from '../schemas/surveys.js'
 import { recordAudit } from './audit-log.js'
 import { inTransaction } from './in-transaction.js'
+import { storeLanguage } from './survey-version-languages.js'
+import type { LanguageOutcome } from './survey-version-languages.js'
 import { checkDefinition } from '../../survey-definitions/check.js'
 import { listQuestions } from '../../survey-definitions/questions.js'
 import { DefinitionLoadError, INSTRUMENT_FILE, canonicalJson, definitionChecksum, definitionsDir, findDefinitions, loadDefinitions, readDefinition, readInstrument } from '../../survey-definitions/index.js'
@@ -17,6 +19,9 @@ import { indicatorMapErrors } from '../../survey-definitions/indicator-map.js'
 import type { IndicatorMap } from '../../survey-definitions/indicator-map.js'
 import { instrumentErrors, rulesOfVersion } from '../../survey-definitions/instrument.js'
 import type { Instrument, VersionRules } from '../../survey-definitions/instrument.js'
+import { translationFileName, translationProblems } from '../../survey-definitions/languages.js'
+import type { TranslationFile } from '../../survey-definitions/languages.js'
+import { checkTranslations, translationShapeProblems } from '../../survey-definitions/translation-files.js'
 
 /** A definition that fails `definitions:check`: every problem, each naming its file and question. */
 export class DefinitionInvalidError extends Error {
@@ -31,6 +36,14 @@ export function formatProblem ({ file, question, problem }: DefinitionProblem): 
 }
 
 /**
+ * A definition with the translations to store with it (survey-definitions/languages.ts). Left out, they are
+ * read from the files beside its survey file (`<slug>/v<N>.lang.<code>.json`); an upload brings none.
+ */
+export interface PublishableDefinition extends SurveyDefinition {
+  translations?: readonly TranslationFile[]
+}
+
+/**
  * An uploaded definition in the shape the loader gives, named as if it were the files
  * `<slug>/v<N>.survey.json`, `v<N>.indicators.json` and `instrument.json`, so that problems name a file as
  * the CLI's do. The instrument's rules come with the upload or, without them, from the file
@@ -40,14 +53,15 @@ export function formatProblem ({ file, question, problem }: DefinitionProblem): 
  */
 export function uploadedDefinition (
   slug: string, version: number, survey: Record<string, unknown>, indicatorMap: Record<string, unknown>, instrument?: Record<string, unknown>, dir: string = definitionsDir
-): SurveyDefinition {
+): PublishableDefinition {
   const files = { survey: `${slug}/v${version}.survey.json`, indicators: `${slug}/v${version}.indicators.json`, instrument: `${slug}/${INSTRUMENT_FILE}` }
   const mapErrors = indicatorMapErrors(indicatorMap)
   if (mapErrors.length > 0) throw new DefinitionInvalidError(mapErrors.map((error) => ({ file: files.indicators, problem: `does not match the indicator map schema at ${error}` })))
   // Both came from JSON.parse, so they hold JSON values only.
   const surveyJson = survey as JsonObject
   const map = indicatorMap as IndicatorMap
-  return { slug, version, survey: surveyJson, indicatorMap: map, rules: rulesOfVersion(uploadedInstrument(slug, files.instrument, instrument, dir), version), checksum: definitionChecksum(surveyJson, map), files }
+  // No translations: a language is added to a published version by its file or an import (XLIFF).
+  return { slug, version, survey: surveyJson, indicatorMap: map, rules: rulesOfVersion(uploadedInstrument(slug, files.instrument, instrument, dir), version), checksum: definitionChecksum(surveyJson, map), files, translations: [] }
 }
 
 function uploadedInstrument (slug: string, file: string, uploaded: Record<string, unknown> | undefined, dir: string): Instrument {
@@ -74,12 +88,14 @@ const sameRules = (a: VersionRules, b: VersionRules): boolean => canonicalJson(a
  * One definition from survey-definitions/ (or `dir`).
  * @throws {AppError} 404 when the folder has no such version; {DefinitionInvalidError} when it cannot be read
  */
-export function shippedDefinition (slug: string, version: number, dir?: string): SurveyDefinition {
+export function shippedDefinition (slug: string, version: number, dir?: string): PublishableDefinition {
   const location = findDefinitions(dir).find((entry) => entry.slug === slug && entry.version === version)
   if (location === undefined) throw new AppError(404, 'not_found', `survey-definitions/ has no ${slug} v${version}`)
   try {
     const def = readDefinition(location)
-    return { ...def, files: { survey: shownPath(def.files.survey), indicators: shownPath(def.files.indicators), instrument: shownPath(def.files.instrument) } }
+    const { translations, problems } = checkTranslations(def.survey, def.files.survey, def.version)
+    if (problems.length > 0) throw new DefinitionInvalidError(problems.map((problem) => ({ ...problem, file: shownPath(problem.file) })))
+    return { ...def, files: { survey: shownPath(def.files.survey), indicators: shownPath(def.files.indicators), instrument: shownPath(def.files.instrument) }, translations }
   } catch (error) {
     if (error instanceof DefinitionLoadError) throw new DefinitionInvalidError(error.problems.map((problem) => ({ file: shownPath(error.file), problem })))
     throw error
@@ -96,21 +112,29 @@ export type { PublishOutcome }
 export interface Published {
   outcome: PublishOutcome
   id: number
+  /** What became of each translation published with it, in code order. */
+  languages: Array<{ code: string, outcome: LanguageOutcome }>
 }
 
 export type PublishSource = 'survey-definitions' | 'upload'
 
 /**
- * Runs exactly the checks of `npm run definitions:check` (checkDefinition), then publishes and records it
- * in the audit log in one transaction (an unchanged re-publication is a no-op and not recorded). The console
- * and `definitions:publish` both publish through here; a command's entry has no account.
- * @throws {DefinitionInvalidError} naming every problem; {AppError} 409 when the number is taken by other content
+ * Runs exactly the checks of `npm run definitions:check` (checkDefinition, and each translation complete),
+ * then publishes and records it in the audit log in one transaction, with its translations (storeLanguage:
+ * a published version may gain a language, and a draft become reviewed, but no stored words change). An
+ * unchanged re-publication is a no-op and not recorded. The console and `definitions:publish` both publish
+ * through here; a command's entry has no account.
+ * @throws {DefinitionInvalidError} naming every problem; {AppError} 409 when the number is taken by other
+ *   content, or a language's words differ from those stored
  */
-export async function publishChecked (db: Kysely<Database>, def: SurveyDefinition, actor: Account | null, source: PublishSource): Promise<Published> {
-  const problems = checkDefinition(def)
+export async function publishChecked (db: Kysely<Database>, def: PublishableDefinition, actor: Account | null, source: PublishSource): Promise<Published> {
+  const translations = def.translations ?? shippedTranslations(def)
+  const problems = [...checkDefinition(def), ...translationFileProblems(def, translations)]
   if (problems.length > 0) throw new DefinitionInvalidError(problems)
   return await inTransaction(db, async (trx) => {
     const existing = await findPublishedChecksum(trx, def.slug, def.version)
+    let outcome: PublishOutcome = 'unchanged'
+    let id: number
     if (existing !== undefined) {
       if (existing.checksum === def.checksum && !sameRules(existing.rules, def.rules)) {
         // The rules are frozen with the version: a kiosk serving it must ask its privacy check where it always did.
@@ -119,22 +143,55 @@ export async function publishChecked (db: Kysely<Database>, def: SurveyDefinitio
           `(published: ${JSON.stringify(existing.rules)}); a published version's rules never change: ` +
           `state the published ones under versions.${def.version}, or make v${def.version + 1}`)
       }
-      if (existing.checksum === def.checksum) return { outcome: 'unchanged', id: existing.id }
-      // A published version is immutable: responses and releases refer to it by number.
-      throw new AppError(409, 'survey_version_changed',
-        `${def.slug} v${def.version} is already published with different content (${def.files.survey}); ` +
-        `a published version never changes: copy it to v${def.version + 1} and publish that instead`)
+      if (existing.checksum !== def.checksum) {
+        // A published version is immutable: responses and releases refer to it by number.
+        throw new AppError(409, 'survey_version_changed',
+          `${def.slug} v${def.version} is already published with different content (${def.files.survey}); ` +
+          `a published version never changes: copy it to v${def.version + 1} and publish that instead`)
+      }
+      id = existing.id
+    } else {
+      id = await insertSurveyVersion(trx, def)
+      outcome = 'published'
+      await recordAudit(trx, {
+        actor,
+        action: 'survey_version.publish',
+        objectType: 'survey_version',
+        objectId: String(id),
+        detail: { slug: def.slug, version: def.version, checksum: def.checksum, source },
+      })
     }
-    const id = await insertSurveyVersion(trx, def)
-    await recordAudit(trx, {
-      actor,
-      action: 'survey_version.publish',
-      objectType: 'survey_version',
-      objectId: String(id),
-      detail: { slug: def.slug, version: def.version, checksum: def.checksum, source },
-    })
-    return { outcome: 'published', id }
+    const languages: Published['languages'] = []
+    for (const translation of translations) {
+      languages.push({ code: translation.code, outcome: await storeLanguage(trx, { id, slug: def.slug, version: def.version }, translation, actor, 'survey-definitions') })
+    }
+    return { outcome, id, languages }
   })
+}
+
+/**
+ * The translation files beside a loaded definition's survey file, every one complete.
+ * @throws {DefinitionInvalidError} naming each file and key that is wrong
+ */
+function shippedTranslations (def: SurveyDefinition): TranslationFile[] {
+  const { translations, problems } = checkTranslations(def.survey, def.files.survey, def.version)
+  if (problems.length > 0) throw new DefinitionInvalidError(problems)
+  return translations
+}
+
+/** What is wrong with translations given with a definition (those read from files were checked as they were read). */
+function translationFileProblems (def: SurveyDefinition, translations: readonly TranslationFile[]): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = []
+  const seen = new Set<string>()
+  for (const translation of translations) {
+    const file = join(dirname(def.files.survey), translationFileName(def.version, translation.code))
+    if (seen.has(translation.code)) problems.push({ file, problem: `"${translation.code}" is given twice` })
+    seen.add(translation.code)
+    const shape = translationShapeProblems(translation)
+    problems.push(...shape.map((problem) => ({ file, problem })))
+    if (shape.length === 0) problems.push(...translationProblems(def.survey, translation).map(({ key, problem }) => ({ file, problem: `${key} ${problem}` })))
+  }
+  return problems
 }
 
 export class DefinitionRejectedError extends Error {
@@ -145,6 +202,7 @@ export interface PublishResult {
   slug: string
   version: number
   outcome: PublishOutcome
+  languages: Published['languages']
 }
 
 /**
@@ -152,15 +210,24 @@ export interface PublishResult {
  * definition that fails `definitions:check` stops the run before anything is written; one that changed
  * under a published version number stops it with the 409's reason.
  */
-export async function publishDefinitions (db: Kysely<Database>, definitions: SurveyDefinition[] = loadDefinitions()): Promise<PublishResult[]> {
+export async function publishDefinitions (db: Kysely<Database>, definitions: PublishableDefinition[] = loadDefinitions()): Promise<PublishResult[]> {
+  const checked: PublishableDefinition[] = []
   for (const def of definitions) {
-    const problems = checkDefinition(def)
+    let translations: readonly TranslationFile[]
+    try {
+      translations = def.translations ?? shippedTranslations(def)
+    } catch (error) {
+      if (error instanceof DefinitionInvalidError) throw new DefinitionRejectedError(error.problems.map(formatProblem).join('\n'))
+      throw error
+    }
+    const problems = [...checkDefinition(def), ...translationFileProblems(def, translations)]
     if (problems.length > 0) throw new DefinitionRejectedError(problems.map(formatProblem).join('\n'))
+    checked.push({ ...def, translations })
   }
   const results: PublishResult[] = []
-  for (const def of definitions) {
-    const { outcome } = await publishChecked(db, def, null, 'survey-definitions')
-    results.push({ slug: def.slug, version: def.version, outcome })
+  for (const def of checked) {
+    const { outcome, languages } = await publishChecked(db, def, null, 'survey-definitions')
+    results.push({ slug: def.slug, version: def.version, outcome, languages })
   }
   return results
 }
@@ -187,7 +254,7 @@ export async function surveyVersionDetail (db: Kysely<Database>, id: number): Pr
  * The console's publication: `load` reads or builds the definition (its own problems count as the checks'),
  * then publishChecked as the account. The version comes back as the list shows it.
  */
-export async function publishForAccount (db: Kysely<Database>, load: () => SurveyDefinition, actor: Account, source: PublishSource): Promise<{ outcome: PublishOutcome, version: SurveyVersionSummary }> {
+export async function publishForAccount (db: Kysely<Database>, load: () => PublishableDefinition, actor: Account, source: PublishSource): Promise<{ outcome: PublishOutcome, version: SurveyVersionSummary }> {
   const { outcome, id } = await publishChecked(db, load(), actor, source)
   return { outcome, version: summaryOf(await versionWithUse(db, id)) }
 }

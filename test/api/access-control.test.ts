@@ -41,6 +41,7 @@ const EXPECTED: Record<string, RouteAccess> = {
   'POST /api/test-responses': 'device',
   'POST /api/devices/enrol': 'public',
   'GET /api/kiosk/wave': 'device',
+  'GET /api/kiosk/languages/:code': 'device',
   'GET /api/kiosk/help': 'device',
   'GET /api/kiosk/intake-key': 'public',
   'GET /api/results': STAFF,

@@ -42,7 +42,7 @@ describe('a second instrument, beside hverdag', () => {
     database = await openTestDatabase()
     app = (await buildTestApp(database)).app
     await publishDefinitions(database.db)
-    expect(await publishDefinitions(database.db, loadDefinitions(SECOND_DIR))).toEqual([{ slug: 'nabolag', version: 1, outcome: 'published' }])
+    expect(await publishDefinitions(database.db, loadDefinitions(SECOND_DIR))).toEqual([{ slug: 'nabolag', version: 1, outcome: 'published', languages: [] }])
     const version = await findSurveyVersion(database.db, 'nabolag', 1)
     if (version === undefined) throw new Error('nabolag v1 was not published')
     sites = []

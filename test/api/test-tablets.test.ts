@@ -6,6 +6,7 @@ import type { IntakeKeyReply, KioskWaveReply } from '../../api/schemas/kiosk.js'
 import type { EnrolmentCodeReply, Tablet } from '../../api/schemas/tablets.js'
 import type { TestResponseListReply } from '../../api/schemas/test-responses.js'
 import { importIntakeKey, sealResponse } from '../../web/kiosk/src/seal.js'
+import { BASE_LANGUAGE_INFO } from '../../survey-definitions/languages.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { auditEntries, expectRoleTable, sessionsByRole } from '../helpers/console-roles.js'
 import type { Sessions } from '../helpers/console-roles.js'
@@ -88,10 +89,12 @@ describe('test tablets: trying a survey version without a live response', () => 
   })
 
   it('shows a test tablet its survey version, not the wave its site has open, and lists it as a test tablet', async () => {
+    // v1 has no translations: bokmål and English, from its SurveyJS JSON (kiosk-languages.test.ts has the rest).
+    const baseLanguages = BASE_LANGUAGE_INFO.map(({ code, name, direction, status }) => ({ code, name, direction, status }))
     const reply = await app.inject({ method: 'GET', url: '/api/kiosk/wave', headers: bearer(testToken) })
     expect(reply.statusCode, reply.body).toBe(200)
     expect(reply.json<KioskWaveReply>()).toEqual({
-      mode: 'test', waveId: null, siteName: study.site.name, surveyVersionId: study.wave.survey_version_id, slug: 'hverdag', version: 1, privacyCheckBefore: 'page_violence_intro',
+      mode: 'test', waveId: null, siteName: study.site.name, surveyVersionId: study.wave.survey_version_id, slug: 'hverdag', version: 1, privacyCheckBefore: 'page_violence_intro', languages: baseLanguages,
     })
     const live = await app.inject({ method: 'GET', url: '/api/kiosk/wave', headers: bearer(study.token) })
     expect(live.json<KioskWaveReply>()).toMatchObject({ mode: 'live', waveId: study.wave.id })

@@ -22,6 +22,7 @@ import * as releaseRowsFormat from './2026-12-04T1100_release_rows_format.js'
 import * as surveyVersionRules from './2026-12-04T1100_survey_version_rules.js'
 import * as attendanceFacts from './2026-12-04T1200_attendance_facts.js'
 import * as accountLanguage from './2026-12-04T1300_account_language.js'
+import * as surveyVersionLanguages from './2026-12-05T1000_survey_version_languages.js'
 
 /**
  * Every migration by name, imported statically rather than found on disk (Kysely's FileMigrationProvider),
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T1100_survey_version_rules': surveyVersionRules,
   '2026-12-04T1200_attendance_facts': attendanceFacts,
   '2026-12-04T1300_account_language': accountLanguage,
+  '2026-12-05T1000_survey_version_languages': surveyVersionLanguages,
 }

@@ -1,0 +1,137 @@
+/**
+ * The languages of a survey version beyond bokmål and English (survey-definitions/languages.ts), as the
+ * database keeps them. A language is a frozen part of its version: once stored, its words (the checksum of
+ * survey-definitions/translation-files.ts) never change; only its status may go from draft to reviewed,
+ * audited with who reviewed it and on which day. Other words for a stored language are a new version.
+ * A language may be added to a version already published: the questions and the indicator map, which
+ * comparability rests on, are untouched by it.
+ */
+import type { Kysely, Transaction } from 'kysely'
+import type { Account } from '../auth/roles.js'
+import type { Database, SurveyVersionLanguageRow } from '../db/database.js'
+import { insertVersionLanguage, listVersionLanguages, lockVersionLanguage, markLanguageReviewed, replaceDraftLanguage } from '../db/queries/survey-version-languages.js'
+import type { LanguageSummaryRow } from '../db/queries/survey-version-languages.js'
+import { AppError } from '../errors.js'
+import { recordAudit } from './audit-log.js'
+import { BASE_LANGUAGE_INFO } from '../../survey-definitions/languages.js'
+import type { LanguageInfo, TranslationFile } from '../../survey-definitions/languages.js'
+import { translationChecksum } from '../../survey-definitions/translation-files.js'
+
+/** What storing one language did: added it, marked it reviewed, replaced a draft's words, or nothing. */
+export type LanguageOutcome = 'added' | 'reviewed' | 'replaced' | 'unchanged'
+
+/** Where a language comes from: its file beside the version (publishing), or the console's or a command's import. */
+export type LanguageOrigin = 'survey-definitions' | 'import'
+
+export interface VersionRef {
+  id: number
+  slug: string
+  version: number
+}
+
+/**
+ * Stores one language of a version inside the caller's transaction, by the frozen-words rules:
+ * - a language the version does not have yet is added (draft or reviewed, as the file says);
+ * - the same words again: a draft the file now marks reviewed becomes reviewed (the file's reviewer and
+ *   date), audited; a reviewed one the file still calls a draft is refused (a review is never undone);
+ * - other words: refused, naming the language, since the version's words are frozen. The one exception is
+ *   an import (`origin: 'import'`) over a draft: a draft no one has vouched for may still be corrected by a
+ *   new import, which keeps it a draft; once reviewed, new words are a new version.
+ * The caller has checked the translation against the version's survey (translationProblems is []).
+ * @throws {AppError} 409 translation_changed
+ */
+export async function storeLanguage (trx: Transaction<Database>, version: VersionRef, translation: TranslationFile, actor: Account | null, origin: LanguageOrigin): Promise<LanguageOutcome> {
+  const checksum = translationChecksum(translation)
+  const label = `${version.slug} v${version.version}: ${translation.name} (${translation.code})`
+  const stored = await lockVersionLanguage(trx, version.id, translation.code)
+  const row = {
+    survey_version_id: version.id,
+    code: translation.code,
+    name: translation.name,
+    direction: translation.direction,
+    status: translation.status,
+    reviewed_by: translation.status === 'reviewed' ? translation.review?.by ?? null : null,
+    reviewed_on: translation.status === 'reviewed' ? translation.review?.on ?? null : null,
+    source: translation.source,
+    strings: JSON.stringify(translation.strings),
+    checksum,
+  }
+  const audit = async (action: string, detail: Record<string, unknown>): Promise<void> => {
+    await recordAudit(trx, { actor, action, objectType: 'survey_version', objectId: String(version.id), detail: { slug: version.slug, version: version.version, code: translation.code, checksum, source: origin, ...detail } })
+  }
+
+  if (stored === undefined) {
+    await insertVersionLanguage(trx, row)
+    await audit('survey_version.language_add', { status: row.status, ...(row.reviewed_by === null ? {} : { reviewedBy: row.reviewed_by, reviewedOn: row.reviewed_on }) })
+    return 'added'
+  }
+  if (stored.checksum !== checksum) {
+    if (origin === 'import' && stored.status === 'draft' && translation.status === 'draft') {
+      await replaceDraftLanguage(trx, row)
+      await audit('survey_version.language_replace', { previousChecksum: stored.checksum })
+      return 'replaced'
+    }
+    throw new AppError(409, 'translation_changed',
+      `${label} is already stored with other words (${stored.status}, checksum ${stored.checksum.slice(0, 12)}…); ` +
+      'the words of a language stored for a version never change: publish the new words as a new version ' +
+      `(copy ${version.slug} v${version.version} to v${version.version + 1} with this translation, e.g. translation:import --new-version)`)
+  }
+  if (stored.status === 'reviewed' && translation.status === 'draft') {
+    if (origin === 'import') return 'unchanged'
+    throw new AppError(409, 'translation_changed',
+      `${label} was reviewed by ${stored.reviewed_by ?? '?'} on ${stored.reviewed_on ?? '?'}, but its file says "draft"; ` +
+      `a review is never undone: mark the file reviewed too ("status": "reviewed", "review": { "by": ${JSON.stringify(stored.reviewed_by)}, "on": "${stored.reviewed_on ?? ''}" })`)
+  }
+  if (stored.status === 'draft' && translation.status === 'reviewed') {
+    const review = translation.review
+    if (review === undefined) throw new Error(`${label}: a reviewed translation without its review passed the checks`)
+    await markLanguageReviewed(trx, version.id, translation.code, review)
+    await audit('survey_version.language_review', { reviewedBy: review.by, reviewedOn: review.on })
+    return 'reviewed'
+  }
+  return 'unchanged'
+}
+
+/**
+ * Marks a draft reviewed from the console: `today` is the study calendar's date (api/study-calendar.ts).
+ * @throws {AppError} 404 language_unknown, 409 language_already_reviewed
+ */
+export async function reviewStoredLanguage (trx: Transaction<Database>, version: VersionRef, code: string, reviewer: string, today: string, actor: Account | null): Promise<SurveyVersionLanguageRow> {
+  const stored = await lockVersionLanguage(trx, version.id, code)
+  if (stored === undefined) throw languageUnknown(version, code)
+  if (stored.status === 'reviewed') {
+    throw new AppError(409, 'language_already_reviewed', `${version.slug} v${version.version}: ${stored.name} (${code}) was already reviewed by ${stored.reviewed_by ?? '?'} on ${stored.reviewed_on ?? '?'}`)
+  }
+  await markLanguageReviewed(trx, version.id, code, { by: reviewer, on: today })
+  await recordAudit(trx, {
+    actor,
+    action: 'survey_version.language_review',
+    objectType: 'survey_version',
+    objectId: String(version.id),
+    detail: { slug: version.slug, version: version.version, code, checksum: stored.checksum, source: 'console', reviewedBy: reviewer, reviewedOn: today },
+  })
+  return { ...stored, status: 'reviewed', reviewed_by: reviewer, reviewed_on: today }
+}
+
+export const languageUnknown = (version: VersionRef, code: string): AppError =>
+  new AppError(404, 'language_unknown', `${version.slug} v${version.version} has no language "${code}"${BASE_LANGUAGE_INFO.some((base) => base.code === code) ? ' as a translation (bokmål and English are in the survey itself)' : ''}`)
+
+/** A stored language as the kiosk's picker and the console name it. */
+export function languageInfo (row: LanguageSummaryRow): LanguageInfo {
+  return {
+    code: row.code,
+    name: row.name,
+    direction: row.direction,
+    status: row.status,
+    ...(row.reviewed_by === null || row.reviewed_on === null ? {} : { review: { by: row.reviewed_by, on: row.reviewed_on } }),
+  }
+}
+
+/**
+ * The languages a tablet may offer for a version: bokmål and English first, then the version's translations
+ * by code. A live tablet offers reviewed ones only; a test tablet every one, drafts marked by their status.
+ */
+export async function offeredLanguages (db: Kysely<Database>, surveyVersionId: number, mode: 'live' | 'test'): Promise<Array<Pick<LanguageInfo, 'code' | 'name' | 'direction' | 'status'>>> {
+  const stored = (await listVersionLanguages(db, surveyVersionId)).filter((row) => mode === 'test' || row.status === 'reviewed')
+  return [...BASE_LANGUAGE_INFO, ...stored].map(({ code, name, direction, status }) => ({ code, name, direction, status }))
+}
