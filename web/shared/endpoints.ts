@@ -7,7 +7,7 @@ import type { EnrolBody, EnrolReply } from '../../api/schemas/devices.js'
 import type {
   CrisisCentre, CrisisCentreInput, CrisisCentreUpdateBody, HelpLine, HelpLineUpdateBody, HelpNote, HelpResourcesReply,
 } from '../../api/schemas/help-resources.js'
-import type { IntakeKeyReply, KioskHelpReply, KioskWaveReply } from '../../api/schemas/kiosk.js'
+import type { IntakeKeyReply, KioskHelpReply, KioskLanguageReply, KioskWaveReply } from '../../api/schemas/kiosk.js'
 import type { ProgressReply } from '../../api/schemas/progress.js'
 import type { RegionsReply } from '../../api/schemas/reference.js'
 import type {
@@ -40,8 +40,7 @@ export interface Endpoints {
   'GET /api/kiosk/wave': { reply: KioskWaveReply }
   'GET /api/kiosk/help': { reply: KioskHelpReply }
   'GET /api/kiosk/intake-key': { reply: IntakeKeyReply }
-  // TEMPORARY until lang-api's schema is merged.
-  'GET /api/kiosk/languages/:code': { reply: { code: string, name: string, direction: 'ltr' | 'rtl', status: 'draft' | 'reviewed', strings: Record<string, string> } }
+  'GET /api/kiosk/languages/:code': { reply: KioskLanguageReply }
   'GET /api/surveys/:slug/versions/:version': { reply: SurveyVersionReply }
   'POST /api/responses': { body: ResponseBody, reply: ResponseReply }
   'POST /api/test-responses': { body: TestResponseBody, reply: TestResponseReply }

@@ -107,8 +107,10 @@ function playNext (): void {
   const file = audio.queue.shift()
   if (file === undefined || audio.base === undefined) { stopAudio(); return }
   const element = player()
-  element.src = `${audio.base}${file}`
-  element.play().catch(() => { stopAudio() })
+  const src = `${audio.base}${file}`
+  element.src = src
+  // A clip cut short by the next one (a new page read out at once) rejects late: only its own failure stops.
+  element.play().catch(() => { if (element.getAttribute('src') === src) stopAudio() })
 }
 
 /** One audio element for the whole kiosk, outside the redrawn screen; it holds a clip's address, never an answer. */

@@ -1,8 +1,6 @@
 import { h } from '../../../shared/dom.js'
 import { fetchHelp, fetchSurvey, fetchWave } from '../api.js'
 import { loadAudio } from '../audio.js'
-import { BASE_LANGUAGE_INFO } from '../../../../survey-definitions/languages.js'
-import type { LanguageInfo } from '../../../../survey-definitions/languages.js'
 import { BOTH, words } from '../i18n.js'
 import type { Lang } from '../i18n.js'
 import { loadLanguage } from '../language-packs.js'
@@ -38,8 +36,7 @@ export function prepareSurvey (): void {
   const prepared = (async () => {
     const wave = await fetchWave(token)
     state.testMode = wave.mode === 'test'
-    // TEMPORARY optional until lang-api's reply type is merged.
-    state.languages = (wave as { languages?: LanguageInfo[] }).languages ?? BASE_LANGUAGE_INFO
+    state.languages = wave.languages
     markTestTablet()
     const [{ definition }] = await Promise.all([fetchSurvey(wave.slug, wave.version), loadEngine(), loadAudio(wave.slug, wave.version)])
     return { wave, definition }
