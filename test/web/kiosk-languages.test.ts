@@ -252,4 +252,38 @@ describe('the kiosk in the wave\'s languages', () => {
     expect(polishPack.status).toBe(200)
     await context.close()
   })
+
+  it('offline: a tablet that fetched a translation once starts the next respondent in it without a connection', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORTS[1] })
+    const page = await enrolledTablet(context)
+    await page.evaluate(async () => { await navigator.serviceWorker.ready })
+    await expect.poll(async () => await page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
+    const cached = async (): Promise<string[]> => await page.evaluate(async () => {
+      const urls: string[] = []
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname)
+      return urls
+    })
+    await expect.poll(cached, { timeout: 15_000 }).toEqual(expect.arrayContaining(['/api/kiosk/wave', '/api/surveys/hverdag/versions/1']))
+
+    await page.getByTestId('start').click()
+    await page.getByTestId('language-pl').click()
+    await page.getByTestId('page').waitFor()
+    await expect.poll(cached).toContain('/api/kiosk/languages/pl')
+
+    // The next respondent: a fresh page (nothing in memory), no connection.
+    await page.getByTestId('quick-exit').click()
+    await page.getByTestId('start').waitFor()
+    await context.setOffline(true)
+    try {
+      await page.reload()
+      await page.getByTestId('start').click({ timeout: 15_000 })
+      await page.getByTestId('language-pl').click()
+      await page.getByTestId('page').waitFor()
+      expect(await page.getByTestId('next').innerText()).toBe(polish.strings['kiosk.next'])
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('pl')
+    } finally {
+      await context.setOffline(false)
+      await context.close()
+    }
+  })
 })
