@@ -32,6 +32,7 @@ import progressRoutes from './routes/progress.js'
 import referenceRoutes from './routes/reference.js'
 import siteRoutes from './routes/sites.js'
 import surveyVersionRoutes from './routes/survey-versions.js'
+import surveyVersionLanguageRoutes from './routes/survey-version-languages.js'
 import tabletRoutes from './routes/tablets.js'
 import waveRoutes from './routes/waves.js'
 
@@ -68,6 +69,7 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(deviceRoutes, { prefix: '/api/devices', logLevel: 'error' })
   // The researcher console (engineer D1)
   await fastify.register(surveyVersionRoutes, { prefix: '/api/survey-versions' })
+  await fastify.register(surveyVersionLanguageRoutes, { prefix: '/api/survey-versions' })
   await fastify.register(referenceRoutes, { prefix: '/api/reference' })
   await fastify.register(siteRoutes, { prefix: '/api/sites' })
   await fastify.register(waveRoutes, { prefix: '/api/waves' })

@@ -8,12 +8,18 @@
  */
 import type { Kysely, Transaction } from 'kysely'
 import type { Account } from '../auth/roles.js'
-import type { Database, SurveyVersionLanguageRow } from '../db/database.js'
-import { insertVersionLanguage, listVersionLanguages, lockVersionLanguage, markLanguageReviewed, replaceDraftLanguage } from '../db/queries/survey-version-languages.js'
+import type { Database, SurveyVersionLanguageRow, SurveyVersionRow } from '../db/database.js'
+import {
+  insertVersionLanguage, listVersionLanguages, listVersionLanguagesWithStrings, lockVersionLanguage, markLanguageReviewed, replaceDraftLanguage,
+} from '../db/queries/survey-version-languages.js'
 import type { LanguageSummaryRow } from '../db/queries/survey-version-languages.js'
-import { AppError } from '../errors.js'
+import { findSurveyVersionById } from '../db/queries/survey-versions.js'
+import { AppError, notFound } from '../errors.js'
+import type { VersionLanguage } from '../schemas/survey-version-languages.js'
 import { recordAudit } from './audit-log.js'
-import { BASE_LANGUAGE_INFO } from '../../survey-definitions/languages.js'
+import { inTransaction } from './in-transaction.js'
+import type { JsonObject } from '../../survey-definitions/index.js'
+import { BASE_LANGUAGE_INFO, sourceTexts, surveyTexts } from '../../survey-definitions/languages.js'
 import type { LanguageInfo, TranslationFile } from '../../survey-definitions/languages.js'
 import { translationChecksum } from '../../survey-definitions/translation-files.js'
 
@@ -134,4 +140,64 @@ export function languageInfo (row: LanguageSummaryRow): LanguageInfo {
 export async function offeredLanguages (db: Kysely<Database>, surveyVersionId: number, mode: 'live' | 'test'): Promise<Array<Pick<LanguageInfo, 'code' | 'name' | 'direction' | 'status'>>> {
   const stored = (await listVersionLanguages(db, surveyVersionId)).filter((row) => mode === 'test' || row.status === 'reviewed')
   return [...BASE_LANGUAGE_INFO, ...stored].map(({ code, name, direction, status }) => ({ code, name, direction, status }))
+}
+
+/** A published version by id. @throws {AppError} 404 */
+export async function versionById (db: Kysely<Database>, id: number): Promise<SurveyVersionRow> {
+  const row = await findSurveyVersionById(db, id)
+  if (row === undefined) throw notFound(`survey version ${id}`)
+  return row
+}
+
+const refOf = (row: SurveyVersionRow): VersionRef => ({ id: row.id, slug: row.slug, version: row.version })
+
+/**
+ * The console's list of a version's languages: bokmål and English (reviewed: the team's own words), then its
+ * translations by code, each with its review and whether every text has words.
+ * @throws {AppError} 404 when no version has the id
+ */
+export async function versionLanguages (db: Kysely<Database>, id: number): Promise<VersionLanguage[]> {
+  const version = await versionById(db, id)
+  const stored = await listVersionLanguagesWithStrings(db, id)
+  return [
+    ...BASE_LANGUAGE_INFO.map((base) => baseLanguage(base, version.definition)),
+    ...stored.map((row) => consoleLanguage(row, version.definition)),
+  ]
+}
+
+function baseLanguage (base: LanguageInfo, survey: JsonObject): VersionLanguage {
+  // The kiosk's own words in bokmål and English are in survey-definitions/kiosk-text.ts, complete by its types.
+  const missing = surveyTexts(survey).filter(({ texts }) => (texts[base.code] ?? texts.default ?? '').trim() === '').length
+  return { code: base.code, name: base.name, direction: base.direction, status: base.status, base: true, reviewedBy: null, reviewedOn: null, source: null, checksum: null, complete: missing === 0, missing }
+}
+
+/** A stored translation as the console shows it. */
+export function consoleLanguage (row: SurveyVersionLanguageRow, survey: JsonObject): VersionLanguage {
+  const missing = sourceTexts(survey, row.code).filter(({ key }) => (row.strings[key] ?? '').trim() === '').length
+  return {
+    code: row.code,
+    name: row.name,
+    direction: row.direction,
+    status: row.status,
+    base: false,
+    reviewedBy: row.reviewed_by,
+    reviewedOn: row.reviewed_on,
+    source: row.source,
+    checksum: row.checksum,
+    complete: missing === 0,
+    missing,
+  }
+}
+
+/**
+ * A fluent speaker has checked every text of a draft: it becomes reviewed, with their name and today's date
+ * in the study's calendar, and live waves offer it from then on. Audited.
+ * @throws {AppError} 404 not_found (version) or language_unknown, 409 language_already_reviewed
+ */
+export async function reviewLanguage (db: Kysely<Database>, id: number, code: string, reviewer: string, today: string, actor: Account | null): Promise<VersionLanguage> {
+  return await inTransaction(db, async (trx) => {
+    const version = await versionById(trx, id)
+    const row = await reviewStoredLanguage(trx, refOf(version), code, reviewer.trim(), today, actor)
+    return consoleLanguage(row, version.definition)
+  })
 }

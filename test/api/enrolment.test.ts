@@ -9,6 +9,7 @@ import { createStudy, siteFixture, createWave } from '../helpers/fixtures.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
+import { BASE_LANGUAGE_INFO } from '../../survey-definitions/languages.js'
 
 describe('tablet enrolment and the kiosk wave', () => {
   let database: TestDatabase
@@ -98,8 +99,10 @@ describe('tablet enrolment and the kiosk wave', () => {
     const reply = await wave(token)
     expect(reply.statusCode, reply.body).toBe(200)
     const version = await database.db.selectFrom('survey_versions').select(['id', 'slug', 'version']).where('id', '=', study.wave.survey_version_id).executeTakeFirstOrThrow()
+    // The wave's version has no translations: bokmål and English only (kiosk-languages.test.ts has the rest).
+    const languages = BASE_LANGUAGE_INFO.map(({ code, name, direction, status }) => ({ code, name, direction, status }))
     expect(reply.json()).toEqual({
-      mode: 'live', waveId: study.wave.id, siteName: study.site.name, surveyVersionId: version.id, slug: version.slug, version: version.version, privacyCheckBefore: 'page_violence_intro',
+      mode: 'live', waveId: study.wave.id, siteName: study.site.name, surveyVersionId: version.id, slug: version.slug, version: version.version, privacyCheckBefore: 'page_violence_intro', languages,
     })
   })
 

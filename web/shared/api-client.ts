@@ -11,10 +11,11 @@ export type ApiErrorCode = ErrorCode | 'network' | 'internal'
 
 /**
  * A refusal from the API: its HTTP status (0 without a connection), its stable code, its English message, and
- * for a survey definition every problem found. Apps branch on `code` and say it in their own words.
+ * for a survey definition every problem found. Apps branch on `code` and say it in their own words. `reply` is
+ * the refusal as sent, for a route whose refusal says more (a translation's problems by key, its warnings).
  */
 export class ApiError extends Error {
-  constructor (readonly status: number, readonly code: ApiErrorCode, message: string, readonly problems: DefinitionProblem[] = []) {
+  constructor (readonly status: number, readonly code: ApiErrorCode, message: string, readonly problems: DefinitionProblem[] = [], readonly reply: unknown = undefined) {
     super(message)
     this.name = 'ApiError'
   }
@@ -68,7 +69,9 @@ export function createApiClient (options: ClientOptions) {
     const error = new ApiError(response.status,
       (typeof refusal.code === 'string' ? refusal.code : 'internal') as ApiErrorCode,
       typeof refusal.message === 'string' ? refusal.message : `the server answered ${response.status}`,
-      Array.isArray(refusal.problems) ? refusal.problems as DefinitionProblem[] : [])
+      // A translation's problems are named by key, not by file: the console reads them from `reply`.
+      Array.isArray(refusal.problems) && refusal.code !== 'invalid_translation' ? refusal.problems as DefinitionProblem[] : [],
+      reply)
     if (response.status === 401 && path !== '/api/session') options.onUnauthorized?.(error)
     throw error
   }

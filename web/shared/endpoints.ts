@@ -19,6 +19,7 @@ import type {
   AvailableDefinitionsReply, PublishFromDefinitionsBody, PublishReply, PublishUploadBody, SurveyVersionDetail, SurveyVersionListReply,
 } from '../../api/schemas/survey-versions.js'
 import type { SurveyVersionReply } from '../../api/schemas/surveys.js'
+import type { ReviewLanguageBody, VersionLanguage, VersionLanguageListReply, XliffImportBody, XliffImportReply } from '../../api/schemas/survey-version-languages.js'
 import type { OverviewReply } from '../../api/schemas/overview.js'
 import type { EnrolmentCodeBody, EnrolmentCodeReply, Tablet, TabletListReply } from '../../api/schemas/tablets.js'
 import type { TestResponseBody, TestResponseDeleteReply, TestResponseListReply, TestResponseReply } from '../../api/schemas/test-responses.js'
@@ -38,6 +39,7 @@ export interface Endpoints {
   'GET /api/public/releases/:token': { reply: ReleaseDetail }
   'POST /api/devices/enrol': { body: EnrolBody, reply: EnrolReply }
   'GET /api/kiosk/wave': { reply: KioskWaveReply }
+  'GET /api/kiosk/languages/:code': { reply: KioskLanguageReply }
   'GET /api/kiosk/help': { reply: KioskHelpReply }
   'GET /api/kiosk/intake-key': { reply: IntakeKeyReply }
   'GET /api/kiosk/languages/:code': { reply: KioskLanguageReply }
@@ -80,6 +82,10 @@ export interface Endpoints {
   'GET /api/survey-versions/:id': { reply: SurveyVersionDetail }
   'POST /api/survey-versions/from-definitions': { body: PublishFromDefinitionsBody, reply: PublishReply }
   'POST /api/survey-versions': { body: PublishUploadBody, reply: PublishReply }
+  'GET /api/survey-versions/:id/languages': { reply: VersionLanguageListReply }
+  'POST /api/survey-versions/:id/languages/:code/review': { body: ReviewLanguageBody, reply: VersionLanguage }
+  // GET /api/survey-versions/:id/languages/:code/xliff is a file download (a link), not a JSON call.
+  'POST /api/survey-versions/:id/languages/:code/xliff': { body: XliffImportBody, reply: XliffImportReply }
   'GET /api/tablets': { reply: TabletListReply }
   'POST /api/tablets/:id/revoke': { reply: Tablet }
   'GET /api/waves': { reply: WaveListReply }

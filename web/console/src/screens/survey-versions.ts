@@ -6,6 +6,7 @@ import { formatDateTime, label } from '../i18n.js'
 import type { Lang } from '../i18n.js'
 import { localised } from '../../../shared/i18n.js'
 import { testModeSection } from './test-tablets.js'
+import { languagesSection } from './survey-version-languages.js'
 import { button, field, form, input, Outcome, section, table } from '../ui.js'
 import type { Context } from './context.js'
 
@@ -245,6 +246,8 @@ export async function renderSurveyVersion (context: Context, id: string): Promis
     h('p', {}, h('a', { href: '#/survey-versions' }, t.all)),
     h('h1', {}, `${version.slug} v${version.version}`),
     h('p', {}, t.facts(formatDateTime(version.publishedAt, context.lang), version.questionCount, version.indicatorCount), h('code', {}, version.checksum.slice(0, 16))),
+    // Its languages before the long read-only rendering of its questions.
+    await languagesSection(context, version),
     toggle,
     body)
 }
