@@ -42,7 +42,6 @@ export interface Endpoints {
   'GET /api/kiosk/languages/:code': { reply: KioskLanguageReply }
   'GET /api/kiosk/help': { reply: KioskHelpReply }
   'GET /api/kiosk/intake-key': { reply: IntakeKeyReply }
-  'GET /api/kiosk/languages/:code': { reply: KioskLanguageReply }
   'GET /api/surveys/:slug/versions/:version': { reply: SurveyVersionReply }
   'POST /api/responses': { body: ResponseBody, reply: ResponseReply }
   'POST /api/test-responses': { body: TestResponseBody, reply: TestResponseReply }
