@@ -172,6 +172,19 @@ describe('the kiosk in the wave\'s languages', () => {
     await page.getByTestId('done').click()
     await page.getByTestId('start').waitFor()
     expect(await page.evaluate(() => [document.documentElement.lang, getComputedStyle(document.documentElement).direction])).toEqual(['nb', 'ltr'])
+
+    // The idle prompt speaks the respondent's language too, its countdown in the language's plural forms.
+    await page.goto(`${origin}/kiosk/?idle=1&prompt=30`)
+    await page.getByTestId('start').click({ timeout: 10_000 })
+    await page.getByTestId('language-ar').click()
+    await page.getByTestId('idle-prompt').waitFor({ timeout: 10_000 })
+    expect(await page.locator('#idle-title').innerText()).toBe(arabic.strings['kiosk.stillThere'])
+    expect(await page.getByTestId('idle-countdown').innerText()).toMatch(/^عربي: The answers will be deleted in \d+ seconds?\.$/)
+    expect(await seriousAxeViolations(page)).toEqual([])
+    for (const viewport of VIEWPORTS) {
+      await page.setViewportSize(viewport)
+      await screenshot(page, `languages-arabic-idle-${sizeName(viewport)}`)
+    }
     await context.close()
   })
 
