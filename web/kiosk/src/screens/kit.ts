@@ -53,7 +53,7 @@ export function surveyBar (): Child[] {
       readAloud.setAttribute('aria-pressed', String(state.readAloud))
       readAloudNow(state.readAloud)
     },
-  }, h('span', { class: 'play-icon' }, '🔊'), ` ${t.readAloud}`)
+  }, h('span', { class: 'play-icon' }, '♪'), ` ${t.readAloud}`)
   readAloud.querySelector('.play-icon')?.setAttribute('aria-hidden', 'true')
   return [
     quickExitButton(t.quickExit),
