@@ -180,8 +180,8 @@ describe('the kiosk: accessibility of every screen, layout on a 10-inch tablet, 
       await page.goto(kiosk())
       await startSurvey('nb')
       expect(await page.getByTestId('page').getAttribute('data-page')).toBe('page_consent')
-      // Every screen after the language choice can switch language.
-      expect(await page.getByRole('button', { name: 'Switch to English' }).isVisible()).toBe(true)
+      // Every screen after the language choice can switch language (the bar's "language" opens the picker).
+      expect(await page.getByRole('button', { name: 'Språk' }).isVisible()).toBe(true)
       await checkScreen('consent (html)')
       await screenshot(page, `a11y-consent-${size}`)
 
@@ -208,7 +208,7 @@ describe('the kiosk: accessibility of every screen, layout on a 10-inch tablet, 
 
       for (let step = 0; step < 10 && at !== 'privacy-check'; step += 1) at = await nextPage()
       expect(at).toBe('privacy-check')
-      expect(await page.getByRole('button', { name: 'Switch to English' }).isVisible()).toBe(true)
+      expect(await page.getByRole('button', { name: 'Språk' }).isVisible()).toBe(true)
       await checkScreen('privacy check')
       await page.getByTestId('play-question').click()
       expect(await audioState()).toMatchObject({ src: `/kiosk/audio/hverdag/v1/${clipFile('kiosk:privacy_check', 'nb')}`, error: null })
@@ -243,7 +243,7 @@ describe('the kiosk: accessibility of every screen, layout on a 10-inch tablet, 
     }
     await page.getByTestId('send').click()
     await page.getByTestId('done').waitFor({ timeout: 15_000 })
-    expect(await page.getByRole('button', { name: 'Bytt til norsk' }).isVisible()).toBe(true)
+    expect(await page.getByRole('button', { name: 'Language' }).isVisible()).toBe(true)
     await checkScreen('thank-you')
     await page.setViewportSize(VIEWPORTS[0])
   })
@@ -271,8 +271,9 @@ describe('the kiosk: accessibility of every screen, layout on a 10-inch tablet, 
     await expect.poll(() => audioRequests.includes(`${folder}${clipFile('choice:gender:woman', 'nb')}`), { timeout: 15_000 }).toBe(true)
     expect((await audioState()).error).toBeNull()
 
-    await page.getByRole('button', { name: 'Switch to English' }).click()
+    await page.getByRole('button', { name: 'Språk' }).click()
     expect(await audioStopped()).toBe(true)
+    await page.getByRole('button', { name: 'English' }).click()
     await page.getByRole('button', { name: 'Listen: Man' }).click()
     const choice = await audioState()
     expect(choice).toMatchObject({ src: `${folder}${clipFile('choice:gender:man', 'en')}`, error: null })

@@ -1,5 +1,5 @@
 import type { EnrolReply, EnrolBody } from '../../../api/schemas/devices.js'
-import type { IntakeKeyReply, KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import type { IntakeKeyReply, KioskHelpReply, KioskLanguageReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
 import type { ResponseBody, ResponseReply } from '../../../api/schemas/responses.js'
 import type { SurveyVersionReply } from '../../../api/schemas/surveys.js'
 import { createApiClient } from '../../shared/api-client.js'
@@ -20,6 +20,10 @@ export const submitAnswers = async (token: string, { id, waveId, answers }: { id
   waveId === null
     ? await api.request('POST /api/test-responses', { body: { id, answers }, token })
     : await api.request('POST /api/responses', { body: { id, waveId, answers }, token })
+
+/** A translation of the wave's survey version (a test tablet's: its test version), fetched when a respondent picks it. */
+export const fetchLanguage = async (token: string, code: string): Promise<KioskLanguageReply> =>
+  await api.request('GET /api/kiosk/languages/:code', { params: { code }, token })
 
 export const fetchHelp = async (token: string): Promise<KioskHelpReply> => await api.request('GET /api/kiosk/help', { token })
 

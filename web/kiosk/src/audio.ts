@@ -1,6 +1,6 @@
-import type { AudioManifest } from '../../../survey-definitions/audio-keys.js'
+import type { AudioClip, AudioManifest } from '../../../survey-definitions/audio-keys.js'
 import { h } from '../../shared/dom.js'
-import { TEXT } from './i18n.js'
+import { words } from './i18n.js'
 import type { Lang } from './i18n.js'
 
 /**
@@ -42,11 +42,11 @@ export async function loadAudio (slug: string, version: number): Promise<void> {
  */
 export function playButton (keys: readonly string[], lang: Lang, name: string | null = null): HTMLButtonElement | null {
   const files = keys.flatMap((key) => {
-    const file = audio.manifest?.clips[key]?.[lang]?.file
+    const file = clipIn(key, lang)?.file
     return file === undefined ? [] : [file]
   })
   if (files.length === 0) return null
-  const t = TEXT[lang]
+  const t = words(lang)
   const button = h('button', {
     type: 'button',
     class: name === null ? 'play play-question' : 'play play-choice',
@@ -57,6 +57,29 @@ export function playButton (keys: readonly string[], lang: Lang, name: string | 
   }, h('span', { class: 'play-icon' }, '▶'), name === null ? ` ${t.listen}` : null)
   button.querySelector('.play-icon')?.setAttribute('aria-hidden', 'true')
   return button
+}
+
+/** The manifest's clip of `key` in a language, by its code (`clips[key][code]`). */
+const clipIn = (key: string, lang: Lang): AudioClip | undefined =>
+  (audio.manifest?.clips[key] as Readonly<Record<string, AudioClip | undefined>> | undefined)?.[lang]
+
+/** Whether the version has any clip in the language: without one, read-aloud has nothing to offer. */
+export const hasAudio = (lang: Lang): boolean =>
+  audio.manifest !== undefined && Object.values(audio.manifest.clips).some((clips) => (clips as Readonly<Record<string, AudioClip | undefined>>)[lang] !== undefined)
+
+/**
+ * Read-aloud turned on (the bar's toggle): reads the first question on the screen at once, as the screens do
+ * after drawing each new page (readFirstQuestion); turned off, stops.
+ */
+export function readAloudNow (on: boolean): void {
+  if (on) readFirstQuestion()
+  else stopAudio()
+}
+
+/** Plays the first question's clips on the screen (its title, then its choices), if it has any. */
+export function readFirstQuestion (): void {
+  const button = document.querySelector<HTMLButtonElement>('#main [data-testid="play-question"]')
+  if (button !== null && audio.button !== button) button.click()
 }
 
 /** Stops whatever is playing and forgets the queue. */
@@ -84,8 +107,10 @@ function playNext (): void {
   const file = audio.queue.shift()
   if (file === undefined || audio.base === undefined) { stopAudio(); return }
   const element = player()
-  element.src = `${audio.base}${file}`
-  element.play().catch(() => { stopAudio() })
+  const src = `${audio.base}${file}`
+  element.src = src
+  // A clip cut short by the next one (a new page read out at once) rejects late: only its own failure stops.
+  element.play().catch(() => { if (element.getAttribute('src') === src) stopAudio() })
 }
 
 /** One audio element for the whole kiosk, outside the redrawn screen; it holds a clip's address, never an answer. */

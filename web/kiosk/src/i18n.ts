@@ -1,103 +1,124 @@
-import { PRIVACY_CHECK_TEXT } from '../../../survey-definitions/privacy-check-text.js'
+import { KIOSK_TEXT } from '../../../survey-definitions/kiosk-text.js'
+import { kioskStrings } from '../../../survey-definitions/languages.js'
 
-import type { Lang } from '../../shared/i18n.js'
+/**
+ * A language code (`nb`, `en`, `pl`, `ar`, …): bokmål and English are in the survey JSON and in
+ * survey-definitions/kiosk-text.ts; any other comes with the wave (GET /api/kiosk/languages/:code).
+ */
+export type Lang = string
 
-export type { Lang }
+type Policy = 'yes' | 'case_by_case' | 'no' | 'not_checked'
 
-/** The kiosk's own words; the instrument's texts come from the survey definition. Neutral on purpose (rule 7). */
-export const TEXT = {
-  nb: {
-    quickExit: 'Avslutt raskt',
-    studyName: 'Hverdag og helse',
-    start: 'Start',
-    chooseLanguage: 'Velg språk',
-    otherLanguage: 'English',
-    otherLanguageLabel: 'Switch to English',
-    smaller: 'Mindre tekst',
-    larger: 'Større tekst',
-    help: 'Hjelp',
-    closeHelp: 'Lukk',
-    next: 'Neste',
-    back: 'Tilbake',
-    send: 'Send svarene',
-    sending: 'Sender …',
-    progress: (percent: number) => `${percent} % ferdig`,
-    thanks: 'Takk!',
-    thanksText: 'Svarene dine er sendt.',
-    done: 'Ferdig – gi nettbrettet tilbake',
-    sendFailed: 'Svarene kunne ikke sendes nå. Prøv igjen om litt, eller avslutt.',
-    tryAgain: 'Prøv igjen',
-    stillThere: 'Er du fortsatt der?',
-    idleWarning: 'Hvis ingen trykker «Fortsett», blir svarene slettet og undersøkelsen starter på nytt.',
-    deletedIn: (seconds: number) => `Svarene slettes om ${seconds} ${seconds === 1 ? 'sekund' : 'sekunder'}.`,
-    helpTitle: 'Hvor du kan få hjelp',
-    crisisCentres: 'Krisesentre',
-    noCentreChecked: 'Ingen krisesentre her er sjekket ennå.',
-    policy: {
-      yes: 'tar imot',
-      case_by_case: 'vurderer hver gang',
-      no: 'tar ikke imot',
-      not_checked: 'ikke sjekket',
-    },
-    women: 'Kvinner som bruker rusmidler nå',
-    men: 'Menn som bruker rusmidler nå',
-    checked: (date: string) => `sjekket ${date.split('-').reverse().join('.')}`,
-    fallbackHelp: 'Politi 112. Ambulanse 113. Legevakt 116 117. Vold- og overgrepslinjen 116 006.',
-    privacyTitle: PRIVACY_CHECK_TEXT.nb.title,
-    privacyLead: PRIVACY_CHECK_TEXT.nb.lead,
-    privacyContinue: PRIVACY_CHECK_TEXT.nb.continue,
-    privacyStop: PRIVACY_CHECK_TEXT.nb.stop,
-    continue: 'Fortsett',
-    listen: 'Lytt',
-    notAccepted: 'Svarene kunne ikke tas imot (undersøkelsen her kan være avsluttet). De er slettet fra nettbrettet.',
-    savedForLater: 'Svarene dine er lagret kryptert på nettbrettet og blir sendt så snart det har forbindelse. Ingen kan lese dem her.',
-  },
-  en: {
-    quickExit: 'Quick exit',
-    studyName: 'Everyday life and health',
-    start: 'Start',
-    chooseLanguage: 'Choose language',
-    otherLanguage: 'Norsk',
-    otherLanguageLabel: 'Bytt til norsk',
-    smaller: 'Smaller text',
-    larger: 'Larger text',
-    help: 'Help',
-    closeHelp: 'Close',
-    next: 'Next',
-    back: 'Back',
-    send: 'Send answers',
-    sending: 'Sending …',
-    progress: (percent: number) => `${percent}% done`,
-    thanks: 'Thank you!',
-    thanksText: 'Your answers have been sent.',
-    done: 'Done – hand the tablet back',
-    sendFailed: 'Your answers could not be sent just now. Try again in a moment, or exit.',
-    tryAgain: 'Try again',
-    stillThere: 'Are you still there?',
-    idleWarning: 'If nobody taps “Continue”, the answers will be deleted and the survey starts again.',
-    deletedIn: (seconds: number) => `The answers will be deleted in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`,
-    helpTitle: 'Where to get help',
-    crisisCentres: 'Crisis centres',
-    noCentreChecked: 'No crisis centre here has been checked yet.',
-    policy: {
-      yes: 'takes them in',
-      case_by_case: 'decides case by case',
-      no: 'does not take them in',
-      not_checked: 'not checked',
-    },
-    women: 'Women using drugs or alcohol now',
-    men: 'Men using drugs or alcohol now',
-    checked: (date: string) => `checked ${date}`,
-    fallbackHelp: 'Police 112. Ambulance 113. Emergency clinic 116 117. Vold- og overgrepslinjen (violence and abuse helpline) 116 006.',
-    privacyTitle: PRIVACY_CHECK_TEXT.en.title,
-    privacyLead: PRIVACY_CHECK_TEXT.en.lead,
-    privacyContinue: PRIVACY_CHECK_TEXT.en.continue,
-    privacyStop: PRIVACY_CHECK_TEXT.en.stop,
-    continue: 'Continue',
-    listen: 'Listen',
-    notAccepted: 'Your answers could not be accepted (the survey here may have ended). They have been deleted from the tablet.',
-    savedForLater: 'Your answers are saved on the tablet, encrypted, and will be sent as soon as it has a connection. Nobody can read them here.',
-  },
+/** The kiosk's own words in one language, as the screens use them; the instrument's texts come from the survey. */
+export interface KioskWords {
+  quickExit: string
+  studyName: string
+  start: string
+  chooseLanguage: string
+  language: string
+  smaller: string
+  larger: string
+  help: string
+  closeHelp: string
+  next: string
+  back: string
+  send: string
+  sending: string
+  progress: (percent: number) => string
+  thanks: string
+  thanksText: string
+  done: string
+  sendFailed: string
+  tryAgain: string
+  stillThere: string
+  idleWarning: string
+  deletedIn: (seconds: number) => string
+  helpTitle: string
+  crisisCentres: string
+  noCentreChecked: string
+  policy: Record<Policy, string>
+  women: string
+  men: string
+  checked: (date: string) => string
+  fallbackHelp: string
+  privacyTitle: string
+  privacyLead: string
+  privacyContinue: string
+  privacyStop: string
+  continue: string
+  listen: string
+  readAloud: string
+  notAccepted: string
+  savedForLater: string
+}
+
+type Table = Readonly<Record<string, string | Readonly<Record<string, string>>>>
+
+/** "{name}" in a template replaced by its value; a name without a value is left as it is. */
+const fill = (template: string, values: Readonly<Record<string, string | number>>): string =>
+  template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] === undefined ? whole : String(values[name]))
+
+/**
+ * A date (YYYY-MM-DD) as the language writes it. Bokmål and English keep what the kiosk has always shown
+ * (04.12.2026, 2026-12-04); another language gets Intl's long date, its month named in its own words.
+ */
+function dateFormatter (code: Lang): (date: string) => string {
+  if (code === 'en') return (date) => date
+  const format = code === 'nb'
+    ? new Intl.DateTimeFormat('nb-NO', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' })
+    : new Intl.DateTimeFormat(code, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+  return (date) => {
+    const [year, month, day] = date.split('-').map(Number)
+    return year === undefined || month === undefined || day === undefined || [year, month, day].some(Number.isNaN)
+      ? date
+      : format.format(new Date(Date.UTC(year, month - 1, day)))
+  }
+}
+
+/** A table of words as data (templates, plural forms) made into what the screens call. */
+export function wordsFrom (code: Lang, table: Table): KioskWords {
+  const text = (name: string): string => {
+    const value = table[name]
+    return typeof value === 'string' ? value : value?.other ?? ''
+  }
+  const rules = new Intl.PluralRules(code)
+  const plural = (name: string, count: number): string => {
+    const value = table[name]
+    if (typeof value === 'string' || value === undefined) return value ?? ''
+    return value[rules.select(count)] ?? value.other ?? ''
+  }
+  const date = dateFormatter(code)
+  const names = ['quickExit', 'studyName', 'start', 'chooseLanguage', 'language', 'smaller', 'larger', 'help', 'closeHelp', 'next', 'back',
+    'send', 'sending', 'thanks', 'thanksText', 'done', 'sendFailed', 'tryAgain', 'stillThere', 'idleWarning', 'helpTitle', 'crisisCentres',
+    'noCentreChecked', 'women', 'men', 'fallbackHelp', 'privacyTitle', 'privacyLead', 'privacyContinue', 'privacyStop', 'continue', 'listen',
+    'readAloud', 'notAccepted', 'savedForLater'] as const
+  const plain = Object.fromEntries(names.map((name) => [name, text(name)])) as Record<typeof names[number], string>
+  return {
+    ...plain,
+    progress: (percent) => fill(text('progress'), { percent }),
+    deletedIn: (seconds) => fill(plural('deletedIn', seconds), { seconds }),
+    checked: (isoDate) => fill(text('checked'), { date: date(isoDate) }),
+    policy: { yes: text('policyYes'), case_by_case: text('policyCaseByCase'), no: text('policyNo'), not_checked: text('policyNotChecked') },
+  }
+}
+
+const tables = new Map<Lang, KioskWords>([['nb', wordsFrom('nb', KIOSK_TEXT.nb)], ['en', wordsFrom('en', KIOSK_TEXT.en)]])
+
+/** Keeps a translation's words (its `kiosk.` keys; English where it lacks one) for `words(code)`. */
+export function addLanguageWords (code: Lang, strings: Readonly<Record<string, string>>): void {
+  tables.set(code, wordsFrom(code, kioskStrings(code, strings)))
+}
+
+/** The kiosk's words in a language: bokmål, English, or a translation loaded with its pack; else English. */
+export const words = (code: Lang): KioskWords => tables.get(code) ?? tables.get('en')!
+
+/**
+ * The way to the other base language in the help dialog, said in that language: whoever needs it reads it. The
+ * helplines and crisis centres are in bokmål and English only, so from a translation the way is to English.
+ */
+export const SWITCH_TO = {
+  nb: { name: 'Norsk', label: 'Bytt til norsk' },
+  en: { name: 'English', label: 'Switch to English' },
 } as const
 
 /** Screens before a language is chosen say everything in both, bokmål first. */

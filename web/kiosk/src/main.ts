@@ -1,4 +1,4 @@
-import { showCover } from './screens/cover.js'
+import { showCover, showLanguage } from './screens/cover.js'
 import { showEnrol } from './screens/enrolment.js'
 import { showHelp } from './screens/help.js'
 import { idle, watchActivity } from './screens/idle.js'
@@ -15,6 +15,7 @@ import { quickExit } from './screens/quick-exit.js'
 nav.quickExit = quickExit
 nav.showHelp = showHelp
 nav.showPage = showPage
+nav.showLanguage = showLanguage
 
 /**
  * Escape is quick exit on every screen, and in the idle prompt. Inside the help or staff dialog it closes that

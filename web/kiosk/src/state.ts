@@ -1,4 +1,6 @@
 import type { KioskHelpReply, KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import { BASE_LANGUAGE_INFO } from '../../../survey-definitions/languages.js'
+import type { LanguageInfo } from '../../../survey-definitions/languages.js'
 import type { Lang } from './i18n.js'
 import type { IntakeKey } from './seal.js'
 import type { SurveySession } from './survey-session.js'
@@ -16,7 +18,12 @@ export const state: {
   textSize: number
   prepared?: Promise<Prepared>
   session?: SurveySession
+  /** The instrument's help page in each language it has (bokmål, English, the chosen translation). */
   help?: Record<Lang, string>
+  /** The languages the wave offers (GET /api/kiosk/wave), bokmål and English first; until it answers, those two. */
+  languages: readonly LanguageInfo[]
+  /** The respondent turned read-aloud on: each new page's first question is read out at once. */
+  readAloud: boolean
   /** Where to get help, from the API (the site's county first); not about the respondent, fetched with the cover. */
   helpData?: KioskHelpReply
   /** The respondent said they can answer undisturbed (asked once, before the first violence page). */
@@ -28,4 +35,8 @@ export const state: {
   /** A test tablet (the API says so with its wave): every screen says its answers are not counted. */
   testMode: boolean
   redraw: () => void
-} = { lang: 'nb', textSize: 0, privacyChecked: false, langChosen: false, testMode: false, redraw: () => {} }
+} = { lang: 'nb', textSize: 0, languages: BASE_LANGUAGE_INFO, readAloud: false, privacyChecked: false, langChosen: false, testMode: false, redraw: () => {} }
+
+/** What the wave says of a language (its direction is stated there, never guessed); one it does not list shows left to right. */
+export const languageInfo = (code: Lang): LanguageInfo =>
+  state.languages.find((language) => language.code === code) ?? BASE_LANGUAGE_INFO.find((language) => language.code === code) ?? { code, name: code, direction: 'ltr', status: 'draft' }

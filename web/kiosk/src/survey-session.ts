@@ -1,9 +1,11 @@
 import type { Model as SurveyModel, PageModel, Question } from 'survey-core'
 import type { KioskWaveReply } from '../../../api/schemas/kiosk.js'
+import { withTranslation } from '../../../survey-definitions/languages.js'
 import type { Lang } from './i18n.js'
-import { localised } from '../../shared/i18n.js'
 
 type JsonObject = Record<string, unknown>
+/** The survey JSON as the served version has it (plain JSON, from GET /api/surveys/:slug/versions/:version). */
+type JsonDefinition = Parameters<typeof withTranslation>[0]
 
 /** The survey engine is the heavy part of the kiosk: it is loaded after the cover is shown, never before. */
 export const loadEngine = async (): Promise<typeof import('survey-core')> => await import('survey-core')
@@ -21,19 +23,40 @@ export class SurveySession {
   /** The page the privacy check comes before: the served version's own (survey-definitions/<slug>/instrument.json). */
   readonly privacyCheckBefore: string
 
-  private constructor (model: SurveyModel, wave: Pick<KioskWaveReply, 'waveId' | 'privacyCheckBefore'>, readonly helpHtml: Record<Lang, string>) {
+  /** The survey JSON the model was made from, with every translation added so far (withTranslation). */
+  private definition: JsonObject
+  /** The languages the definition has beyond bokmål and English. */
+  private readonly translated = new Set<Lang>()
+  /** The instrument's help page in each language the definition has. */
+  helpHtml: Record<Lang, string>
+
+  private constructor (private readonly Model: typeof SurveyModel, definition: JsonObject, wave: Pick<KioskWaveReply, 'waveId' | 'privacyCheckBefore'>, lang: Lang) {
+    this.definition = definition
+    const { model, help } = this.build(lang)
     this.model = model
+    this.helpHtml = help
     this.id = randomUuid()
     this.waveId = wave.waveId
     this.privacyCheckBefore = wave.privacyCheckBefore
   }
 
-  static async start (definition: JsonObject, wave: Pick<KioskWaveReply, 'waveId' | 'privacyCheckBefore'>, lang: Lang): Promise<SurveySession> {
+  /**
+   * `translation`: a language beyond bokmål and English, with its strings (GET /api/kiosk/languages/:code),
+   * added to the survey JSON so survey-core shows it with `model.locale = code`.
+   */
+  static async start (definition: JsonObject, wave: Pick<KioskWaveReply, 'waveId' | 'privacyCheckBefore'>, lang: Lang, translation?: Readonly<Record<string, string>>): Promise<SurveySession> {
     const { Model } = await loadEngine()
-    const { survey, help } = splitHelpPage(definition)
-    const model = new Model(survey)
+    const json = translation === undefined ? definition : withTranslation(definition as JsonDefinition, lang, translation)
+    const session = new SurveySession(Model, json, wave, lang)
+    if (translation !== undefined) session.translated.add(lang)
+    return session
+  }
+
+  private build (lang: Lang): { model: SurveyModel, help: Record<Lang, string> } {
+    const { survey, help } = splitHelpPage(this.definition, [...this.translated, lang])
+    const model = new this.Model(survey)
     model.locale = lang
-    return new SurveySession(model, wave, help)
+    return { model, help }
   }
 
   private get live (): SurveyModel {
@@ -41,7 +64,27 @@ export class SurveySession {
     return this.model
   }
 
+  /** Whether the session can show `lang` without its strings: bokmål, English, or a translation it has. */
+  speaks (lang: Lang): boolean { return lang === 'nb' || lang === 'en' || this.translated.has(lang) }
+
   setLang (lang: Lang): void { this.live.locale = lang }
+
+  /**
+   * Adds a translation picked mid-survey. survey-core takes its texts only from the JSON a model is made from,
+   * so the model is made again with them, and given the answers and the page: nothing answered is lost.
+   */
+  addTranslation (lang: Lang, strings: Readonly<Record<string, string>>): void {
+    const old = this.live
+    this.definition = withTranslation(this.definition as JsonDefinition, lang, strings)
+    this.translated.add(lang)
+    const { model, help } = this.build(lang)
+    model.data = old.data as Record<string, unknown>
+    const page = model.pages.find((candidate) => candidate.name === old.currentPage?.name)
+    if (page !== undefined) model.currentPage = page
+    old.dispose()
+    this.model = model
+    this.helpHtml = help
+  }
 
   get page (): PageModel { return this.live.currentPage as PageModel }
   /**
@@ -82,13 +125,23 @@ export class SurveySession {
  * A last page holding only html (the instrument's "where to get help") is not a survey step: the kiosk shows
  * it on the thank-you screen instead, and in the help dialog from every survey screen.
  */
-function splitHelpPage (definition: JsonObject): { survey: JsonObject, help: Record<Lang, string> } {
+function splitHelpPage (definition: JsonObject, translations: readonly Lang[]): { survey: JsonObject, help: Record<Lang, string> } {
   const pages = Array.isArray(definition.pages) ? definition.pages as JsonObject[] : []
   const last = pages.at(-1)
   const elements = Array.isArray(last?.elements) ? last.elements as JsonObject[] : []
-  if (elements.length === 0 || !elements.every((element) => element.type === 'html')) return { survey: definition, help: { nb: '', en: '' } }
-  const text = (lang: Lang) => elements.map((element) => localised(element.html, lang, 'en')).join('')
-  return { survey: { ...definition, pages: pages.slice(0, -1) }, help: { nb: text('nb'), en: text('en') } }
+  if (elements.length === 0 || !elements.every((element) => element.type === 'html')) return { survey: definition, help: {} }
+  const text = (lang: Lang) => elements.map((element) => inLanguage(element.html, lang)).join('')
+  const help = Object.fromEntries(['nb', 'en', ...translations].map((lang) => [lang, text(lang)]))
+  return { survey: { ...definition, pages: pages.slice(0, -1) }, help }
+}
+
+/** A SurveyJS localisable string in `lang`, else its default, else English; '' when there is none. */
+function inLanguage (value: unknown, lang: Lang): string {
+  if (typeof value === 'string') return value
+  if (typeof value !== 'object' || value === null) return ''
+  const texts = value as Record<string, unknown>
+  const text = texts[lang] ?? texts.default ?? texts.en
+  return typeof text === 'string' ? text : ''
 }
 
 /** crypto.randomUUID needs a secure context; the fallback keeps the kiosk working on a plain-http LAN test. */

@@ -6,7 +6,7 @@
  *   written into this file by the build (web/kiosk/vite.config.ts), so a new build is a new worker.
  * - Hashed files and audio clips are served from the cache first. Pages go to the network first (a new build
  *   reaches the tablet), then the cached shell.
- * - What the kiosk needs to start (its wave, the survey version, help, the intake key, an audio manifest) goes
+ * - What the kiosk needs to start (its wave, the survey version, a translation picked, help, the intake key, an audio manifest) goes
  *   to the network first, then the last good answer. Those answers are about the tablet and the study, never a respondent, and
  *   are written only when they change, with no headers: the cache's write times then say when the wave
  *   changed, never when someone pressed Start.
@@ -35,8 +35,12 @@ const SCOPE = new URL(worker.registration.scope).pathname
 const SHELL_CACHE = `kiosk-shell-${__KIOSK_BUILD__}`
 const DATA_CACHE = 'kiosk-data'
 const AUDIO_CACHE = 'kiosk-audio'
-/** The answers the kiosk needs to start; only these API answers are ever cached. */
-const START_DATA = /^\/api\/(kiosk\/(wave|help|intake-key)|surveys\/[^/]+\/versions\/\d+)$/
+/**
+ * The answers the kiosk needs to start; only these API answers are ever cached. A translation of the survey
+ * (kiosk/languages/<code>) is one: fetched when a respondent first picks it, then there for a start without a
+ * connection, like the survey itself.
+ */
+const START_DATA = /^\/api\/(kiosk\/(wave|help|intake-key|languages\/[a-z]{2,3})|surveys\/[^/]+\/versions\/\d+)$/
 /** Past this, a page load stops waiting for a network that hangs (a captive portal) and starts from the cache. */
 const PAGE_TIMEOUT_MS = 4000
 
@@ -118,8 +122,9 @@ async function startData (request: Request, url: URL, event: FetchEvent): Promis
   const key = url.origin + url.pathname
   const { response, text } = await networkFirst(request, key, DATA_CACHE)
   if (text !== undefined && url.pathname === '/api/kiosk/wave') event.waitUntil(precacheAudio(text))
-  // Revoked, unknown, or no open wave: a start without a connection must not use the old answer either.
-  if (response.status === 401 || response.status === 404) await (await caches.open(DATA_CACHE)).delete(key)
+  // Revoked, unknown, no open wave, or a language no longer offered (a draft on a live tablet): a start without
+  // a connection must not use the old answer either.
+  if (response.status === 401 || response.status === 404 || response.status === 409) await (await caches.open(DATA_CACHE)).delete(key)
   return response
 }
 

@@ -1,6 +1,6 @@
 import { h } from '../../../shared/dom.js'
-import { TEXT } from '../i18n.js'
-import type { Lang } from '../i18n.js'
+import { words } from '../i18n.js'
+import type { KioskWords, Lang } from '../i18n.js'
 import { nav, quickExitButton } from './kit.js'
 import { state } from '../state.js'
 
@@ -45,13 +45,13 @@ export function closeIdlePrompt (): void {
  */
 export function showIdlePrompt (): void {
   const langs: readonly Lang[] = state.langChosen ? [state.lang] : ['nb', 'en']
-  const say = (pick: (t: (typeof TEXT)[Lang]) => string): string => langs.map((lang) => pick(TEXT[lang])).join(' / ')
+  const say = (pick: (t: KioskWords) => string): string => langs.map((lang) => pick(words(lang))).join(' / ')
   const keepGoing = (): void => { closeIdlePrompt(); restartIdle() }
   const deadline = performance.now() + PROMPT_MS
   const countdown = h('div', { class: 'countdown', role: 'timer', 'data-testid': 'idle-countdown' })
   const tick = (): void => {
     const left = Math.max(0, Math.ceil((deadline - performance.now()) / 1000))
-    countdown.replaceChildren(...langs.map((lang) => h('p', { lang }, TEXT[lang].deletedIn(left))))
+    countdown.replaceChildren(...langs.map((lang) => h('p', { lang }, words(lang).deletedIn(left))))
   }
   tick()
   const continueButton = h('button', { type: 'button', class: 'primary big', 'data-testid': 'idle-continue', onClick: keepGoing }, say((t) => t.continue))
@@ -60,7 +60,7 @@ export function showIdlePrompt (): void {
   const dialog = h('dialog', { class: 'help idle', role: 'alertdialog', 'aria-labelledby': 'idle-title', 'aria-describedby': 'idle-warning', 'data-testid': 'idle-prompt' },
     quickExitButton(say((t) => t.quickExit)),
     h('h1', { id: 'idle-title' }, say((t) => t.stillThere)),
-    h('div', { id: 'idle-warning' }, ...langs.map((lang) => h('p', { lang }, TEXT[lang].idleWarning))),
+    h('div', { id: 'idle-warning' }, ...langs.map((lang) => h('p', { lang }, words(lang).idleWarning))),
     countdown,
     continueButton)
   dialog.addEventListener('cancel', (event) => { event.preventDefault() })

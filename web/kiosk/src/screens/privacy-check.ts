@@ -1,7 +1,7 @@
 import { h } from '../../../shared/dom.js'
 import { kioskClip } from '../../../../survey-definitions/audio-keys.js'
-import { playButton } from '../audio.js'
-import { TEXT } from '../i18n.js'
+import { playButton, readFirstQuestion } from '../audio.js'
+import { words } from '../i18n.js'
 import { setIdleArmed } from './idle.js'
 import { nav, surveyBar } from './kit.js'
 import { state } from '../state.js'
@@ -14,7 +14,7 @@ export function showPageOrPrivacyCheck (): void {
 
 /** "Can you answer undisturbed now?": stop is quick exit; continue shows the first violence page. Neutral words. */
 export function showPrivacyCheck (): void {
-  const t = TEXT[state.lang]
+  const t = words(state.lang)
   screen(surveyBar(),
     h('div', { class: 'cover', 'data-testid': 'privacy-check' },
       h('h1', {}, t.privacyTitle),
@@ -25,4 +25,5 @@ export function showPrivacyCheck (): void {
         h('button', { type: 'button', class: 'secondary big', 'data-testid': 'privacy-stop', onClick: () => { nav.quickExit() } }, t.privacyStop))))
   state.redraw = showPrivacyCheck
   setIdleArmed(true)
+  if (state.readAloud) readFirstQuestion()
 }

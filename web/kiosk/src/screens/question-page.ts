@@ -1,5 +1,6 @@
 import { h } from '../../../shared/dom.js'
-import { TEXT } from '../i18n.js'
+import { readFirstQuestion } from '../audio.js'
+import { words } from '../i18n.js'
 import { questionView } from '../question-view.js'
 import { setIdleArmed } from './idle.js'
 import { surveyBar } from './kit.js'
@@ -12,7 +13,7 @@ import { send } from './send.js'
 export function showPage (focusId?: string): void {
   const session = state.session
   if (session === undefined) return
-  const t = TEXT[state.lang]
+  const t = words(state.lang)
   const done = session.progress
   const progress = h('progress', { 'aria-label': t.progress(done) })
   progress.max = 100
@@ -37,9 +38,20 @@ export function showPage (focusId?: string): void {
     nav)
   state.redraw = () => { showPage() }
   setIdleArmed(true)
-  if (focusId === undefined) return
+  if (focusId === undefined) { readNewPage(session.page.name); return }
   document.getElementById(focusId)?.focus()
   revealFollowUp(views.find((view) => !before.has(view.dataset.question)))
+}
+
+/** The page (in its language) read out last by read-aloud: a redraw of it, for an answer say, is not read again. */
+let lastRead = ''
+
+/** With read-aloud on, a page the respondent has just come to has its first question read out at once. */
+function readNewPage (name: string): void {
+  const now = `${name}:${state.lang}`
+  if (!state.readAloud || now === lastRead) return
+  lastRead = now
+  readFirstQuestion()
 }
 
 /** A follow-up question that appeared below the fold is scrolled into view; at once where less motion is asked for. */

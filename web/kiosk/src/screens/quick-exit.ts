@@ -1,4 +1,4 @@
-import { TEXT } from '../i18n.js'
+import { words } from '../i18n.js'
 import { showCover } from './cover.js'
 import { setIdleArmed } from './idle.js'
 import { HOME, app, state } from '../state.js'
@@ -15,7 +15,8 @@ export function quickExit (): void {
   for (const dialog of Array.from(document.querySelectorAll('dialog'))) dialog.remove()
   app.replaceChildren()
   document.documentElement.lang = 'nb'
-  document.title = TEXT.nb.studyName
+  document.documentElement.dir = 'ltr'
+  document.title = words('nb').studyName
   delete document.documentElement.dataset.textSize
   showCover(false)
   location.replace(HOME)

@@ -1,6 +1,6 @@
 import { ApiError } from '../../../shared/api-client.js'
 import { submitAnswers } from '../api.js'
-import { TEXT } from '../i18n.js'
+import { words } from '../i18n.js'
 import { SEND_WAIT_MS, uploader } from '../offline.js'
 import { sealResponse } from '../seal.js'
 import type { SurveySession } from '../survey-session.js'
@@ -12,7 +12,7 @@ export async function send (): Promise<void> {
   const session = state.session
   const token = localStorage.getItem(TOKEN_KEY)
   if (session === undefined || token === null) return
-  const t = TEXT[state.lang]
+  const t = words(state.lang)
   const status = document.getElementById('send-status')
   const button = document.querySelector<HTMLButtonElement>('[data-testid="send"]')
   if (button !== null) button.disabled = true

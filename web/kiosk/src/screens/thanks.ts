@@ -1,5 +1,5 @@
 import { h } from '../../../shared/dom.js'
-import { TEXT } from '../i18n.js'
+import { words } from '../i18n.js'
 import { helpContent } from './help.js'
 import { setIdleArmed } from './idle.js'
 import { surveyBar } from './kit.js'
@@ -7,7 +7,7 @@ import { HOME, state } from '../state.js'
 import { screen } from './layout.js'
 
 export function showThanks (note?: 'notAccepted' | 'savedForLater'): void {
-  const t = TEXT[state.lang]
+  const t = words(state.lang)
   screen(surveyBar().filter((child) => !(child instanceof HTMLButtonElement && child.textContent === t.help)),
     h('h1', {}, t.thanks),
     h('p', note === 'notAccepted' ? { role: 'alert' } : {}, note === undefined ? t.thanksText : t[note]),
