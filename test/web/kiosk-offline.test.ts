@@ -35,9 +35,8 @@ interface StorageDump {
   session: number
 }
 
-
 /** Offline emulation can miss a request from a service worker that Chromium restarted; a cut at the route cannot. */
-async function cutNetwork(tablet: BrowserContext): Promise<() => Promise<void>> {
+async function cutNetwork (tablet: BrowserContext): Promise<() => Promise<void>> {
   const noNetwork = async (route: Route): Promise<void> => { await route.abort('internetdisconnected') }
   await tablet.setOffline(true)
   await tablet.route('**/api/responses', noNetwork)
