@@ -7,6 +7,7 @@ const LANGUAGE_OUTCOME: Record<LanguageOutcome, string> = {
   reviewed: 'marked reviewed',
   replaced: 'draft replaced',
   unchanged: 'unchanged',
+  'review-kept': 'unchanged, reviewed in the database; its file still says "draft": copy the review into the file',
 }
 
 await runWithDatabase('definitions:publish', async ({ db, engine }) => {

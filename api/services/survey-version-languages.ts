@@ -23,8 +23,11 @@ import { BASE_LANGUAGE_INFO, sourceTexts, surveyTexts } from '../../survey-defin
 import type { LanguageInfo, TranslationFile } from '../../survey-definitions/languages.js'
 import { translationChecksum } from '../../survey-definitions/translation-files.js'
 
-/** What storing one language did: added it, marked it reviewed, replaced a draft's words, or nothing. */
-export type LanguageOutcome = 'added' | 'reviewed' | 'replaced' | 'unchanged'
+/**
+ * What storing one language did: added it, marked it reviewed, replaced a draft's words, nothing, or nothing
+ * because the database already holds a review the file does not state yet (`review-kept`).
+ */
+export type LanguageOutcome = 'added' | 'reviewed' | 'replaced' | 'unchanged' | 'review-kept'
 
 /** Where a language comes from: its file beside the version (publishing), or the console's or a command's import. */
 export type LanguageOrigin = 'survey-definitions' | 'import'
@@ -39,7 +42,9 @@ export interface VersionRef {
  * Stores one language of a version inside the caller's transaction, by the frozen-words rules:
  * - a language the version does not have yet is added (draft or reviewed, as the file says);
  * - the same words again: a draft the file now marks reviewed becomes reviewed (the file's reviewer and
- *   date), audited; a reviewed one the file still calls a draft is refused (a review is never undone);
+ *   date), audited; a reviewed one the file still calls a draft stays reviewed (a review is never undone,
+ *   and one made in the console reaches the file only when someone copies it there: that must not stop
+ *   the next publication, of this version's other languages or of a new version);
  * - other words: refused, naming the language, since the version's words are frozen. The one exception is
  *   an import (`origin: 'import'`) over a draft: a draft no one has vouched for may still be corrected by a
  *   new import, which keeps it a draft; once reviewed, new words are a new version.
@@ -82,12 +87,7 @@ export async function storeLanguage (trx: Transaction<Database>, version: Versio
       'the words of a language stored for a version never change: publish the new words as a new version ' +
       `(copy ${version.slug} v${version.version} to v${version.version + 1} with this translation, e.g. translation:import --new-version)`)
   }
-  if (stored.status === 'reviewed' && translation.status === 'draft') {
-    if (origin === 'import') return 'unchanged'
-    throw new AppError(409, 'translation_changed',
-      `${label} was reviewed by ${stored.reviewed_by ?? '?'} on ${stored.reviewed_on ?? '?'}, but its file says "draft"; ` +
-      `a review is never undone: mark the file reviewed too ("status": "reviewed", "review": { "by": ${JSON.stringify(stored.reviewed_by)}, "on": "${stored.reviewed_on ?? ''}" })`)
-  }
+  if (stored.status === 'reviewed' && translation.status === 'draft') return origin === 'import' ? 'unchanged' : 'review-kept'
   if (stored.status === 'draft' && translation.status === 'reviewed') {
     const review = translation.review
     if (review === undefined) throw new Error(`${label}: a reviewed translation without its review passed the checks`)

@@ -79,7 +79,7 @@ export async function importXliff (db: Kysely<Database>, id: number, code: strin
 
   return await inTransaction(db, async (trx) => {
     const outcome = await storeLanguage(trx, { id: version.id, slug: version.slug, version: version.version }, translation, actor, 'import')
-    if (outcome === 'reviewed') throw new Error('an import stores drafts only')
+    if (outcome === 'reviewed' || outcome === 'review-kept') throw new Error('an import stores drafts only, and leaves a reviewed language unchanged')
     const row = await findVersionLanguage(trx, id, code)
     if (row === undefined) throw new Error(`${code} was stored but cannot be read back`)
     return { outcome, language: consoleLanguage(row, version.definition), warnings: read.warnings }
