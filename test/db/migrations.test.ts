@@ -6,7 +6,7 @@ import type { TestDatabase } from '../helpers/test-db.js'
 
 const TABLES = [
   'accounts', 'audit_log', 'crisis_centres', 'devices', 'enrolment_codes', 'enrolment_failures', 'held_responses', 'help_lines', 'help_resources_meta', 'indicators',
-  'intake_keys', 'login_failures', 'response_facts', 'response_totals', 'responses', 'results_releases', 'server_secrets', 'sessions', 'sites', 'survey_versions', 'test_responses',
+  'intake_keys', 'login_failures', 'response_facts', 'response_totals', 'responses', 'results_releases', 'server_secrets', 'sessions', 'sites', 'survey_version_languages', 'survey_versions', 'test_responses',
   'wave_sites', 'waves',
 ]
 
