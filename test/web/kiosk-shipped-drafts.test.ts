@@ -148,4 +148,24 @@ describe('the shipped drafts of hverdag v2 on the tablet', () => {
     }
     await context.close()
   })
+
+  it('a live tablet\'s service worker keeps the clips of bokmål and English, and none of a draft\'s', async () => {
+    const manifest = await (await fetch(`${origin}/kiosk/audio/hverdag/v2/manifest.json`)).json() as AudioManifest
+    const filesOf = (codes: readonly string[]): Set<string> => new Set(Object.values(manifest.clips).flatMap((byLanguage) =>
+      codes.flatMap((code) => { const file = (byLanguage as Record<string, { file: string } | undefined>)[code]?.file; return file === undefined ? [] : [`/kiosk/audio/hverdag/v2/${file}`] })))
+    const offered = filesOf(['nb', 'en'])
+    const drafts = [...filesOf([...shipped.keys()])].filter((file) => !offered.has(file))
+    expect(drafts.length).toBeGreaterThan(0)
+
+    const context = await browser.newContext({ viewport: { width: 800, height: 1280 } })
+    const page = await enrolledTablet(context)
+    const cachedAudio = async (): Promise<string[]> => await page.evaluate(async () => {
+      const urls: string[] = []
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname)
+      return urls.filter((url) => url.includes('/kiosk/audio/'))
+    })
+    await expect.poll(async () => (await cachedAudio()).filter((url) => offered.has(url)).length, { timeout: 60_000 }).toBe(offered.size)
+    expect((await cachedAudio()).filter((url) => drafts.includes(url))).toEqual([])
+    await context.close()
+  })
 })

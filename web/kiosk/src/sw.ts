@@ -136,8 +136,9 @@ let audioRun: Promise<void> | undefined
  * version, which is not an error. Clips of other versions, or no longer listed, are dropped.
  */
 async function precacheAudio (waveText: string): Promise<void> {
-  const wave = JSON.parse(waveText) as { slug?: unknown, version?: unknown }
+  const wave = JSON.parse(waveText) as { slug?: unknown, version?: unknown, languages?: unknown }
   if (typeof wave.slug !== 'string' || typeof wave.version !== 'number' || audioRun !== undefined) return
+  const offered = Array.isArray(wave.languages) ? wave.languages.map((language: { code?: unknown }) => String(language.code)) : undefined
   const folder = `${location.origin}${SCOPE}audio/${encodeURIComponent(wave.slug)}/v${wave.version}/`
   audioRun = (async () => {
     const { response, text } = await networkFirst(new Request(`${folder}manifest.json`), `${folder}manifest.json`, AUDIO_CACHE)
@@ -145,7 +146,7 @@ async function precacheAudio (waveText: string): Promise<void> {
     // Without a connection (the cached manifest, no text) nothing is dropped or fetched.
     if (text === undefined) return
     const cache = await caches.open(AUDIO_CACHE)
-    const listed = new Set(audioFiles(JSON.parse(text)).map((file) => `${folder}${file}`))
+    const listed = new Set(offeredAudioFiles(JSON.parse(text), offered).map((file) => `${folder}${file}`))
     for (const request of await cache.keys()) {
       if (request.url !== `${folder}manifest.json` && !listed.has(request.url)) await cache.delete(request)
     }
@@ -156,6 +157,20 @@ async function precacheAudio (waveText: string): Promise<void> {
     }
   })().catch(() => {}).finally(() => { audioRun = undefined })
   await audioRun
+}
+
+/**
+ * The clips of the languages the wave offers this tablet: a live tablet keeps no clip of a draft it may not
+ * show (nor spends the data on it). A manifest without clips by language, or a wave without its languages,
+ * gives every file.
+ */
+function offeredAudioFiles (manifest: unknown, offered: readonly string[] | undefined): string[] {
+  const clips = typeof manifest === 'object' && manifest !== null ? (manifest as { clips?: unknown }).clips : undefined
+  if (offered === undefined || typeof clips !== 'object' || clips === null) return audioFiles(manifest)
+  const wanted = new Set(offered)
+  return audioFiles(Object.values(clips).flatMap((byLanguage: unknown) => typeof byLanguage === 'object' && byLanguage !== null
+    ? Object.entries(byLanguage).filter(([code]) => wanted.has(code)).map(([, clip]) => clip as unknown)
+    : []))
 }
 
 /** Every audio file the manifest mentions, wherever its format keeps them: relative paths inside the folder only. */
