@@ -4,11 +4,11 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentTotp } from '../../api/auth/totp.js'
 import { studyToday } from '../../api/study-calendar.js'
 import { sourceTexts } from '../../survey-definitions/languages.js'
 import { toXliff } from '../../survey-definitions/xliff.js'
-import { TEST_PASSWORD, createTestAccount } from '../helpers/accounts.js'
+import { createTestAccount } from '../helpers/accounts.js'
+import { logInToConsole } from '../helpers/console-page.js'
 import { ARTIFACTS, launchChromium, seriousAxeViolations } from '../helpers/browser.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createStudy } from '../helpers/fixtures.js'
@@ -65,13 +65,7 @@ describe('console: a survey version\'s languages', () => {
     const account = await createTestAccount(database.db, 'researcher')
     browser = await launchChromium()
     page = await (await browser.newContext({ viewport: VIEWPORTS[1], locale: 'en-GB' })).newPage()
-    await page.goto(`${origin}/console/`)
-    await page.getByLabel('E-mail address').fill(account.email)
-    await page.getByLabel('Password').fill(TEST_PASSWORD)
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByLabel(/6-digit code/).fill(currentTotp(account.totpSecret ?? '', account.email))
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByTestId('role').waitFor()
+    await logInToConsole(page, origin, account)
     await page.goto(`${origin}/console/#/survey-versions/${study.wave.survey_version_id}`)
     await page.getByTestId('languages').waitFor()
   }, 120_000)

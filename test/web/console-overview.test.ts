@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentTotp } from '../../api/auth/totp.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import type { ReleaseCreateBody } from '../../api/schemas/releases.js'
 import { importHelpResourcesIfNeeded } from '../../api/services/help-resources.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
 import { TEST_PASSWORD, createTestAccount } from '../helpers/accounts.js'
+import { logInToConsole } from '../helpers/console-page.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { createStudy, createWave, siteFixture } from '../helpers/fixtures.js'
@@ -65,13 +65,7 @@ describe('the console overview, test mode and indicator picker', () => {
     const account = await createTestAccount(database.db, 'researcher')
     browser = await launchChromium()
     page = await (await browser.newContext({ viewport: VIEWPORTS[1] })).newPage()
-    await page.goto(`${origin}/console/`)
-    await page.getByLabel('E-mail address').fill(account.email)
-    await page.getByLabel('Password').fill(TEST_PASSWORD)
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByLabel(/6-digit code/).fill(currentTotp(account.totpSecret ?? '', account.email))
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByTestId('role').waitFor()
+    await logInToConsole(page, origin, account)
   }, 120_000)
 
   afterAll(async () => {

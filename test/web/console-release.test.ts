@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { currentTotp } from '../../api/auth/totp.js'
 import type { SiteRow } from '../../api/db/database.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
@@ -10,9 +9,10 @@ import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import { publishDefinitions } from '../../api/services/survey-versions.js'
 import { seedSyntheticResponses } from '../../api/services/synthetic-responses.js'
 import { addDays, studyToday } from '../../api/study-calendar.js'
-import { TEST_PASSWORD, createTestAccount, loginAs } from '../helpers/accounts.js'
+import { createTestAccount, loginAs } from '../helpers/accounts.js'
 import type { TestSession } from '../helpers/accounts.js'
 import { buildTestApp } from '../helpers/build-app.js'
+import { logInToConsole } from '../helpers/console-page.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { FIVE_SITES, siteFixture, createWave } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
@@ -57,13 +57,7 @@ describe('the console shows the disclosure audit before a release', () => {
     api = await loginAs(app, database.db, 'researcher')
     browser = await launchChromium()
     page = await (await browser.newContext({ viewport: VIEWPORTS[1] })).newPage()
-    await page.goto(`${origin}/console/`)
-    await page.getByLabel('E-mail address').fill(account.email)
-    await page.getByLabel('Password').fill(TEST_PASSWORD)
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByLabel(/6-digit code/).fill(currentTotp(account.totpSecret, account.email))
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByTestId('role').waitFor()
+    await logInToConsole(page, origin, account)
   }, 120_000)
 
   afterAll(async () => {
