@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEnrolmentCode } from '../../api/db/queries/enrolment-codes.js'
 import { storeLanguage } from '../../api/services/survey-version-languages.js'
 import type { AudioManifest } from '../../survey-definitions/audio-keys.js'
 import { findDefinitions, readDefinition } from '../../survey-definitions/index.js'
 import { buildTestApp } from '../helpers/build-app.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
+import { completeSurvey, enrolTabletInBrowser } from '../helpers/kiosk-page.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
@@ -55,35 +55,8 @@ describe('the kiosk in the wave\'s languages', () => {
     await database?.close()
   })
 
-  /** A tablet enrolled in the browser with a one-time code: a test tablet when given the version it tries. */
-  async function enrolledTablet (context: BrowserContext, testVersion?: number): Promise<Page> {
-    const { code } = await createEnrolmentCode(database.db, study.site.id, testVersion === undefined ? 'Live' : 'Trial', undefined, testVersion)
-    const page = await context.newPage()
-    await page.goto(`${origin}/kiosk/`)
-    await page.getByLabel(/Kode/).fill(code)
-    await page.getByRole('button', { name: /Registrer/ }).click()
-    await page.getByRole('button', { name: 'OK' }).click()
-    await page.getByTestId('start').waitFor({ timeout: 10_000 })
-    return page
-  }
-
-  /** Clicks through to the send button, choosing each page's first single choice, and sends. */
-  async function completeSurvey (page: Page, onPage?: (name: string) => Promise<void>): Promise<void> {
-    for (let step = 0; step < 80 && await page.getByTestId('send').count() === 0; step += 1) {
-      if (await page.getByTestId('privacy-check').count() > 0) {
-        await onPage?.('privacy-check')
-        await page.getByTestId('privacy-continue').click()
-        continue
-      }
-      const name = await page.getByTestId('page').getAttribute('data-page') ?? ''
-      const radio = page.locator('[data-testid="page"] label:has(input[type="radio"])').first()
-      if (await radio.count() > 0) await radio.click()
-      await onPage?.(name)
-      await page.getByTestId('next').click()
-    }
-    await page.getByTestId('send').click()
-    await page.getByTestId('done').waitFor({ timeout: 15_000 })
-  }
+  const enrolledTablet = async (context: BrowserContext, testVersion?: number): Promise<Page> =>
+    await enrolTabletInBrowser(context, origin, database.db, study.site.id, testVersion)
 
   const boxOf = async (page: Page, selector: string): Promise<{ left: number, right: number, top: number }> =>
     await page.locator(selector).first().evaluate((element) => {

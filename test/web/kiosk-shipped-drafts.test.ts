@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEnrolmentCode } from '../../api/db/queries/enrolment-codes.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
 import { publishDefinitions } from '../../api/services/survey-versions.js'
 import type { AudioManifest } from '../../survey-definitions/audio-keys.js'
@@ -11,6 +10,7 @@ import { findTranslationFiles, readTranslationFile } from '../../survey-definiti
 import { buildTestApp } from '../helpers/build-app.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
+import { completeSurvey, enrolTabletInBrowser } from '../helpers/kiosk-page.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
@@ -52,16 +52,8 @@ describe('the shipped drafts of hverdag v2 on the tablet', () => {
     await database?.close()
   })
 
-  async function enrolledTablet (context: BrowserContext, testVersion?: number): Promise<Page> {
-    const { code } = await createEnrolmentCode(database.db, study.site.id, testVersion === undefined ? 'Live' : 'Trial', undefined, testVersion)
-    const page = await context.newPage()
-    await page.goto(`${origin}/kiosk/`)
-    await page.getByLabel(/Kode/).fill(code)
-    await page.getByRole('button', { name: /Registrer/ }).click()
-    await page.getByRole('button', { name: 'OK' }).click()
-    await page.getByTestId('start').waitFor({ timeout: 10_000 })
-    return page
-  }
+  const enrolledTablet = async (context: BrowserContext, testVersion?: number): Promise<Page> =>
+    await enrolTabletInBrowser(context, origin, database.db, study.site.id, testVersion)
 
   it('ships complete drafts in Polish, Ukrainian and Arabic, none of them reviewed', () => {
     expect([...shipped.keys()]).toEqual(['ar', 'pl', 'uk'])
@@ -82,26 +74,15 @@ describe('the shipped drafts of hverdag v2 on the tablet', () => {
     await page.getByTestId('page').waitFor()
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl'])
     const before = await responseTableCounts(database.db)
-    for (let step = 0; step < 80 && await page.getByTestId('send').count() === 0; step += 1) {
-      if (await page.getByTestId('privacy-check').count() > 0) {
-        expect(await page.locator('h1, h2').first().innerText()).toBe(draft('ar').strings['kiosk.privacyTitle'])
-        await page.getByTestId('privacy-continue').click()
-        continue
-      }
-      const name = await page.getByTestId('page').getAttribute('data-page')
-      if (name === 'page_gender') {
-        expect(await page.locator('legend').first().innerText()).toBe(draft('ar').strings['q.gender.title'])
-        const exit = await page.getByTestId('quick-exit').boundingBox()
-        expect(exit!.x + exit!.width).toBeGreaterThan(800 - 40)
-        expect(await seriousAxeViolations(page)).toEqual([])
-        await screenshot(page, 'shipped-arabic-gender-800x1280')
-      }
-      const radio = page.locator('[data-testid="page"] label:has(input[type="radio"])').first()
-      if (await radio.count() > 0) await radio.click()
-      await page.getByTestId('next').click()
-    }
-    await page.getByTestId('send').click()
-    await page.getByTestId('done').waitFor({ timeout: 15_000 })
+    await completeSurvey(page, async (name) => {
+      if (name === 'privacy-check') expect(await page.locator('h1, h2').first().innerText()).toBe(draft('ar').strings['kiosk.privacyTitle'])
+      if (name !== 'page_gender') return
+      expect(await page.locator('legend').first().innerText()).toBe(draft('ar').strings['q.gender.title'])
+      const exit = await page.getByTestId('quick-exit').boundingBox()
+      expect(exit!.x + exit!.width).toBeGreaterThan(800 - 40)
+      expect(await seriousAxeViolations(page)).toEqual([])
+      await screenshot(page, 'shipped-arabic-gender-800x1280')
+    })
     expect(await page.locator('h1').first().innerText()).toBe(draft('ar').strings['kiosk.thanks'])
     await expect.poll(async () => (await database.db.selectFrom('test_responses').select('survey_version_id').execute()).map((row) => row.survey_version_id), { timeout: 10_000 }).toEqual([versionId])
     expect(await responseTableCounts(database.db)).toEqual(before)
