@@ -56,7 +56,11 @@ export interface SourceText {
   en: string
   /** Where it shows: a question's, page's or the survey's text, or the kiosk's own words. */
   kind: 'survey' | 'kiosk'
-  /** `{name}` placeholders a translation must keep (kiosk words only; survey texts have none). */
+  /**
+   * `{name}` placeholders a translation must keep, and the only ones it may have: in a survey text survey-core
+   * fills `{question}` with that question's answer, so a placeholder the source lacks could show a respondent's
+   * earlier answer on screen.
+   */
   placeholders: string[]
 }
 
@@ -107,6 +111,9 @@ export function surveyTexts (survey: JsonObject): Array<{ key: string, texts: Re
 
 const isPlainObject = (value: JsonValue | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/
+
 const placeholdersOf = (text: string): string[] => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!))].sort()
 
 /**
@@ -116,7 +123,7 @@ const placeholdersOf = (text: string): string[] => [...new Set([...text.matchAll
  */
 export function sourceTexts (survey: JsonObject, code: string): SourceText[] {
   const survey_ = surveyTexts(survey).map(({ key, texts }): SourceText => ({
-    key, nb: texts.nb ?? texts.default ?? texts.en ?? '', en: texts.en ?? texts.default ?? texts.nb ?? '', kind: 'survey', placeholders: [],
+    key, nb: texts.nb ?? texts.default ?? texts.en ?? '', en: texts.en ?? texts.default ?? texts.nb ?? '', kind: 'survey', placeholders: placeholdersOf(texts.nb ?? texts.default ?? texts.en ?? ''),
   }))
   const categories = pluralCategories(code)
   const kiosk = kioskTextEntries().flatMap(([name, nb, en]): SourceText[] => {
@@ -150,10 +157,12 @@ export function translationProblems (survey: JsonObject, file: Pick<TranslationF
     const text = file.strings[source.key]
     if (text === undefined) { problems.push({ key: source.key, problem: 'is not translated (missing)' }); continue }
     if (text.trim() === '') { problems.push({ key: source.key, problem: 'is empty' }); continue }
+    // XML 1.0 cannot carry these, so the text could not go out to a translator again; nor does a respondent need one.
+    if (CONTROL_CHARACTER.test(text)) problems.push({ key: source.key, problem: 'has a control character (other than tab and line break)' })
     const missing = source.placeholders.filter((name) => !text.includes(`{${name}}`))
     const extra = placeholdersOf(text).filter((name) => !source.placeholders.includes(name))
     if (missing.length > 0) problems.push({ key: source.key, problem: `lacks the placeholder${missing.length === 1 ? '' : 's'} ${missing.map((name) => `{${name}}`).join(', ')}` })
-    if (extra.length > 0 && source.kind === 'kiosk') problems.push({ key: source.key, problem: `has the unknown placeholder${extra.length === 1 ? '' : 's'} ${extra.map((name) => `{${name}}`).join(', ')}` })
+    if (extra.length > 0) problems.push({ key: source.key, problem: `has the unknown placeholder${extra.length === 1 ? '' : 's'} ${extra.map((name) => `{${name}}`).join(', ')}` })
   }
   for (const key of Object.keys(file.strings)) {
     if (!known.has(key)) problems.push({ key, problem: 'is not a text of this version (unknown key)' })

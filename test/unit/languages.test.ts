@@ -45,9 +45,14 @@ describe('languages as data: the keys of a version\'s texts', () => {
     strings['q.nonexistent.title'] = 'x'
     strings['kiosk.progress'] = 'ukończono'
     strings['kiosk.checked'] = 'sprawdzono {date} {time}'
+    // survey-core would fill {raped_ever} with that answer: a translation may not show answers the source does not.
+    strings['q.age_group.title'] = 'Ile masz lat? ({raped_ever})'
+    strings['q.age_group.choice.18_24'] = '18\u000124'
     expect(translationProblems(hverdag.survey, { code: 'pl', strings })).toEqual([
       { key: 'q.gender.title', problem: 'is not translated (missing)' },
       { key: 'q.gender.choice.woman', problem: 'is empty' },
+      { key: 'q.age_group.title', problem: 'has the unknown placeholder {raped_ever}' },
+      { key: 'q.age_group.choice.18_24', problem: 'has a control character (other than tab and line break)' },
       { key: 'kiosk.progress', problem: 'lacks the placeholder {percent}' },
       { key: 'kiosk.checked', problem: 'has the unknown placeholder {time}' },
       { key: 'q.nonexistent.title', problem: 'is not a text of this version (unknown key)' },
