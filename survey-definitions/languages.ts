@@ -17,6 +17,9 @@ import type { JsonObject, JsonValue } from './index.js'
 export const BASE_LANGUAGES = ['nb', 'en'] as const
 export type BaseLanguage = typeof BASE_LANGUAGES[number]
 
+/** Whether a language is one the SurveyJS JSON itself speaks (no translation file, never a draft). */
+export const isBaseLanguage = (code: string): code is BaseLanguage => (BASE_LANGUAGES as readonly string[]).includes(code)
+
 export type Direction = 'ltr' | 'rtl'
 export type LanguageStatus = 'draft' | 'reviewed'
 

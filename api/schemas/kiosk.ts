@@ -17,10 +17,14 @@ export type KioskLanguage = Static<typeof KioskLanguageSchema>
 export const KioskLanguageParamsSchema = Type.Object({ code: LanguageCode })
 
 /**
- * GET /api/kiosk/languages/:code: one translation of the version the tablet shows, loaded when picked: key →
- * text (translationKeys; withTranslation and kioskStrings in survey-definitions/languages.ts apply it).
+ * GET /api/kiosk/languages/:code: one translation of the version the tablet shows, fetched with the wave: key →
+ * text (translationKeys; withTranslation and kioskStrings in survey-definitions/languages.ts apply it). The
+ * version it belongs to comes with it, so a kiosk never applies an answer kept from another version or wave.
  */
-export const KioskLanguageReplySchema = Type.Composite([KioskLanguageSchema, Type.Object({ strings: Type.Record(Type.String(), Type.String()) })])
+export const KioskLanguageReplySchema = Type.Composite([KioskLanguageSchema, Type.Object({
+  surveyVersionId: Type.Integer({ description: 'the survey version these words translate' }),
+  strings: Type.Record(Type.String(), Type.String()),
+})])
 export type KioskLanguageReply = Static<typeof KioskLanguageReplySchema>
 
 /**

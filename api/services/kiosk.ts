@@ -52,8 +52,8 @@ async function shownVersion (db: Kysely<Database>, header: string | undefined, t
 }
 
 /**
- * One language of the version the tablet shows (its wave's, or a test tablet's own), loaded when a respondent
- * picks it. bokmål and English are in the survey JSON itself, so they are not here (404 as any other).
+ * One language of the version the tablet shows (its wave's, or a test tablet's own), fetched by the kiosk with
+ * the wave. bokmål and English are in the survey JSON itself, so they are not here (404 as any other).
  * @throws {AppError} 401 as authorisedDevice, 404 no_open_wave or language_unknown, 409 language_not_reviewed
  *   when a live tablet asks for a draft
  */
@@ -65,7 +65,7 @@ export async function kioskLanguage (db: Kysely<Database>, header: string | unde
   if (shown.mode === 'live' && row.status !== 'reviewed') {
     throw new AppError(409, 'language_not_reviewed', `${row.name} (${code}) is a draft for ${version.slug} v${version.version}; a live wave offers reviewed languages only`)
   }
-  return { code: row.code, name: row.name, direction: row.direction, status: row.status, strings: row.strings }
+  return { code: row.code, name: row.name, direction: row.direction, status: row.status, surveyVersionId: version.id, strings: row.strings }
 }
 
 /** Where to get help, the tablet's county first. Kept in the database and edited in the console (api/services/help-resources.ts). */

@@ -11,7 +11,7 @@ import { AppError } from '../errors.js'
 import type { TranslationProblem, TranslationWarning, XliffImportReply } from '../schemas/survey-version-languages.js'
 import { inTransaction } from './in-transaction.js'
 import { consoleLanguage, storeLanguage, versionById } from './survey-version-languages.js'
-import { BASE_LANGUAGES } from '../../survey-definitions/languages.js'
+import { isBaseLanguage } from '../../survey-definitions/languages.js'
 import type { BaseLanguage, TranslationFile } from '../../survey-definitions/languages.js'
 import { scriptDirection, translationShapeProblems } from '../../survey-definitions/translation-files.js'
 import { fromXliff, toXliff } from '../../survey-definitions/xliff.js'
@@ -25,8 +25,6 @@ export class TranslationInvalidError extends Error {
   }
 }
 
-const isBase = (code: string): boolean => (BASE_LANGUAGES as readonly string[]).includes(code)
-
 const refusedBase = (code: string): AppError =>
   new AppError(400, 'bad_request', `"${code}" is one of the survey's own languages (bokmål, English), written in its SurveyJS JSON; a translation is into another language`)
 
@@ -36,7 +34,7 @@ const refusedBase = (code: string): AppError =>
  * @throws {AppError} 404 when no version has the id, 400 for bokmål or English
  */
 export async function exportXliff (db: Kysely<Database>, id: number, code: string, source?: BaseLanguage): Promise<{ fileName: string, xliff: string }> {
-  if (isBase(code)) throw refusedBase(code)
+  if (isBaseLanguage(code)) throw refusedBase(code)
   const version = await versionById(db, id)
   const stored = await findVersionLanguage(db, id, code)
   const from = source ?? stored?.source ?? 'en'
@@ -64,7 +62,7 @@ export async function exportXliff (db: Kysely<Database>, id: number, code: strin
  * @throws {TranslationInvalidError} listing every problem; {AppError} 404, 400 for bokmål or English, 409 translation_changed
  */
 export async function importXliff (db: Kysely<Database>, id: number, code: string, input: { xliff: string, name: string }, actor: Account | null): Promise<XliffImportReply> {
-  if (isBase(code)) throw refusedBase(code)
+  if (isBaseLanguage(code)) throw refusedBase(code)
   // A published version never changes, so the file is read and checked before the transaction, which only stores.
   const version = await versionById(db, id)
   const read = fromXliff(input.xliff, version.definition, { slug: version.slug, version: version.version })

@@ -107,7 +107,7 @@ describe('kiosk languages: a live wave offers reviewed languages only, a test ta
   it('a live tablet gets a reviewed language\'s texts and is refused a draft (409); a test tablet gets the draft', async () => {
     const swedish = await pack(study.token, 'sv')
     expect(swedish.statusCode, swedish.body).toBe(200)
-    expect(swedish.json<KioskLanguageReply>()).toEqual({ code: 'sv', name: 'Svenska', direction: 'ltr', status: 'reviewed', strings: SWEDISH().strings })
+    expect(swedish.json<KioskLanguageReply>()).toEqual({ code: 'sv', name: 'Svenska', direction: 'ltr', status: 'reviewed', surveyVersionId: versionId, strings: SWEDISH().strings })
 
     const refused = await pack(study.token, 'fa')
     expect(refused.statusCode).toBe(409)
@@ -115,7 +115,7 @@ describe('kiosk languages: a live wave offers reviewed languages only, a test ta
 
     const draft = await pack(testToken, 'fa')
     expect(draft.statusCode, draft.body).toBe(200)
-    expect(draft.json<KioskLanguageReply>()).toEqual({ code: 'fa', name: 'فارسی', direction: 'rtl', status: 'draft', strings: PERSIAN().strings })
+    expect(draft.json<KioskLanguageReply>()).toEqual({ code: 'fa', name: 'فارسی', direction: 'rtl', status: 'draft', surveyVersionId: versionId, strings: PERSIAN().strings })
   })
 
   it('an unknown language is 404 language_unknown, bokmål and English too (they are in the survey JSON); a malformed code 400; no token 401', async () => {

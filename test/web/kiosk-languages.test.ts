@@ -67,7 +67,12 @@ describe('the kiosk in the wave\'s languages', () => {
   it('on a test tablet: the Arabic draft, marked as one, laid out right to left, completed into the test responses', async () => {
     const context = await browser.newContext({ viewport: VIEWPORTS[0] })
     const page = await enrolledTablet(context, study.wave.survey_version_id)
+    // Every translation the wave offers is fetched with the wave, never at a respondent's pick: no request (nor
+    // a cache write) tells when someone chose which language.
+    const packs: string[] = []
+    page.on('request', (request) => { if (request.url().includes('/api/kiosk/languages/')) packs.push(new URL(request.url()).pathname) })
     await page.getByTestId('start').click()
+    await expect.poll(() => [...packs].sort()).toEqual(['/api/kiosk/languages/ar', '/api/kiosk/languages/pl'])
 
     // The picker: every language of the version, each named in its own script; the draft says so.
     const arabicButton = page.getByTestId('language-ar')
@@ -84,11 +89,10 @@ describe('the kiosk in the wave\'s languages', () => {
     }
     await page.setViewportSize(VIEWPORTS[0])
 
-    const packs: string[] = []
-    page.on('request', (request) => { if (request.url().includes('/api/kiosk/languages/')) packs.push(new URL(request.url()).pathname) })
+    const fetchedBeforePick = packs.length
     await arabicButton.click()
     await page.getByTestId('page').waitFor()
-    expect(packs).toEqual(['/api/kiosk/languages/ar'])
+    expect(packs).toHaveLength(fetchedBeforePick)
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl'])
     expect(await page.title()).toBe(arabic.strings['kiosk.studyName'])
     expect(await page.getByTestId('quick-exit').innerText()).toBe(arabic.strings['kiosk.quickExit'])
@@ -237,6 +241,24 @@ describe('the kiosk in the wave\'s languages', () => {
     const polishPack = await fetch(`${origin}/api/kiosk/languages/pl`, { headers: { authorization: `Bearer ${token}` } })
     expect(polishPack.status).toBe(200)
     await context.close()
+  })
+
+  it('on a live tablet: a translation kept from before (a draft, or another version\'s) is never shown', async () => {
+    for (const stale of [{ status: 'draft' }, { surveyVersionId: -1 }]) {
+      const context = await browser.newContext({ viewport: VIEWPORTS[0], serviceWorkers: 'block' })
+      // What a cache could still hold: the Polish words as a draft, or as the words of another version.
+      await context.route('**/api/kiosk/languages/pl', async (route) => {
+        const response = await route.fetch()
+        await route.fulfill({ response, json: { ...await response.json() as Record<string, unknown>, ...stale } })
+      })
+      const page = await enrolledTablet(context)
+      await page.getByTestId('start').click()
+      await page.getByTestId('language-pl').click()
+      await page.getByTestId('problem').waitFor()
+      expect(await page.evaluate(() => document.documentElement.lang)).not.toBe('pl')
+      expect(await page.locator('body').innerText()).not.toContain(polish.strings['kiosk.next'])
+      await context.close()
+    }
   })
 
   it('offline: a tablet that fetched a translation once starts the next respondent in it without a connection', async () => {

@@ -1,9 +1,10 @@
+import { isBaseLanguage } from '../../../../survey-definitions/languages.js'
 import { h } from '../../../shared/dom.js'
 import { fetchHelp, fetchSurvey, fetchWave } from '../api.js'
 import { loadAudio } from '../audio.js'
 import { BOTH, words } from '../i18n.js'
 import type { Lang } from '../i18n.js'
-import { loadLanguage } from '../language-packs.js'
+import { fetchOfferedLanguages, loadLanguage } from '../language-packs.js'
 import { CAN_SEAL, loadIntakeKey } from '../offline.js'
 import { SurveySession, loadEngine } from '../survey-session.js'
 import { showEnrol } from './enrolment.js'
@@ -37,6 +38,7 @@ export function prepareSurvey (): void {
     const wave = await fetchWave(token)
     state.testMode = wave.mode === 'test'
     state.languages = wave.languages
+    fetchOfferedLanguages(token, wave)
     markTestTablet()
     const [{ definition }] = await Promise.all([fetchSurvey(wave.slug, wave.version), loadEngine(), loadAudio(wave.slug, wave.version)])
     return { wave, definition }
@@ -89,8 +91,6 @@ function drawLanguages (choose: (code: Lang) => void): void {
   setIdleArmed(true)
 }
 
-const isBase = (code: Lang): boolean => code === 'nb' || code === 'en'
-
 async function waveAndToken (): Promise<Prepared & { token: string }> {
   const token = localStorage.getItem(TOKEN_KEY)
   if (state.prepared === undefined) prepareSurvey()
@@ -103,7 +103,7 @@ export async function beginSurvey (lang: Lang): Promise<void> {
   state.langChosen = true
   try {
     const { wave, definition, token } = await waveAndToken()
-    const translation = isBase(lang) ? undefined : await loadLanguage(token, wave, lang)
+    const translation = isBaseLanguage(lang) ? undefined : await loadLanguage(token, wave, lang)
     state.session = await SurveySession.start(definition, wave, lang, translation?.strings)
     setLang(lang)
     state.privacyChecked = false
@@ -117,7 +117,7 @@ export async function beginSurvey (lang: Lang): Promise<void> {
 /** Another language mid-survey (or on the thank-you): a translation not yet in the session is fetched and added. */
 async function switchLanguage (lang: Lang): Promise<void> {
   const session = state.session
-  if (!isBase(lang) && session?.speaks(lang) !== true) {
+  if (!isBaseLanguage(lang) && session?.speaks(lang) !== true) {
     const { wave, token } = await waveAndToken()
     const translation = await loadLanguage(token, wave, lang)
     session?.addTranslation(lang, translation.strings)
