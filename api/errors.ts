@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'language_not_reviewed'
   | 'language_already_reviewed'
   | 'translation_changed'
+  | 'translation_outdated'
   | 'invalid_translation'
   // the researcher console (sites, waves, tablets, help resources, survey versions, exports)
   | 'invalid_definition'

@@ -22,7 +22,7 @@ const surveyVersionLanguageRoutes: FastifyPluginAsyncTypebox = async (fastify) =
   fastify.post('/:id/languages/:code/review', {
     config: { access: EDITORS },
     schema: { params: VersionLanguageParamsSchema, body: ReviewLanguageBodySchema, response: { 200: VersionLanguageSchema, ...errorReplies(400, 401, 403, 404, 409) } },
-  }, async (request) => await reviewLanguage(fastify.db, Number(request.params.id), request.params.code, request.body.reviewer,
+  }, async (request) => await reviewLanguage(fastify.db, Number(request.params.id), request.params.code, request.body,
     studyToday(fastify.config.STUDY_TIME_ZONE), request.account))
 
   fastify.get('/:id/languages/:code/xliff', {

@@ -1,7 +1,7 @@
 /**
  * A survey version's languages in the console (prefix /api/survey-versions; researcher, admin):
  *   GET  /:id/languages                      bokmål and English, then the version's translations by code
- *   POST /:id/languages/:code/review         { reviewer } → a draft becomes reviewed today (study calendar);
+ *   POST /:id/languages/:code/review         { reviewer, checksum } → a draft becomes reviewed today (study calendar);
  *                                            409 language_already_reviewed, 404 language_unknown. Audited.
  *   GET  /:id/languages/:code/xliff?source=  the texts to translate as XLIFF 2.0 (survey-definitions/xliff.ts):
  *                                            a stored language's words as targets, a new language's empty
@@ -46,6 +46,7 @@ export type VersionLanguageListReply = Static<typeof VersionLanguageListReplySch
 
 export const ReviewLanguageBodySchema = Type.Object({
   reviewer: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: 'who checked every text: a fluent speaker' }),
+  checksum: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'the checksum of the words the reviewer checked, as the list gave it: a review vouches for those words only' }),
 }, { additionalProperties: false })
 export type ReviewLanguageBody = Static<typeof ReviewLanguageBodySchema>
 

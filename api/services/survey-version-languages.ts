@@ -102,11 +102,17 @@ export async function storeLanguage (trx: Transaction<Database>, version: Versio
  * Marks a draft reviewed from the console: `today` is the study calendar's date (api/study-calendar.ts).
  * @throws {AppError} 404 language_unknown, 409 language_already_reviewed
  */
-export async function reviewStoredLanguage (trx: Transaction<Database>, version: VersionRef, code: string, reviewer: string, today: string, actor: Account | null): Promise<SurveyVersionLanguageRow> {
+export async function reviewStoredLanguage (trx: Transaction<Database>, version: VersionRef, code: string, review: { reviewer: string, checksum: string }, today: string, actor: Account | null): Promise<SurveyVersionLanguageRow> {
+  const { reviewer } = review
   const stored = await lockVersionLanguage(trx, version.id, code)
   if (stored === undefined) throw languageUnknown(version, code)
   if (stored.status === 'reviewed') {
     throw new AppError(409, 'language_already_reviewed', `${version.slug} v${version.version}: ${stored.name} (${code}) was already reviewed by ${stored.reviewed_by ?? '?'} on ${stored.reviewed_on ?? '?'}`)
+  }
+  // A new import may have replaced the draft while the reviewer read the old one: a review vouches for the words read.
+  if (stored.checksum !== review.checksum) {
+    throw new AppError(409, 'translation_outdated', `${version.slug} v${version.version}: ${stored.name} (${code}) has other words than those reviewed ` +
+      `(checksum ${stored.checksum.slice(0, 12)}…, not ${review.checksum.slice(0, 12)}…): a new translation was imported since; check it again`)
   }
   await markLanguageReviewed(trx, version.id, code, { by: reviewer, on: today })
   await recordAudit(trx, {
@@ -192,12 +198,12 @@ export function consoleLanguage (row: SurveyVersionLanguageRow, survey: JsonObje
 /**
  * A fluent speaker has checked every text of a draft: it becomes reviewed, with their name and today's date
  * in the study's calendar, and live waves offer it from then on. Audited.
- * @throws {AppError} 404 not_found (version) or language_unknown, 409 language_already_reviewed
+ * @throws {AppError} 404 not_found (version) or language_unknown, 409 language_already_reviewed or translation_outdated
  */
-export async function reviewLanguage (db: Kysely<Database>, id: number, code: string, reviewer: string, today: string, actor: Account | null): Promise<VersionLanguage> {
+export async function reviewLanguage (db: Kysely<Database>, id: number, code: string, review: { reviewer: string, checksum: string }, today: string, actor: Account | null): Promise<VersionLanguage> {
   return await inTransaction(db, async (trx) => {
     const version = await versionById(trx, id)
-    const row = await reviewStoredLanguage(trx, refOf(version), code, reviewer.trim(), today, actor)
+    const row = await reviewStoredLanguage(trx, refOf(version), code, { reviewer: review.reviewer.trim(), checksum: review.checksum }, today, actor)
     return consoleLanguage(row, version.definition)
   })
 }

@@ -48,8 +48,11 @@ describe('console: a survey version\'s languages, XLIFF out and in, review', () 
   const exported = async (code: string, query = '') => await app.inject({ method: 'GET', url: `/api/survey-versions/${id}/languages/${code}/xliff${query}`, headers: as() })
   const upload = async (code: string, xliff: string, name: string) =>
     await app.inject({ method: 'POST', url: `/api/survey-versions/${id}/languages/${code}/xliff`, headers: as(), payload: { xliff, name } })
-  const review = async (code: string, reviewer: string, versionId = id) =>
-    await app.inject({ method: 'POST', url: `/api/survey-versions/${versionId}/languages/${code}/review`, headers: as(), payload: { reviewer } })
+  /** A review as the console sends it: with the checksum of the words the list showed (a made-up one for none). */
+  const review = async (code: string, reviewer: string, versionId = id, checksum?: string) => {
+    const listed = versionId === id ? (await languages()).find((language) => language.code === code)?.checksum : undefined
+    return await app.inject({ method: 'POST', url: `/api/survey-versions/${versionId}/languages/${code}/review`, headers: as(), payload: { reviewer, checksum: checksum ?? listed ?? '0'.repeat(64) } })
+  }
   /** What a translator sends back: every target filled with the tag and the source's (escaped) text. */
   const translate = (xliff: string, tag: string) => xliff.replace(/<source>([^<]*)<\/source>(\s*)<target><\/target>/g, `<source>$1</source>$2<target>${tag} $1</target>`)
   const survey = async () => (await database.db.selectFrom('survey_versions').select('definition').where('id', '=', id).executeTakeFirstOrThrow()).definition
@@ -57,13 +60,18 @@ describe('console: a survey version\'s languages, XLIFF out and in, review', () 
 
   it('lets researchers and admins list, export, import and review, and nobody else', async () => {
     const danish = translate((await exported('da')).body, '[da]')
-    expect((await upload('is', translate((await exported('is')).body, '[is]'), 'Íslenska')).statusCode).toBe(201)
+    const icelandic = translate((await exported('is')).body, '[is]')
+    expect((await upload('is', icelandic, 'Íslenska')).statusCode).toBe(201)
+    // What each allowed role reviews, by the checksum of the words it was shown.
+    const checksumOf = async (code: string, xliff: string, name: string): Promise<string> =>
+      translationChecksum({ code, name, direction: 'ltr', strings: fromXliff(xliff, await survey(), { slug: 'hverdag', version: 1 }).strings })
+    const reviewed = { is: await checksumOf('is', icelandic, 'Íslenska'), da: await checksumOf('da', danish, 'Dansk') }
     await expectRoleTable(app, sessions, [
       { method: 'GET', url: `/api/survey-versions/${id}/languages`, allowed: ['researcher', 'admin'] },
       { method: 'GET', url: `/api/survey-versions/${id}/languages/da/xliff`, allowed: ['researcher', 'admin'] },
       { method: 'POST', url: `/api/survey-versions/${id}/languages/da/xliff`, payload: () => ({ xliff: danish, name: 'Dansk' }), allowed: ['researcher', 'admin'] },
       // A language is reviewed once: the researcher reviews Danish, the admin Icelandic.
-      { method: 'POST', url: (role) => `/api/survey-versions/${id}/languages/${role === 'admin' ? 'is' : 'da'}/review`, payload: () => ({ reviewer: 'Someone' }), allowed: ['researcher', 'admin'] },
+      { method: 'POST', url: (role) => `/api/survey-versions/${id}/languages/${role === 'admin' ? 'is' : 'da'}/review`, payload: (role) => ({ reviewer: 'Someone', checksum: role === 'admin' ? reviewed.is : reviewed.da }), allowed: ['researcher', 'admin'] },
     ])
   })
 
@@ -143,6 +151,12 @@ describe('console: a survey version\'s languages, XLIFF out and in, review', () 
   })
 
   it('marks a draft reviewed with the reviewer and today\'s date in the study calendar, audited; once only', async () => {
+    // Words other than those the reviewer was shown (a new import came between): refused, still a draft.
+    const stale = await review('sv', 'A Fluent Speaker', id, 'f'.repeat(64))
+    expect(stale.statusCode).toBe(409)
+    expect(stale.json()).toMatchObject({ code: 'translation_outdated' })
+    expect((await languages()).find((language) => language.code === 'sv')?.status).toBe('draft')
+
     const reply = await review('sv', '  A Fluent Speaker ')
     expect(reply.statusCode, reply.body).toBe(200)
     const today = studyToday(loadConfig({}).STUDY_TIME_ZONE)

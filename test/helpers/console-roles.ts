@@ -20,8 +20,8 @@ export interface RoleCase {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   /** A function for a one-time change (opening a wave): each allowed role then acts on an object of its own. */
   url: string | ((role: Role) => string)
-  /** A fresh payload per call, so a case that creates something can run once per allowed role. */
-  payload?: () => Record<string, unknown>
+  /** A fresh payload per call, so a case that creates something can run once per allowed role (given the role). */
+  payload?: (role: Role) => Record<string, unknown>
   allowed: readonly Role[]
 }
 
@@ -33,7 +33,7 @@ export async function expectRoleTable (app: FastifyInstance, sessions: Sessions,
   for (const c of cases) {
     const label = typeof c.url === 'string' ? c.url : c.url('admin')
     const request = (headers: Record<string, string>, role: Role = 'admin'): Promise<LightMyRequestResponse> => app.inject({
-      method: c.method, url: typeof c.url === 'string' ? c.url : c.url(role), headers, ...(c.payload === undefined ? {} : { payload: c.payload() }),
+      method: c.method, url: typeof c.url === 'string' ? c.url : c.url(role), headers, ...(c.payload === undefined ? {} : { payload: c.payload(role) }),
     } as InjectOptions)
     const anonymous = await request({})
     expect(anonymous.statusCode, `${c.method} ${label} without a session`).toBe(401)

@@ -221,6 +221,7 @@ export const ERRORS: { readonly [C in ApiErrorCode]: { readonly nb: string, read
   language_unknown: { nb: 'Skjemaversjonen har ikke dette språket.', en: 'The survey version does not have this language.' },
   language_not_reviewed: { nb: 'Språket er et utkast som ikke er gjennomgått.', en: 'The language is a draft that has not been reviewed.' },
   language_already_reviewed: { nb: 'Språket er allerede gjennomgått.', en: 'The language has already been reviewed.' },
+  translation_outdated: { nb: 'Oversettelsen er byttet ut siden listen ble lest. Les den nye gjennom før den godkjennes.', en: 'The translation has been replaced since the list was read. Check the new one before marking it reviewed.' },
   translation_changed: { nb: 'Språket er lagret med andre ord; nye ord blir en ny skjemaversjon.', en: 'The language is stored with other words; new words make a new survey version.' },
   invalid_translation: { nb: 'Oversettelsen har feil (se listen).', en: 'The translation has problems (see the list).' },
   database_unavailable: { nb: 'Databasen svarer ikke akkurat nå; prøv igjen om litt.', en: 'The database is not answering just now; try again shortly.' },

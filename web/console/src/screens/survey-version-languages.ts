@@ -199,7 +199,7 @@ async function reviewDialog (language: VersionLanguage, id: number, t: Words): P
       field(t.reviewer, reviewer, t.reviewerHint),
       h('div', { class: 'field inline' }, fluent, h('label', { for: checkId }, t.confirmFluent(language.name))),
     ], t.confirmReview, async () => {
-      await api.request('POST /api/survey-versions/:id/languages/:code/review', { params: { id, code: language.code }, body: { reviewer: reviewer.value.trim() } })
+      await api.request('POST /api/survey-versions/:id/languages/:code/review', { params: { id, code: language.code }, body: { reviewer: reviewer.value.trim(), checksum: language.checksum ?? '' } })
       finish(true)
     }, outcome)
     body.querySelector('.actions')?.prepend(button(t.cancel, () => { finish(false) }))
