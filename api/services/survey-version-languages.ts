@@ -72,7 +72,8 @@ export async function storeLanguage (trx: Transaction<Database>, version: Versio
   }
 
   if (stored === undefined) {
-    await insertVersionLanguage(trx, row)
+    // Two first imports at once: the later one finds the row the other committed, and is judged against it.
+    if (!await insertVersionLanguage(trx, row)) return await storeLanguage(trx, version, translation, actor, origin)
     await audit('survey_version.language_add', { status: row.status, ...(row.reviewed_by === null ? {} : { reviewedBy: row.reviewed_by, reviewedOn: row.reviewed_on }) })
     return 'added'
   }

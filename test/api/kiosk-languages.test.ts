@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../api/errors.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import type { KioskLanguageReply, KioskWaveReply } from '../../api/schemas/kiosk.js'
+import { storeLanguage } from '../../api/services/survey-version-languages.js'
 import { DefinitionInvalidError, availableDefinitions, publishChecked, publishDefinitions, shippedDefinition } from '../../api/services/survey-versions.js'
 import { definitionsDir, loadDefinitions } from '../../survey-definitions/index.js'
 import { BASE_LANGUAGE_INFO, sourceTexts, translationFileName } from '../../survey-definitions/languages.js'
@@ -19,7 +20,7 @@ import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
 /**
- * Languages as data on the tablet's side (lang-spec: "API contract"): translations published with a version,
+ * Languages as data on the tablet's side (README, "Languages"): translations published with a version,
  * offered to a live tablet only once reviewed, to a test tablet as drafts too. The translations are made up
  * here from the version's own keys, so the test does not depend on any shipped draft.
  */
@@ -179,5 +180,14 @@ describe('kiosk languages: a live wave offers reviewed languages only, a test ta
     const again = await publishCopy()
     expect(again.find((result) => result.version === 1)?.languages).toEqual([{ code: 'fa', outcome: 'review-kept' }, { code: 'sv', outcome: 'unchanged' }])
     expect(await stored('fa')).toMatchObject({ status: 'reviewed' })
+  })
+
+  it('two first imports of one language at once: one adds it, the other is judged against the row it finds', async () => {
+    const version = { id: versionId, slug: 'hverdag', version: 1 }
+    const imports = [madeUp('tr', 'Türkçe', 'ltr', '[tr-a]'), madeUp('tr', 'Türkçe', 'ltr', '[tr-b]')]
+    const outcomes = await Promise.all(imports.map(async (translation) =>
+      await database.db.transaction().execute(async (trx) => await storeLanguage(trx, version, translation, null, 'import'))))
+    expect([...outcomes].sort()).toEqual(['added', 'replaced'])
+    expect(await stored('tr')).toMatchObject({ status: 'draft' })
   })
 })

@@ -31,8 +31,15 @@ export async function lockVersionLanguage (trx: Transaction<Database>, surveyVer
     .where('survey_version_id', '=', surveyVersionId).where('code', '=', code).forUpdate().executeTakeFirst()
 }
 
-export async function insertVersionLanguage (trx: Transaction<Database>, language: NewSurveyVersionLanguage): Promise<void> {
-  await trx.insertInto('survey_version_languages').values(language).execute()
+/**
+ * Adds a language; false when the version has it already (another transaction added it first: the insert
+ * waits for that one to commit, and leaves its row as it is).
+ */
+export async function insertVersionLanguage (trx: Transaction<Database>, language: NewSurveyVersionLanguage): Promise<boolean> {
+  const inserted = await trx.insertInto('survey_version_languages').values(language)
+    .onConflict((conflict) => conflict.columns(['survey_version_id', 'code']).doNothing())
+    .returning('code').executeTakeFirst()
+  return inserted !== undefined
 }
 
 /** Replaces a draft's words (only a draft: a reviewed language never changes); false when there was no such draft. */
