@@ -16,7 +16,7 @@ import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
 
 /**
- * A researcher adds a language to a published version through the console (lang-spec: "API contract"):
+ * A researcher adds a language to a published version through the console (README, "Languages"):
  * export the texts as XLIFF, translate them (here: made up, "[sv] " before each English text, as a
  * translation tool would write the targets), import the file as a draft, review it.
  */
