@@ -6,7 +6,7 @@
  * A language missing here has no generated speech: its clips come from a researcher's recordings
  * (`<slug>/recordings/v<N>/<code>/<key>.wav`), or it has no read-aloud. Checked against espeak-ng 1.51
  * (Debian bookworm, `espeak-ng --voices`): it has no Somali (so), Tigrinya (ti), Pashto (ps) or Dari (prs)
- * voice. test/unit/audio-manifest.test.ts checks that every voice named here exists in the installed espeak-ng.
+ * voice. test/unit/audio-languages.test.ts checks that every voice named here exists in the installed espeak-ng.
  */
 export const ESPEAK_VOICES: Readonly<Record<string, string>> = {
   nb: 'nb',

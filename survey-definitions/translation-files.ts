@@ -7,16 +7,17 @@ import { Value } from '@sinclair/typebox/value'
 import { canonicalJson } from './index.js'
 import type { JsonObject } from './index.js'
 import { isCalendarDate } from './calendar-date.js'
+import { DirectionSchema, LanguageCodeSchema, LanguageStatusSchema } from './language-schemas.js'
 import { BASE_LANGUAGES, TRANSLATION_FILE, translationFileName, translationProblems } from './languages.js'
 import type { Direction, TranslationFile } from './languages.js'
 import type { Problem } from './problem.js'
 
 /** The shape of `<slug>/v<N>.lang.<code>.json` (survey-definitions/README.md, "Languages"). */
 export const TranslationFileSchema = Type.Object({
-  code: Type.String({ pattern: '^[a-z]{2,3}$' }),
+  code: LanguageCodeSchema,
   name: Type.String({ minLength: 1, maxLength: 60 }),
-  direction: Type.Union([Type.Literal('ltr'), Type.Literal('rtl')]),
-  status: Type.Union([Type.Literal('draft'), Type.Literal('reviewed')]),
+  direction: DirectionSchema,
+  status: LanguageStatusSchema,
   review: Type.Optional(Type.Object({ by: Type.String({ minLength: 1, maxLength: 200 }), on: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }) }, { additionalProperties: false })),
   source: Type.Union(BASE_LANGUAGES.map((code) => Type.Literal(code))),
   strings: Type.Record(Type.String(), Type.String()),

@@ -14,6 +14,7 @@
  */
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
+import { DirectionSchema, LanguageStatusSchema } from '../../survey-definitions/language-schemas.js'
 import { Uuid } from './common.js'
 
 export const ExportParamsSchema = Type.Object({ waveId: Uuid })
@@ -44,8 +45,8 @@ const Text = Type.Unsafe<LabelText>(Type.Object({ nb: Type.String(), en: Type.St
 export const CodebookLanguageSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
-  direction: Type.Union([Type.Literal('ltr'), Type.Literal('rtl')]),
-  status: Type.Union([Type.Literal('draft'), Type.Literal('reviewed')]),
+  direction: DirectionSchema,
+  status: LanguageStatusSchema,
 })
 export type CodebookLanguage = Static<typeof CodebookLanguageSchema>
 

@@ -1,20 +1,17 @@
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { CrisisCentreSchema, HelpLineSchema } from '../../survey-definitions/help-resources.js'
+import { DirectionSchema, LanguageCodeSchema, LanguageStatusSchema } from '../../survey-definitions/language-schemas.js'
 
 export const KioskHeadersSchema = Type.Object({
   authorization: Type.Optional(Type.String({ maxLength: 200 })),
 })
 
-const LanguageCode = Type.String({ pattern: '^[a-z]{2,3}$' })
-const Direction = Type.Union([Type.Literal('ltr'), Type.Literal('rtl')])
-const LanguageStatus = Type.Union([Type.Literal('draft'), Type.Literal('reviewed')])
-
 /** One language a tablet may offer (survey-definitions/languages.ts, LanguageInfo): its name in its own script. */
-export const KioskLanguageSchema = Type.Object({ code: LanguageCode, name: Type.String(), direction: Direction, status: LanguageStatus })
+export const KioskLanguageSchema = Type.Object({ code: LanguageCodeSchema, name: Type.String(), direction: DirectionSchema, status: LanguageStatusSchema })
 export type KioskLanguage = Static<typeof KioskLanguageSchema>
 
-export const KioskLanguageParamsSchema = Type.Object({ code: LanguageCode })
+export const KioskLanguageParamsSchema = Type.Object({ code: LanguageCodeSchema })
 
 /**
  * GET /api/kiosk/languages/:code: one translation of the version the tablet shows, fetched with the wave: key →

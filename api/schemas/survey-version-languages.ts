@@ -11,21 +11,21 @@
  */
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
+import { DirectionSchema, LanguageCodeSchema, LanguageStatusSchema } from '../../survey-definitions/language-schemas.js'
 
-const LanguageCode = Type.String({ pattern: '^[a-z]{2,3}$' })
 const BaseLanguage = Type.Union([Type.Literal('nb'), Type.Literal('en')])
 
 export const VersionLanguageParamsSchema = Type.Object({
   id: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }),
-  code: LanguageCode,
+  code: LanguageCodeSchema,
 })
 export type VersionLanguageParams = Static<typeof VersionLanguageParamsSchema>
 
 export const VersionLanguageSchema = Type.Object({
   code: Type.String(),
   name: Type.String({ description: 'in its own script' }),
-  direction: Type.Union([Type.Literal('ltr'), Type.Literal('rtl')]),
-  status: Type.Union([Type.Literal('draft'), Type.Literal('reviewed')]),
+  direction: DirectionSchema,
+  status: LanguageStatusSchema,
   /** bokmål and English: in the SurveyJS JSON itself, reviewed by the team that wrote it. */
   base: Type.Boolean(),
   reviewedBy: Type.Union([Type.String(), Type.Null()]),

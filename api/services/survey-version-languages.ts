@@ -12,7 +12,6 @@ import type { Database, SurveyVersionLanguageRow, SurveyVersionRow } from '../db
 import {
   insertVersionLanguage, listVersionLanguages, listVersionLanguagesWithStrings, lockVersionLanguage, markLanguageReviewed, replaceDraftLanguage,
 } from '../db/queries/survey-version-languages.js'
-import type { LanguageSummaryRow } from '../db/queries/survey-version-languages.js'
 import { findSurveyVersionById } from '../db/queries/survey-versions.js'
 import { AppError, notFound } from '../errors.js'
 import type { VersionLanguage } from '../schemas/survey-version-languages.js'
@@ -128,17 +127,6 @@ export async function reviewStoredLanguage (trx: Transaction<Database>, version:
 
 export const languageUnknown = (version: VersionRef, code: string): AppError =>
   new AppError(404, 'language_unknown', `${version.slug} v${version.version} has no language "${code}"${BASE_LANGUAGE_INFO.some((base) => base.code === code) ? ' as a translation (bokmål and English are in the survey itself)' : ''}`)
-
-/** A stored language as the kiosk's picker and the console name it. */
-export function languageInfo (row: LanguageSummaryRow): LanguageInfo {
-  return {
-    code: row.code,
-    name: row.name,
-    direction: row.direction,
-    status: row.status,
-    ...(row.reviewed_by === null || row.reviewed_on === null ? {} : { review: { by: row.reviewed_by, on: row.reviewed_on } }),
-  }
-}
 
 /**
  * The languages a tablet may offer for a version: bokmål and English first, then the version's translations
