@@ -66,13 +66,13 @@ describe('the kiosk in the wave\'s languages', () => {
 
   it('on a test tablet: the Arabic draft, marked as one, laid out right to left, completed into the test responses', async () => {
     const context = await browser.newContext({ viewport: VIEWPORTS[0] })
-    const page = await enrolledTablet(context, study.wave.survey_version_id)
-    // Every translation the wave offers is fetched with the wave, never at a respondent's pick: no request (nor
-    // a cache write) tells when someone chose which language.
+    // Every translation the wave offers is fetched with the wave (from the cover on), never at a respondent's
+    // pick: no request (nor a cache write) tells when someone chose which language.
     const packs: string[] = []
-    page.on('request', (request) => { if (request.url().includes('/api/kiosk/languages/')) packs.push(new URL(request.url()).pathname) })
+    context.on('request', (request) => { if (request.url().includes('/api/kiosk/languages/')) packs.push(new URL(request.url()).pathname) })
+    const page = await enrolledTablet(context, study.wave.survey_version_id)
     await page.getByTestId('start').click()
-    await expect.poll(() => [...packs].sort()).toEqual(['/api/kiosk/languages/ar', '/api/kiosk/languages/pl'])
+    await expect.poll(() => [...new Set(packs)].sort()).toEqual(['/api/kiosk/languages/ar', '/api/kiosk/languages/pl'])
 
     // The picker: every language of the version, each named in its own script; the draft says so.
     const arabicButton = page.getByTestId('language-ar')

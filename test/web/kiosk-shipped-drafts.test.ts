@@ -140,6 +140,9 @@ describe('the shipped drafts of hverdag v2 on the tablet', () => {
 
     const context = await browser.newContext({ viewport: { width: 800, height: 1280 } })
     const page = await enrolledTablet(context)
+    // The worker precaches when it sees the wave: once it controls the page, "Start" asks for the wave again.
+    await expect.poll(async () => await page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
+    await page.getByTestId('start').click()
     const cachedAudio = async (): Promise<string[]> => await page.evaluate(async () => {
       const urls: string[] = []
       for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname)
