@@ -1,5 +1,6 @@
 import { KIOSK_TEXT } from '../../../survey-definitions/kiosk-text.js'
 import { kioskStrings } from '../../../survey-definitions/languages.js'
+import { interpolate } from '../../shared/i18n.js'
 
 /**
  * A language code (`nb`, `en`, `pl`, `ar`, …): bokmål and English are in the survey JSON and in
@@ -54,10 +55,6 @@ export interface KioskWords {
 
 type Table = Readonly<Record<string, string | Readonly<Record<string, string>>>>
 
-/** "{name}" in a template replaced by its value; a name without a value is left as it is. */
-const fill = (template: string, values: Readonly<Record<string, string | number>>): string =>
-  template.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] === undefined ? whole : String(values[name]))
-
 /**
  * A date (YYYY-MM-DD) as the language writes it. Bokmål and English keep what the kiosk has always shown
  * (04.12.2026, 2026-12-04); another language gets Intl's long date, its month named in its own words.
@@ -95,9 +92,9 @@ export function wordsFrom (code: Lang, table: Table): KioskWords {
   const plain = Object.fromEntries(names.map((name) => [name, text(name)])) as Record<typeof names[number], string>
   return {
     ...plain,
-    progress: (percent) => fill(text('progress'), { percent }),
-    deletedIn: (seconds) => fill(plural('deletedIn', seconds), { seconds }),
-    checked: (isoDate) => fill(text('checked'), { date: date(isoDate) }),
+    progress: (percent) => interpolate(text('progress'), { percent }),
+    deletedIn: (seconds) => interpolate(plural('deletedIn', seconds), { seconds }),
+    checked: (isoDate) => interpolate(text('checked'), { date: date(isoDate) }),
     policy: { yes: text('policyYes'), case_by_case: text('policyCaseByCase'), no: text('policyNo'), not_checked: text('policyNotChecked') },
   }
 }
