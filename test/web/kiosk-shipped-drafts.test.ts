@@ -65,7 +65,7 @@ describe('the shipped drafts of hverdag v2 on the tablet', () => {
     const page = await enrolledTablet(context, versionId)
     await page.getByTestId('start').click()
     await page.getByTestId('language-ar').waitFor()
-    expect(await page.locator('.language-choice').evaluateAll((buttons) => buttons.map((button) => [button.getAttribute('lang'), (button as HTMLElement).innerText.split('\n')[0]]))).toEqual([
+    expect(await page.locator('.language-choice').evaluateAll((buttons) => buttons.map((button) => [button.getAttribute('lang'), button.querySelector('span')?.textContent ?? null]))).toEqual([
       ['nb', 'Norsk (bokmål)'], ['en', 'English'], ['ar', draft('ar').name], ['pl', draft('pl').name], ['uk', draft('uk').name],
     ])
     expect(await page.getByTestId('draft-mark').count()).toBe(3)
@@ -141,7 +141,8 @@ describe('the shipped drafts of hverdag v2 on the tablet', () => {
     const context = await browser.newContext({ viewport: { width: 800, height: 1280 } })
     const page = await enrolledTablet(context)
     // The worker precaches when it sees the wave: once it controls the page, "Start" asks for the wave again.
-    await expect.poll(async () => await page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
+    await page.evaluate(async () => { await navigator.serviceWorker.ready })
+    await expect.poll(async () => await page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true)
     await page.getByTestId('start').click()
     const cachedAudio = async (): Promise<string[]> => await page.evaluate(async () => {
       const urls: string[] = []
