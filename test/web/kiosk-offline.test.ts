@@ -342,4 +342,18 @@ describe('the kiosk offline: service worker, sealed queue, uploads that survive 
     }
     await expect.poll(async () => (await dumpStorage()).records, { timeout: 20_000 }).toBe(0)
   })
+
+  it('a page that loaded past the worker (a hard reload, or a reload while it installed) is taken over at once', async () => {
+    await page.goto(kiosk())
+    await page.getByTestId('start').waitFor()
+    await waitUntilCached()
+    // A hard reload bypasses the worker: the page starts uncontrolled while an active worker is there.
+    const cdp = await tablet.newCDPSession(page)
+    const loaded = page.waitForEvent('load')
+    await cdp.send('Page.reload', { ignoreCache: true })
+    await loaded
+    await page.getByTestId('start').waitFor()
+    await expect.poll(async () => await page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 }).toBe(true)
+    await cdp.detach()
+  })
 })

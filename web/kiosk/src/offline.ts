@@ -36,6 +36,9 @@ export function startOffline (): void {
   // updateViaCache 'all': the browser's check for a new worker revalidates sw.js (304 when unchanged), no download.
   navigator.serviceWorker.register(`${HOME}sw.js`, { scope: HOME, updateViaCache: 'all' }).catch(() => {})
   if (hadController) return
+  navigator.serviceWorker.ready.then((registration) => {
+    if (navigator.serviceWorker.controller === null) registration.active?.postMessage('claim')
+  }, () => {})
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     const token = localStorage.getItem(TOKEN_KEY)
     if (token === null) return

@@ -18,9 +18,11 @@
 
 interface ExtendableEvent extends Event { waitUntil: (promise: Promise<unknown>) => void }
 interface FetchEvent extends ExtendableEvent { readonly request: Request, respondWith: (response: Promise<Response>) => void }
+interface MessageEvent extends ExtendableEvent { readonly data: unknown }
 interface WorkerScope {
   addEventListener: ((type: 'install' | 'activate', listener: (event: ExtendableEvent) => void) => void) &
-  ((type: 'fetch', listener: (event: FetchEvent) => void) => void)
+  ((type: 'fetch', listener: (event: FetchEvent) => void) => void) &
+  ((type: 'message', listener: (event: MessageEvent) => void) => void)
   skipWaiting: () => Promise<void>
   clients: { claim: () => Promise<void> }
   registration: { scope: string }
@@ -58,6 +60,12 @@ worker.addEventListener('activate', (event) => {
     for (const name of await caches.keys()) if (name.startsWith('kiosk-shell-') && name !== SHELL_CACHE) await caches.delete(name)
     await worker.clients.claim()
   })())
+})
+
+// A page whose navigation started while this worker installed, and that appeared after activate's claim (the
+// enrolment's reload can), would stay uncontrolled until the next respondent: it asks, and is claimed then.
+worker.addEventListener('message', (event) => {
+  if (event.data === 'claim') event.waitUntil(worker.clients.claim())
 })
 
 worker.addEventListener('fetch', (event) => {
