@@ -1,32 +1,24 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { generateAudio } from '../../api/cli/audio-generate.js'
 import { clipOwner } from '../../survey-definitions/audio-keys.js'
-import type { AudioManifest } from '../../survey-definitions/audio-keys.js'
-import { audioFolder, audioNotes, checkAudio, readAudioManifest, recordingsFolder, speechTexts, versionSpeech } from '../../survey-definitions/audio-manifest.js'
+import { audioFolder, audioNotes, checkAudio, recordingsFolder, speechTexts, versionSpeech } from '../../survey-definitions/audio-manifest.js'
 import { ESPEAK_VOICES } from '../../survey-definitions/audio-voices.js'
 import { checkDefinitionsDir } from '../../survey-definitions/check.js'
 import { findDefinitions, readDefinition } from '../../survey-definitions/index.js'
 import type { SurveyDefinition } from '../../survey-definitions/index.js'
 import { sourceTexts, translationFileName } from '../../survey-definitions/languages.js'
 import type { TranslationFile } from '../../survey-definitions/languages.js'
+import { canSpeak, hasTool, manifestOf, temporaryFolders, toneWav } from '../helpers/audio-fixtures.js'
 
+const temporaryFolder = temporaryFolders('prevalens-audio-lang-')
 const fixture = join(import.meta.dirname, '..', 'fixtures', 'definitions-second')
-const hasTool = (tool: string): boolean => {
-  try { execFileSync('which', [tool], { stdio: 'ignore' }); return true } catch { return false }
-}
-const canSpeak = hasTool('espeak-ng') && hasTool('opusenc')
-
-const copies: string[] = []
-afterEach(() => { for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true }) })
 
 /** A copy of the small second instrument (nabolag v1) with an audio/ folder, so it gets read-aloud. */
 function copyFixture (): { dir: string, load: () => SurveyDefinition } {
-  const dir = mkdtempSync(join(tmpdir(), 'prevalens-audio-lang-'))
-  copies.push(dir)
+  const dir = temporaryFolder()
   cpSync(fixture, dir, { recursive: true })
   mkdirSync(join(dir, 'nabolag', 'audio'))
   return { dir, load: () => readDefinition(findDefinitions(dir)[0]!) }
@@ -53,25 +45,6 @@ function writeTranslation (dir: string, translation: TranslationFile): string {
   const file = join(dir, 'nabolag', translationFileName(1, translation.code))
   writeFileSync(file, `${JSON.stringify(translation, null, 2)}\n`)
   return file
-}
-
-const manifestOf = (def: SurveyDefinition): AudioManifest => {
-  const manifest = readAudioManifest(def)
-  if (!('clips' in manifest)) throw new Error(manifest.problem)
-  return manifest
-}
-
-/** 0.3 s of a 440 Hz tone as 16-bit mono PCM WAV: a stand-in for a researcher's recording. */
-function toneWav (): Buffer {
-  const rate = 16000
-  const samples = Buffer.alloc(rate * 0.3 * 2)
-  for (let i = 0; i < samples.length / 2; i += 1) samples.writeInt16LE(Math.round(8000 * Math.sin(2 * Math.PI * 440 * i / rate)), i * 2)
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0); header.writeUInt32LE(36 + samples.length, 4); header.write('WAVE', 8)
-  header.write('fmt ', 12); header.writeUInt32LE(16, 16); header.writeUInt16LE(1, 20); header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(rate, 24); header.writeUInt32LE(rate * 2, 28); header.writeUInt16LE(2, 32); header.writeUInt16LE(16, 34)
-  header.write('data', 36); header.writeUInt32LE(samples.length, 40)
-  return Buffer.concat([header, samples])
 }
 
 describe('the texts read aloud in a translation', () => {

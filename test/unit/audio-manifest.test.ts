@@ -1,37 +1,24 @@
-import { execFile, execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { execFile } from 'node:child_process'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AudioGenerateError, generateAudio } from '../../api/cli/audio-generate.js'
-import type { AudioManifest } from '../../survey-definitions/audio-keys.js'
-import { audioFolder, checkAudio, readAudioManifest, speakable, speechTexts, versionSpeech } from '../../survey-definitions/audio-manifest.js'
+import { audioFolder, checkAudio, speakable, speechTexts, versionSpeech } from '../../survey-definitions/audio-manifest.js'
 import { checkDefinitionsDir } from '../../survey-definitions/check.js'
 import { BASE_LANGUAGES } from '../../survey-definitions/languages.js'
 import { listQuestions } from '../../survey-definitions/questions.js'
 import { definitionsDir, findDefinitions, readDefinition } from '../../survey-definitions/index.js'
 import type { JsonObject, SurveyDefinition } from '../../survey-definitions/index.js'
+import { canSpeak, manifestOf, temporaryFolders, toneWav } from '../helpers/audio-fixtures.js'
 
 const run = promisify(execFile)
+const temporaryFolder = temporaryFolders('prevalens-audio-')
 const shipped = readDefinition(findDefinitions().find((location) => location.slug === 'hverdag' && location.version === 1)!)
-const manifestOf = (def: SurveyDefinition): AudioManifest => {
-  const manifest = readAudioManifest(def)
-  if (!('clips' in manifest)) throw new Error(manifest.problem)
-  return manifest
-}
-const hasTool = (tool: string): boolean => {
-  try { execFileSync('which', [tool], { stdio: 'ignore' }); return true } catch { return false }
-}
-const canSpeak = hasTool('espeak-ng') && hasTool('opusenc')
-
-const copies: string[] = []
-afterEach(() => { for (const dir of copies.splice(0)) rmSync(dir, { recursive: true, force: true }) })
 
 /** A copy of survey-definitions/hverdag (definition, indicator map and audio), edited by `change` before loading. */
 function copyInstrument (change: (survey: JsonObject) => void = () => {}): { dir: string, def: SurveyDefinition } {
-  const dir = mkdtempSync(join(tmpdir(), 'prevalens-audio-'))
-  copies.push(dir)
+  const dir = temporaryFolder()
   cpSync(join(definitionsDir, 'hverdag'), join(dir, 'hverdag'), { recursive: true })
   const file = join(dir, 'hverdag', 'v1.survey.json')
   const survey = JSON.parse(readFileSync(file, 'utf8')) as JsonObject
@@ -44,19 +31,6 @@ function question (survey: JsonObject, name: string): JsonObject {
   const found = listQuestions(survey).find((item) => item.name === name)
   if (found === undefined) throw new Error(`no question ${name}`)
   return found.json
-}
-
-/** 0.3 s of a 440 Hz tone as 16-bit mono PCM WAV: a stand-in for a researcher's recording. */
-function toneWav (hz = 440): Buffer {
-  const rate = 16000
-  const samples = Buffer.alloc(rate * 0.3 * 2)
-  for (let i = 0; i < samples.length / 2; i += 1) samples.writeInt16LE(Math.round(8000 * Math.sin(2 * Math.PI * hz * i / rate)), i * 2)
-  const header = Buffer.alloc(44)
-  header.write('RIFF', 0); header.writeUInt32LE(36 + samples.length, 4); header.write('WAVE', 8)
-  header.write('fmt ', 12); header.writeUInt32LE(16, 16); header.writeUInt16LE(1, 20); header.writeUInt16LE(1, 22)
-  header.writeUInt32LE(rate, 24); header.writeUInt32LE(rate * 2, 28); header.writeUInt16LE(2, 32); header.writeUInt16LE(16, 34)
-  header.write('data', 36); header.writeUInt32LE(samples.length, 40)
-  return Buffer.concat([header, samples])
 }
 
 describe('the committed audio of hverdag v1', () => {
