@@ -38,3 +38,11 @@ export async function completeSurvey (page: Page, onPage?: (name: string) => Pro
   await page.getByTestId('send').click()
   await page.getByTestId('done').waitFor({ timeout: 15_000 })
 }
+
+/** The path of the clip in the kiosk's one audio element, or null when none is set (nothing plays). */
+export async function playingClip (page: Page): Promise<string | null> {
+  return await page.evaluate(() => {
+    const src = document.querySelector('[data-testid="kiosk-audio"]')?.getAttribute('src') ?? null
+    return src === null ? null : new URL(src, location.href).pathname
+  })
+}

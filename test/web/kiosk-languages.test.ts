@@ -7,7 +7,7 @@ import { findDefinitions, readDefinition } from '../../survey-definitions/index.
 import { buildTestApp } from '../helpers/build-app.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
-import { completeSurvey, enrolTabletInBrowser } from '../helpers/kiosk-page.js'
+import { completeSurvey, enrolTabletInBrowser, playingClip } from '../helpers/kiosk-page.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
@@ -178,11 +178,7 @@ describe('the kiosk in the wave\'s languages', () => {
     const page = await enrolledTablet(context, study.wave.survey_version_id)
     const manifest = await (await fetch(`${origin}/kiosk/audio/hverdag/v1/manifest.json`)).json() as AudioManifest
     const clip = (key: string): string => `/kiosk/audio/hverdag/v1/${manifest.clips[key]!.nb!.file}`
-    // The kiosk's one audio element holds the clip playing; none yet, or no src, means nothing plays.
-    const audioSrc = async (): Promise<string | null> => await page.evaluate(() => {
-      const src = document.querySelector('[data-testid="kiosk-audio"]')?.getAttribute('src') ?? null
-      return src === null ? null : new URL(src, location.href).pathname
-    })
+    const audioSrc = async (): Promise<string | null> => await playingClip(page)
 
     await page.getByTestId('start').click()
     await page.getByTestId('language-pl').click()

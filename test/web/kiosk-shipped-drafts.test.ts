@@ -10,7 +10,7 @@ import { findTranslationFiles, readTranslationFile } from '../../survey-definiti
 import { buildTestApp } from '../helpers/build-app.js'
 import { launchChromium, screenshot, seriousAxeViolations } from '../helpers/browser.js'
 import { createStudy, responseTableCounts } from '../helpers/fixtures.js'
-import { completeSurvey, enrolTabletInBrowser } from '../helpers/kiosk-page.js'
+import { completeSurvey, enrolTabletInBrowser, playingClip } from '../helpers/kiosk-page.js'
 import type { StudyFixture } from '../helpers/fixtures.js'
 import { openTestDatabase } from '../helpers/test-db.js'
 import type { TestDatabase } from '../helpers/test-db.js'
@@ -94,10 +94,7 @@ describe('the shipped drafts of hverdag v2 on the tablet', () => {
     const page = await enrolledTablet(context, versionId)
     const manifest = await (await fetch(`${origin}/kiosk/audio/hverdag/v2/manifest.json`)).json() as AudioManifest
     const polishClip = (key: string): string => `/kiosk/audio/hverdag/v2/${manifest.clips[key]!.pl!.file}`
-    const audioSrc = async (): Promise<string | null> => await page.evaluate(() => {
-      const src = document.querySelector('[data-testid="kiosk-audio"]')?.getAttribute('src') ?? null
-      return src === null ? null : new URL(src, location.href).pathname
-    })
+    const audioSrc = async (): Promise<string | null> => await playingClip(page)
     await page.getByTestId('start').click()
     await page.getByTestId('language-pl').click()
     await page.getByTestId('page').waitFor()
