@@ -24,7 +24,7 @@ import testResponseRoutes from './routes/test-responses.js'
 import resultRoutes from './routes/results.js'
 import releaseRoutes from './routes/releases.js'
 import surveyRoutes from './routes/surveys.js'
-// The researcher console's API (engineer D1)
+// The researcher console's API
 import exportRoutes from './routes/exports.js'
 import helpResourceRoutes from './routes/help-resources.js'
 import overviewRoutes from './routes/overview.js'
@@ -63,11 +63,11 @@ export default async function app (fastify: FastifyInstance, { config, database 
   await fastify.register(responseRoutes, { prefix: '/api/responses', logLevel: 'error' })
   await fastify.register(testResponseRoutes, { prefix: '/api/test-responses' })
   await fastify.register(resultRoutes, { prefix: '/api/results' })
-  // Results releases: /api/waves/:waveId/releases, /api/releases…, /api/public/releases/:token (engineer C1).
+  // Results releases: /api/waves/:waveId/releases, /api/releases…, /api/public/releases/:token.
   await fastify.register(releaseRoutes, { prefix: '/api' })
   // Enrolment is a tablet talking too: like every request the kiosk makes, it leaves no access line.
   await fastify.register(deviceRoutes, { prefix: '/api/devices', logLevel: 'error' })
-  // The researcher console (engineer D1)
+  // The researcher console
   await fastify.register(surveyVersionRoutes, { prefix: '/api/survey-versions' })
   await fastify.register(surveyVersionLanguageRoutes, { prefix: '/api/survey-versions' })
   await fastify.register(referenceRoutes, { prefix: '/api/reference' })

@@ -187,7 +187,7 @@ export interface AuditLogTable {
   hash: string
 }
 
-// --- help resources (engineer D1, migration 2026-11-26T0430) ---
+// --- help resources (migration 2026-11-26T0430) ---
 export type ActiveUsePolicyCode = 'yes' | 'case_by_case' | 'no' | 'not_checked'
 
 /** One row (id 1) once help-resources.json was imported; holds the note shown under the list. */
@@ -221,7 +221,7 @@ export interface CrisisCentreTable {
 }
 // --- end help resources ---
 
-// --- results releases (engineer C1, migration 2026-11-26T0410) ---
+// --- results releases (migration 2026-11-26T0410) ---
 /** A frozen results release of one wave: aggregates only (see the migration and api/services/releases.ts). */
 export interface ResultsReleaseTable {
   id: Generated<string>
