@@ -1,6 +1,6 @@
 /**
  * analysis/: estimators over counts, pure functions with no I/O.
- * @see ../../shared/DESIGN.md "Indicators and the analysis"
+ * @see the README's "Results releases" and "How sure a figure is"
  */
 
 // Result types shared by every estimator
@@ -56,7 +56,7 @@ export { studentTQuantile } from './distributions/student-t-quantile.js'
 export { logBeta, regularizedIncompleteBeta } from './distributions/incomplete-beta.js'
 export { inverseRegularizedIncompleteBeta } from './distributions/inverse-incomplete-beta.js'
 
-// Disclosure control of a results release (DESIGN.md, anonymity rule 6)
+// Disclosure control of a results release (ARCHITECTURE.md, anonymity rule 6)
 export { suppressRelease } from './disclosure-control/suppress-release.js'
 export { auditSuppression } from './disclosure-control/audit-suppression.js'
 export { DEFAULT_THRESHOLD, MINIMUM_THRESHOLD, primarySuppressionRule } from './disclosure-control/primary-rule.js'

@@ -2,7 +2,7 @@
  * Results tables: from counts per cell and cluster (site), as the aggregation query or a flat file
  * gives them, to the rows a results release publishes, with disclosure control applied across every
  * table built together.
- * @see ../../shared/DESIGN.md "Indicators and the analysis" and anonymity rule 6
+ * @see ARCHITECTURE.md, anonymity rule 6, and the README's "Results releases"
  */
 import { clopperPearsonInterval } from './clopper-pearson-interval.js'
 import { designBasedProportion } from './design-based-proportion.js'

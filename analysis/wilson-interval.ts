@@ -37,7 +37,7 @@ export function wilsonLimits (yes: number, n: number, level: number): { lower: n
  *
  * At yes = 0 the lower limit is 0 and at yes = n the upper limit is 1, and the other limit is still
  * informative (0/20 gives 0 to 0.1611). Same limits as R's `prop.test(yes, n, correct = FALSE)`.
- * The default interval for one site (DESIGN.md, "Indicators and the analysis").
+ * The default interval for one site.
  *
  * Reference: E. B. Wilson (1927), "Probable inference, the law of succession, and statistical
  * inference", JASA 22, 209–212; R. G. Newcombe (1998), "Two-sided confidence intervals for the

@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value'
 
 /**
  * Figures that earlier studies published, shown beside the results app's headline indicators as
- * context (issue 6): sourced and dated, each with its own population, place and method, and marked as
+ * context: sourced and dated, each with its own population, place and method, and marked as
  * another study so no one reads it as a figure of ours. The results app imports the JSON at build
  * time (its Vite config runs `contextStudiesProblems` and fails the build on any problem); the unit
  * test also checks every indicator name against the instrument's indicator map.

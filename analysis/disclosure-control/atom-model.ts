@@ -8,7 +8,7 @@
  *
  * This file only builds the model (atoms, cells and which atoms each cell adds up); the primary
  * rule, secondary suppression and the audit read it.
- * @see ../../../shared/DESIGN.md, anonymity rules 6 and 9
+ * @see ARCHITECTURE.md, anonymity rules 6 and 9
  */
 import { AnalysisInputError } from '../errors.js'
 import { primaryRuleOf } from './primary-rule.js'

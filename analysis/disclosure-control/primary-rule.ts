@@ -3,7 +3,7 @@ import { assertYesOfN } from '../internal/validate.js'
 import type { BinomialCounts } from '../wilson-interval.js'
 import type { PrimaryRule } from './types.js'
 
-/** Default threshold k of disclosure control (DESIGN.md, anonymity rule 6). */
+/** Default threshold k of disclosure control (ARCHITECTURE.md, anonymity rule 6). */
 export const DEFAULT_THRESHOLD = 5
 
 /** The lowest threshold allowed: below 3, a published count of 2 lets each of the two find the other's answer. */
@@ -18,7 +18,7 @@ export function resolveThreshold (k: number | undefined): number {
   if (typeof resolved !== 'number' || !Number.isSafeInteger(resolved) || resolved < MINIMUM_THRESHOLD) {
     throw new AnalysisInputError(
       'invalid_parameter',
-      `k must be a whole number ≥ ${MINIMUM_THRESHOLD} (DESIGN.md, anonymity rule 6: the threshold is never below 3), got ${String(k)}`
+      `k must be a whole number ≥ ${MINIMUM_THRESHOLD} (the threshold of disclosure control is never below 3), got ${String(k)}`
     )
   }
   return resolved

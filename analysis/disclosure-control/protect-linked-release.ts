@@ -1,7 +1,7 @@
 /**
  * Disclosure control of a results release on the atom model: primary rule, secondary suppression
  * by Gaussian elimination, then the audit by exact optimisation, repeated until the audit passes or
- * nothing more can be done (DESIGN.md, anonymity rules 6 and 9).
+ * nothing more can be done (ARCHITECTURE.md, anonymity rules 6 and 9).
  *
  * 1. Primary: a listed cell with 0 < min(n, yes, no) < k (a count: 0 < c < k), or whose change since
  *    an earlier release that published it is a group below k (see `primaryOfCell`).

@@ -7,7 +7,7 @@ import type { ControlledCell, ControlledTable, DisclosureOptions, PrimaryRule, R
 
 /**
  * Disclosure control of a results release: decides, for every cell of every table, whether it is
- * published (n, yes, no) or suppressed, and why (DESIGN.md, anonymity rule 6).
+ * published (n, yes, no) or suppressed, and why (ARCHITECTURE.md, anonymity rule 6).
  *
  * 1. Primary suppression, per cell with n > 0:  min(n, yes, no) < k  (`n_below_k`, `yes_below_k`,
  *    `no_below_k`; see `primarySuppressionRule`). Cells with n = 0 are published as empty.

@@ -1,7 +1,7 @@
 /**
  * Types of disclosure control: the tables of a results release as counted, the same tables as
  * published (each cell published or suppressed, with why), and the audit of a suppression pattern.
- * @see ../../../shared/DESIGN.md, anonymity rule 6 and "Indicators and the analysis"
+ * @see ARCHITECTURE.md, anonymity rule 6, and the README's "Results releases"
  */
 
 /**
@@ -98,7 +98,7 @@ export interface ImpliedDimension {
 
 /** Settings of the disclosure control of one release. */
 export interface DisclosureOptions {
-  /** Threshold k: a whole number ≥ 3; default 5 (DESIGN.md, anonymity rule 6). */
+  /** Threshold k: a whole number ≥ 3; default 5 (ARCHITECTURE.md, anonymity rule 6). */
   readonly k?: number
   /**
    * The releases already published for the same wave, one array of tables per release, as

@@ -1,6 +1,6 @@
 /**
- * Results releases: frozen, disclosure-controlled tables of one wave (DESIGN.md, "Indicators and the
- * analysis", anonymity rule 6). Routes (api/routes/releases.ts):
+ * Results releases: frozen, disclosure-controlled tables of one wave (ARCHITECTURE.md, anonymity rule 6).
+ * Routes (api/routes/releases.ts):
  *
  *   POST   /api/waves/:waveId/releases        researcher, admin  body ReleaseCreateBody → 201 ReleaseDetail
  *                                                                 (supersedes the wave's current release; audited)

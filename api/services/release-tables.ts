@@ -1,7 +1,7 @@
 /**
  * The tables of a results release, computed once: counts in the database, estimates and disclosure
  * control in analysis/, with suppression across every table of the release, the wave's earlier
- * releases and the "who answered" counts together (DESIGN.md, anonymity rule 6).
+ * releases and the "who answered" counts together (ARCHITECTURE.md, anonymity rule 6).
  */
 import { performance } from 'node:perf_hooks'
 import type { Kysely } from 'kysely'

@@ -1,5 +1,5 @@
 /**
- * Results releases: a researcher freezes a wave's tables (DESIGN.md, "Indicators and the analysis");
+ * Results releases: a researcher freezes a wave's tables;
  * funders, and a public link, read only what was frozen.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
@@ -216,7 +216,7 @@ function releaseSettings (body: ReleaseCreateBody, sites: number): ReleaseSettin
     throw new AppError(400, 'bad_request', `strata apply to the design-based methods (cluster, korn-graubard) only, not ${method}`)
   }
   const k = body.k ?? DEFAULT_THRESHOLD
-  if (k < MINIMUM_THRESHOLD) throw new AppError(400, 'bad_request', `k must be at least ${MINIMUM_THRESHOLD} (DESIGN.md, anonymity rule 6)`)
+  if (k < MINIMUM_THRESHOLD) throw new AppError(400, 'bad_request', `k must be at least ${MINIMUM_THRESHOLD}: the threshold of disclosure control is never below 3`)
   const weights = body.weights ?? 'none'
   if (weights === 'attendance' && method !== 'cluster' && method !== 'korn-graubard') {
     throw new AppError(400, 'bad_request', `attendance weights need a design-based method (cluster, korn-graubard) with sites as clusters, not ${method}`)

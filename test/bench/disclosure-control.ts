@@ -1,5 +1,5 @@
 /**
- * Times disclosure control on a release of the size DESIGN.md plans: 60 indicators × 10 tables,
+ * Times disclosure control on a release of the size a study plans: 60 indicators × 10 tables,
  * the largest about 500 cells (age group × municipality), with municipality → county implied;
  * then a superseding release of the same wave with a few late responses.
  *

@@ -12,7 +12,7 @@ const HEADLINE_INDICATORS = readInstrument(join(definitionsDir, 'hverdag', INSTR
 const shipped = (): ContextStudies => structuredClone(loadContextStudies())
 
 describe('context studies (figures earlier studies published)', () => {
-  it('the shipped file is valid and holds the figures issue 6 names', () => {
+  it('the shipped file is valid and holds the figures the results app cites', () => {
     const { studies } = loadContextStudies()
     const find = (percent: number, indicator: string, year: number) =>
       studies.find((study) => study.percent === percent && study.indicator === indicator && study.year === year)

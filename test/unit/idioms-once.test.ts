@@ -39,3 +39,17 @@ describe('idioms defined once', () => {
     expect(filesWith(/toISOString\(\)\.slice\(0, 10\) (===|!==) date/)).toEqual(['survey-definitions/calendar-date.ts'])
   })
 })
+
+/** Comments and docs cite what a reader of the repository can open: ARCHITECTURE.md and the README. */
+describe('citations inside the repository', () => {
+  const texts = [...files, ...sources(join(root, 'test')), join(root, 'README.md'), join(root, 'ARCHITECTURE.md'), join(root, '.ci', 'run')]
+  const citing = (pattern: RegExp): string[] => texts.filter((file) => pattern.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file)).sort()
+
+  it('no design document from outside the repository', () => {
+    expect(citing(new RegExp(['DESIGN', 'md'].join('\\.')))).toEqual([])
+  })
+
+  it('no issue number and no author', () => {
+    expect(citing(new RegExp(['\\bissues? \\d', ['section of', 'engineer'].join(' ')].join('|'), 'i'))).toEqual([])
+  })
+})

@@ -19,7 +19,7 @@ export async function up (db: Kysely<any>): Promise<void> {
     .execute()
 
   // Derived from responses at intake, rebuildable at any time; one typed row per response, the shape the
-  // grouped count(*) FILTER query reads fastest (DESIGN.md, "Core data").
+  // grouped count(*) FILTER query reads fastest.
   await db.schema.createTable('response_facts')
     .addColumn('response_id', 'uuid', (col) => col.primaryKey().references('responses.id').onDelete('cascade'))
     .addColumn('wave_id', 'uuid', (col) => col.notNull())

@@ -2,8 +2,8 @@ import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
 
 export async function up (db: Kysely<any>): Promise<void> {
-  // A results release: the tables of one wave computed once, with their suppression pattern, and frozen
-  // (DESIGN.md, "Indicators and the analysis"). Only aggregates are stored, never a response.
+  // A results release: the tables of one wave computed once, with their suppression pattern, and frozen.
+  // Only aggregates are stored, never a response.
   await db.schema.createTable('results_releases')
     .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('wave_id', 'uuid', (col) => col.notNull().references('waves.id'))

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Kysely, RawBuilder } from 'kysely'
 import type { Database } from '../database.js'
 
-/** The breakdown dimensions of results (DESIGN.md, "Indicators and the analysis"). */
+/** The breakdown dimensions of results. */
 export const RESULT_DIMENSIONS = ['wave', 'gender', 'age_group', 'site_kind', 'county', 'municipality', 'centrality'] as const
 export type ResultDimension = typeof RESULT_DIMENSIONS[number]
 

@@ -1,5 +1,5 @@
 /**
- * Property tests (fast-check) of disclosure control (issue 3, "Show"): after suppressRelease, no
+ * Property tests (fast-check) of disclosure control: after suppressRelease, no
  * published cell fails the primary rule and no suppressed cell of a random release can be
  * recomputed from what is published; the pattern does not depend on the order of the input.
  *

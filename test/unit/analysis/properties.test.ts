@@ -1,5 +1,5 @@
 /**
- * Property tests (fast-check) of the interval estimators (issue 3, "Show"): every interval holds
+ * Property tests (fast-check) of the interval estimators: every interval holds
  * its estimate and lies in [0, 1] (a difference in [−1, 1]), never NaN, and says why when it
  * gives no interval; intervals narrow as n grows at a fixed proportion and widen with the level.
  * Every property runs a fixed seed, so a failure is reproducible; fast-check prints the shrunk

@@ -5,7 +5,7 @@ export type View = 'overview' | 'explore'
 
 /**
  * Everything a view depends on, kept in the address's query string so that a copied link reproduces it
- * (issue 6). `link` is a public results link's token; without it the reader is logged in.
+ * (a funder shares a view by its address). `link` is a public results link's token; without it the reader is logged in.
  */
 export interface ViewState {
   lang: Lang

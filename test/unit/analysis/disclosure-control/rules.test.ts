@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AnalysisInputError, DEFAULT_THRESHOLD, MINIMUM_THRESHOLD, changeSuppressionRule, primarySuppressionRule } from '../../../../analysis/index.js'
 
 describe('primarySuppressionRule', () => {
-  it('has the thresholds of DESIGN.md rule 6: default 5, never below 3', () => {
+  it('has the thresholds of anonymity rule 6 (ARCHITECTURE.md): default 5, never below 3', () => {
     expect(DEFAULT_THRESHOLD).toBe(5)
     expect(MINIMUM_THRESHOLD).toBe(3)
   })
