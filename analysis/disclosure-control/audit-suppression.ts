@@ -2,8 +2,7 @@ import { AnalysisInputError } from '../errors.js'
 import { changeRuleOf } from './change-rule.js'
 import { assertControlledCell, cellHistory, earlierKnowledge } from './earlier-releases.js'
 import { eliminate } from './integer-elimination.js'
-import type { LinearEquation } from './integer-elimination.js'
-import { termsOf } from './lattice.js'
+import { relationEquations } from './lattice.js'
 import type { LatticeCell } from './lattice.js'
 import { primaryRuleOf, resolveThreshold } from './primary-rule.js'
 import { buildReleaseModel } from './release-model.js'
@@ -114,24 +113,8 @@ export function auditSuppression (
       return [shown.n, shown.yes]
     })
 
-    const equations: LinearEquation[] = []
-    for (const relation of lattice.relations) {
-      const variables: number[] = []
-      const coefficients: number[] = []
-      const rhs = [0, 0]
-      for (const [cell, a] of termsOf(relation)) {
-        const v = value[cell]
-        if (v === undefined) {
-          variables.push(cell)
-          coefficients.push(a)
-        } else {
-          rhs[0] = (rhs[0] as number) - a * v[0]
-          rhs[1] = (rhs[1] as number) - a * v[1]
-        }
-      }
-      if (variables.length > 0) equations.push({ variables, coefficients, rhs })
-    }
-    const system = eliminate(equations, { rhsCount: 2 })
+    // Known values are the true counts (checked above), so every relation among them holds.
+    const system = eliminate(relationEquations(lattice, (cell) => value[cell]), { rhsCount: 2 })
     const solve = (vector: ReadonlyMap<number, number>): readonly [number, number] | undefined => {
       const r = system.reduce(vector)
       return r.value === null ? undefined : [Number(r.value[0]), Number(r.value[1])]

@@ -7,8 +7,7 @@ import { AnalysisInputError } from '../errors.js'
 import { changeRuleOf } from './change-rule.js'
 import { assertYesOfN } from '../internal/validate.js'
 import { eliminate } from './integer-elimination.js'
-import type { LinearEquation } from './integer-elimination.js'
-import { buildLattice, termsOf } from './lattice.js'
+import { buildLattice, relationEquations } from './lattice.js'
 import { byCodeUnit } from './release-model.js'
 import type { IndicatorModel, ReleaseModel } from './release-model.js'
 import { closedUnder, countsOk, describeGroup, shapeTable } from './table-shape.js'
@@ -87,24 +86,7 @@ export function earlierKnowledge (
           if (c.source.suppressed === false) known.set(lattice.indexOf.get(c.key) as number, [c.source.n, c.source.yes])
         }
       }
-      const equations: LinearEquation[] = []
-      for (const relation of lattice.relations) {
-        const variables: number[] = []
-        const coefficients: number[] = []
-        const rhs = [0, 0]
-        for (const [cell, coefficient] of termsOf(relation)) {
-          const value = known.get(cell)
-          if (value === undefined) {
-            variables.push(cell)
-            coefficients.push(coefficient)
-          } else {
-            rhs[0] = (rhs[0] as number) - coefficient * value[0]
-            rhs[1] = (rhs[1] as number) - coefficient * value[1]
-          }
-        }
-        if (variables.length > 0 || rhs[0] !== 0 || rhs[1] !== 0) equations.push({ variables, coefficients, rhs })
-      }
-      const system = eliminate(equations, { rhsCount: 2 })
+      const system = eliminate(relationEquations(lattice, (cell) => known.get(cell)), { rhsCount: 2 })
       if (!system.consistent) {
         throw new AnalysisInputError('invalid_count', `previouslyPublished[${r}], ${indicator}: the published counts of its tables do not add up to each other`)
       }

@@ -11,6 +11,7 @@
  * (no set in between), which generates every relation of nested sums: a chain of coverings
  * implies the longer relations.
  */
+import type { LinearEquation } from './integer-elimination.js'
 import { cellKeyOf, dimsKeyOf, project } from './table-shape.js'
 import type { ShapedTable } from './table-shape.js'
 import type { CellGroup } from './types.js'
@@ -122,4 +123,30 @@ export function termsOf (relation: Relation): Array<readonly [number, number]> {
   const terms: Array<readonly [number, number]> = relation.children.map((c) => [c, -1] as const)
   if (relation.margin !== null) terms.unshift([relation.margin, 1])
   return terms
+}
+
+/**
+ * The lattice's relations as equations over the cells whose counts are not known, each known cell's
+ * (n, yes) moved to the right-hand sides. A relation among known cells alone is kept only when it does
+ * not hold (0 = nonzero), so that elimination reports the counts inconsistent.
+ */
+export function relationEquations (lattice: Lattice, known: (cell: number) => readonly [number, number] | undefined): LinearEquation[] {
+  const equations: LinearEquation[] = []
+  for (const relation of lattice.relations) {
+    const variables: number[] = []
+    const coefficients: number[] = []
+    const rhs = [0, 0]
+    for (const [cell, coefficient] of termsOf(relation)) {
+      const value = known(cell)
+      if (value === undefined) {
+        variables.push(cell)
+        coefficients.push(coefficient)
+      } else {
+        rhs[0] = (rhs[0] as number) - coefficient * value[0]
+        rhs[1] = (rhs[1] as number) - coefficient * value[1]
+      }
+    }
+    if (variables.length > 0 || rhs[0] !== 0 || rhs[1] !== 0) equations.push({ variables, coefficients, rhs })
+  }
+  return equations
 }

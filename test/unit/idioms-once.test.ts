@@ -35,6 +35,10 @@ describe('idioms defined once', () => {
     expect(filesWith(/\.transaction\(\)/).filter((file) => file.startsWith('api/db/queries/'))).toEqual([])
   })
 
+  it('the equations an attacker writes from the tables\' relations: relationEquations in the disclosure control\'s lattice', () => {
+    expect(filesWith(/for \(const \[cell, \w+\] of termsOf\(relation\)\)/)).toEqual(['analysis/disclosure-control/lattice.ts'])
+  })
+
   it('the calendar-date check: isCalendarDate in survey-definitions/calendar-date.ts', () => {
     expect(filesWith(/toISOString\(\)\.slice\(0, 10\) (===|!==) date/)).toEqual(['survey-definitions/calendar-date.ts'])
   })
