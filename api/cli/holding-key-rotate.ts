@@ -4,7 +4,7 @@
 // keep sealing with the key they read, which the file still holds.
 import { holdingKeyFile } from '../config.js'
 import { heldKeyIds } from '../db/queries/held-responses.js'
-import { loadHoldingKeyring, rotateHoldingKey } from '../intake/holding-key.js'
+import { loadHoldingKeyring, rotateHoldingKey } from '../sealing/holding-key.js'
 import { runWithDatabase } from './command-database.js'
 
 await runWithDatabase('holding-key:rotate', async ({ db, config }) => {

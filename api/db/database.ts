@@ -294,7 +294,7 @@ export interface ResponseFactTable {
 }
 
 /**
- * An accepted upload waiting for its wave's mix, sealed under the holding key (api/intake/holding-key.ts), which
+ * An accepted upload waiting for its wave's mix, sealed under the holding key (api/sealing/holding-key.ts), which
  * is not in the database; keyed by an HMAC of the response id, never the id. See the migration.
  */
 export interface HeldResponseTable {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorReplySchema, errorReplies } from '../schemas/common.js'
-import { intakeKeyring } from '../intake/sealed-envelope.js'
+import { intakeKeyring } from '../sealing/sealed-envelope.js'
 import { IntakeKeyReplySchema, KioskHeadersSchema, KioskHelpReplySchema, KioskLanguageParamsSchema, KioskLanguageReplySchema, KioskWaveReplySchema } from '../schemas/kiosk.js'
 import { kioskHelp, kioskLanguage, kioskWave } from '../services/kiosk.js'
 import { studyToday } from '../study-calendar.js'

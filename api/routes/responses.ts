@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorReplies } from '../schemas/common.js'
 import { AppError } from '../errors.js'
-import { intakeKeyring } from '../intake/sealed-envelope.js'
+import { intakeKeyring } from '../sealing/sealed-envelope.js'
 import { ResponseBodySchema, ResponseHeadersSchema, ResponseReplySchema, ResponseUploadSchema } from '../schemas/responses.js'
 import { DailyUploadLimitError, UploadRateLimitedError, submitResponse } from '../services/intake.js'
 import type { IntakeContext } from '../services/intake.js'

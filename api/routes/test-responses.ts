@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AppError } from '../errors.js'
-import { intakeKeyring } from '../intake/sealed-envelope.js'
+import { intakeKeyring } from '../sealing/sealed-envelope.js'
 import { errorReplies } from '../schemas/common.js'
 import { KioskHeadersSchema } from '../schemas/kiosk.js'
 import type { TestResponseBody } from '../schemas/test-responses.js'

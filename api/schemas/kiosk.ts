@@ -55,7 +55,7 @@ export const KioskHelpReplySchema = Type.Object({
 })
 export type KioskHelpReply = Static<typeof KioskHelpReplySchema>
 
-/** The public key tablets seal responses with before storing them (api/intake/sealed-envelope.ts). */
+/** The public key tablets seal responses with before storing them (api/sealing/sealed-envelope.ts). */
 export const IntakeKeyReplySchema = Type.Object({
   keyId: Type.String({ description: 'names the key in a sealed upload' }),
   algorithm: Type.Literal('RSA-OAEP-256+A256GCM', { description: 'an AES-256-GCM key per response, wrapped with RSA-OAEP (SHA-256)' }),

@@ -21,7 +21,7 @@ export type ResponseReply = Static<typeof ResponseReplySchema>
 // --- sealed uploads (the offline kiosk: ARCHITECTURE.md, anonymity rule 5) ---
 const Base64 = (what: string, maxLength: number) => Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', minLength: 1, maxLength, description: `${what}, base64` })
 
-/** A response sealed on the tablet (api/intake/sealed-envelope.ts): what the plain body holds, encrypted. */
+/** A response sealed on the tablet (api/sealing/sealed-envelope.ts): what the plain body holds, encrypted. */
 export const SealedEnvelopeSchema = Type.Object({
   keyId: Type.String({ pattern: '^[0-9a-f]{32}$', description: 'the intake key it was sealed for (GET /api/kiosk/intake-key)' }),
   key: Base64('the AES-256-GCM key, wrapped with RSA-OAEP (SHA-256)', 1024),

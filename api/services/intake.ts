@@ -7,7 +7,7 @@ import { compareStoredResponse, findDeviceWaveAccess, insertAnalysisRows } from 
 import type { DeviceWaveAccess, HeldUpload, ResponseToStore } from '../db/queries/responses.js'
 import { AppError } from '../errors.js'
 import { lastUploadDay, uploadWindow } from '../domain/upload-window.js'
-import type { HoldingKeyring } from '../intake/holding-key.js'
+import type { HoldingKeyring } from '../sealing/holding-key.js'
 import { isoWeek, studyToday } from '../study-calendar.js'
 import { indicatorValueArray } from './compiled-surveys.js'
 import type { CompiledSurveyCache, CompiledVersion } from './compiled-surveys.js'
@@ -17,7 +17,7 @@ export interface IntakeContext {
   db: Kysely<Database>
   surveys: CompiledSurveyCache
   batcher: IntakeBatcher
-  /** Seals what intake holds until the week's mix (api/intake/holding-key.ts). */
+  /** Seals what intake holds until the week's mix (api/sealing/holding-key.ts). */
   keys: HoldingKeyring
   timeZone: string
   /** Uploads one device may send per minute (INTAKE_UPLOADS_PER_MINUTE). */

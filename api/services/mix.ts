@@ -7,8 +7,8 @@ import { insertAnalysisRows } from '../db/queries/responses.js'
 import type { ResponseAtSite, ResponseToStore } from '../db/queries/responses.js'
 import { holdingKeyFile } from '../config.js'
 import type { Config } from '../config.js'
-import { loadHoldingKeyring } from '../intake/holding-key.js'
-import type { HoldingKeyring } from '../intake/holding-key.js'
+import { loadHoldingKeyring } from '../sealing/holding-key.js'
+import type { HoldingKeyring } from '../sealing/holding-key.js'
 import { isoWeek, studyToday } from '../study-calendar.js'
 
 export interface MixContext {

@@ -7,8 +7,8 @@ import { loadDefinitions } from '../../survey-definitions/index.js'
 import type { Database, SiteRow } from '../../api/db/database.js'
 import { enrolDevice } from '../../api/db/queries/devices.js'
 import { createSite } from '../../api/db/queries/sites.js'
-import { randomAnswers } from '../../api/intake/random-answers.js'
-import { mulberry32 } from '../../api/intake/rng.js'
+import { randomAnswers } from '../../api/synthetic/random-answers.js'
+import { mulberry32 } from '../../api/synthetic/rng.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import { mixDueWaves, mixWave } from '../../api/services/mix.js'
 import type { MixContext } from '../../api/services/mix.js'
@@ -212,7 +212,7 @@ describe('exactly once across holding and mix', () => {
     for (const id of ids) expect((await send(id, { gender: 'man' })).statusCode).toBe(201)
     const before = await responseTableCounts(database.db)
     // A holding key file that lacks the key every row was sealed with: nothing opens, so nothing may move or vanish.
-    const { HoldingKeyring, newHoldingKey } = await import('../../api/intake/holding-key.js')
+    const { HoldingKeyring, newHoldingKey } = await import('../../api/sealing/holding-key.js')
     const stranger = { ...mixContextFor(database), keys: new HoldingKeyring([newHoldingKey()]) }
     expect(await mixWave(stranger, waveId)).toMatchObject({ ran: true, mixed: 0, unopened: 30 })
     expect(await responseTableCounts(database.db)).toEqual(before)

@@ -38,7 +38,7 @@ import { countCellsBySite, countCellsBySiteFiltered, indicatorsOfSurveyVersions 
 import type { IndicatorRef } from '../../api/db/queries/results.js'
 import { createSite } from '../../api/db/queries/sites.js'
 import { findSurveyVersion } from '../../api/db/queries/survey-versions.js'
-import { mulberry32 } from '../../api/intake/rng.js'
+import { mulberry32 } from '../../api/synthetic/rng.js'
 import { CompiledSurveyCache } from '../../api/services/compiled-surveys.js'
 import { responseToStore } from '../../api/services/intake.js'
 import { publishDefinitions } from '../../api/services/survey-versions.js'

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { auditSuppression, suppressRelease } from '../../analysis/index.js'
-import { mulberry32 } from '../../api/intake/rng.js'
+import { mulberry32 } from '../../api/synthetic/rng.js'
 import type { ControlledTable, ImpliedDimension, ReleaseTable } from '../../analysis/index.js'
 
 const random = mulberry32(20240601)

@@ -21,7 +21,7 @@ import { highsSolver } from '../../analysis/disclosure-control/highs-solver.js'
 import { protectLinkedRelease } from '../../analysis/disclosure-control/protect-linked-release.js'
 import type { FamilyInput, LinkedReleaseInput } from '../../analysis/disclosure-control/atom-model.js'
 import type { LinkedRelease } from '../../analysis/disclosure-control/protect-linked-release.js'
-import { mulberry32 } from '../../api/intake/rng.js'
+import { mulberry32 } from '../../api/synthetic/rng.js'
 
 const sizes = (process.argv.find((a) => a.startsWith('sizes='))?.slice(6) ?? '30,60,300,1000,5000').split(',').map(Number)
 /** `fine=no` leaves out the fine crossing's rows. */

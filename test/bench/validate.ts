@@ -7,8 +7,8 @@
 import { Model } from 'survey-core'
 import { compileSurvey } from '../../api/intake/compile-survey.js'
 import type { CompiledSurvey } from '../../api/intake/compile-survey.js'
-import { mutateAnswers, randomAnswers } from '../../api/intake/random-answers.js'
-import { mulberry32 } from '../../api/intake/rng.js'
+import { mutateAnswers, randomAnswers } from '../../api/synthetic/random-answers.js'
+import { mulberry32 } from '../../api/synthetic/rng.js'
 import { loadDefinitions } from '../../survey-definitions/index.js'
 
 const count = Number(process.argv[2] ?? 2000)

@@ -44,6 +44,15 @@ const LAYERS: readonly LayerRule[] = [
   { from: 'api/domain', mayNotImport: 'api/routes' },
   { from: 'api/intake', mayNotImport: 'api/services' },
   { from: 'api/intake', mayNotImport: 'api/routes' },
+  // The validator compiler is pure: no keys, no database, no random answers.
+  { from: 'api/intake', mayNotImport: 'api/db' },
+  { from: 'api/intake', mayNotImport: 'api/sealing' },
+  { from: 'api/intake', mayNotImport: 'api/synthetic' },
+  { from: 'api/sealing', mayNotImport: 'api/services' },
+  { from: 'api/sealing', mayNotImport: 'api/routes' },
+  { from: 'api/synthetic', mayNotImport: 'api/services' },
+  { from: 'api/synthetic', mayNotImport: 'api/routes' },
+  { from: 'api/synthetic', mayNotImport: 'api/db' },
   { from: 'api/schemas', mayNotImport: 'api/services' },
   { from: 'api/schemas', mayNotImport: 'api/db/queries' },
 ]

@@ -86,7 +86,7 @@ export interface UploadPermit {
   uploadsPerDay: number
 }
 
-/** A checked response as the holding area keeps it: sealed, keyed by a digest of its id (api/intake/holding-key.ts). */
+/** A checked response as the holding area keeps it: sealed, keyed by a digest of its id (api/sealing/holding-key.ts). */
 export interface HeldUpload {
   /** The response id: only compared with `responses`, never written to the holding area. */
   id: string

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compileSurvey } from '../../../api/intake/compile-survey.js'
-import { mulberry32 } from '../../../api/intake/rng.js'
+import { mulberry32 } from '../../../api/synthetic/rng.js'
 import { assertAgreement, assertSameVisibility, cases, everyCode } from './agreement.js'
 import { featureMap, featureSurvey } from './fixtures.js'
 import { SurveyCoreOracle } from './oracle.js'

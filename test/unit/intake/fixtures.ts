@@ -1,9 +1,9 @@
 import { loadDefinitions } from '../../../survey-definitions/index.js'
 import type { JsonObject, SurveyDefinition } from '../../../survey-definitions/index.js'
 import type { IndicatorMap } from '../../../survey-definitions/indicator-map.js'
-import { randomValue } from '../../../api/intake/random-answers.js'
-import { randomInt, randomItem } from '../../../api/intake/rng.js'
-import type { Rng } from '../../../api/intake/rng.js'
+import { randomValue } from '../../../api/synthetic/random-answers.js'
+import { randomInt, randomItem } from '../../../api/synthetic/rng.js'
+import type { Rng } from '../../../api/synthetic/rng.js'
 import type { CompiledSurvey } from '../../../api/intake/types.js'
 
 export function hverdag (): SurveyDefinition {

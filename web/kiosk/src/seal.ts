@@ -17,7 +17,7 @@ export async function importIntakeKey (reply: IntakeKeyReply): Promise<IntakeKey
  * Seals a completed response before it is written anywhere (ARCHITECTURE.md, anonymity rule 5): a fresh AES-256-GCM key per
  * response, not extractable, used once and wrapped with the server's RSA-OAEP key. What comes out holds nothing
  * readable: the id, the wave and the answers are all inside the ciphertext. The server opens it in
- * api/intake/sealed-envelope.ts.
+ * api/sealing/sealed-envelope.ts.
  */
 export async function sealResponse (intakeKey: IntakeKey, response: ResponseBody | TestResponseBody): Promise<SealedEnvelope> {
   const aesKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt'])

@@ -1,5 +1,5 @@
-// The one seeded PRNG of the project (api/intake/rng.ts), re-exported so these tests keep their imports.
-export { mulberry32 } from '../../../../../api/intake/rng.js'
+// The one seeded PRNG of the project (api/synthetic/rng.ts), re-exported so these tests keep their imports.
+export { mulberry32 } from '../../../../../api/synthetic/rng.js'
 
 /** A whole number in [low, high]. */
 export function integer (random: () => number, low: number, high: number): number {

@@ -1,6 +1,6 @@
 import { randomInt, randomItem, weightedIndex } from './rng.js'
 import type { Rng } from './rng.js'
-import type { AnswerProblemCode, Answers, ChoiceValue, CompiledQuestion, CompiledSurvey } from './types.js'
+import type { AnswerProblemCode, Answers, ChoiceValue, CompiledQuestion, CompiledSurvey } from '../intake/types.js'
 
 type Probability = number | ((question: CompiledQuestion) => number)
 

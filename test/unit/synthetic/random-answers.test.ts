@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { compileSurvey } from '../../../api/intake/compile-survey.js'
-import { mutateAnswers, randomAnswers } from '../../../api/intake/random-answers.js'
-import type { DefectKind } from '../../../api/intake/random-answers.js'
-import { mulberry32, randomInt, weightedIndex } from '../../../api/intake/rng.js'
-import { featureMap, featureSurvey, hverdag, violenceTypes } from './fixtures.js'
+import { mutateAnswers, randomAnswers } from '../../../api/synthetic/random-answers.js'
+import type { DefectKind } from '../../../api/synthetic/random-answers.js'
+import { mulberry32, randomInt, weightedIndex } from '../../../api/synthetic/rng.js'
+import { featureMap, featureSurvey, hverdag, violenceTypes } from '../intake/fixtures.js'
 
 const compiled = compileSurvey(hverdag())
 const features = compileSurvey({ survey: featureSurvey, indicatorMap: featureMap })

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { HoldingKeyError, loadHoldingKeyring, rotateHoldingKey } from '../../../api/intake/holding-key.js'
+import { HoldingKeyError, loadHoldingKeyring, rotateHoldingKey } from '../../../api/sealing/holding-key.js'
 
 const dirs: string[] = []
 afterEach(() => { for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true }) })
