@@ -21,7 +21,7 @@ export const submitAnswers = async (token: string, { id, waveId, answers }: { id
     ? await api.request('POST /api/test-responses', { body: { id, answers }, token })
     : await api.request('POST /api/responses', { body: { id, waveId, answers }, token })
 
-/** A translation of the wave's survey version (a test tablet's: its test version), fetched when a respondent picks it. */
+/** A translation of the wave's survey version (a test tablet's: its test version), fetched with the wave (language-packs.ts), never at a respondent's pick. */
 export const fetchLanguage = async (token: string, code: string): Promise<KioskLanguageReply> =>
   await api.request('GET /api/kiosk/languages/:code', { params: { code }, token })
 

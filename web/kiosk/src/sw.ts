@@ -39,8 +39,8 @@ const DATA_CACHE = 'kiosk-data'
 const AUDIO_CACHE = 'kiosk-audio'
 /**
  * The answers the kiosk needs to start; only these API answers are ever cached. A translation of the survey
- * (kiosk/languages/<code>) is one: fetched when a respondent first picks it, then there for a start without a
- * connection, like the survey itself.
+ * (kiosk/languages/<code>) is one: fetched with the wave for every language it offers (language-packs.ts), then
+ * there for a start without a connection, like the survey itself.
  */
 const START_DATA = /^\/api\/(kiosk\/(wave|help|intake-key|languages\/[a-z]{2,3})|surveys\/[^/]+\/versions\/\d+)$/
 /** Past this, a page load stops waiting for a network that hangs (a captive portal) and starts from the cache. */
