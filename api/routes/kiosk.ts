@@ -15,7 +15,7 @@ const kioskRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   }, async (request) => await kioskWave(fastify.db, request.headers.authorization, studyToday(fastify.config.STUDY_TIME_ZONE)))
 
-  // A language's texts, fetched when a respondent picks it (the kiosk bundles none but bokmål and English).
+  // A language's texts, fetched with the wave for each language it offers (the kiosk bundles only bokmål and English).
   fastify.get('/languages/:code', {
     config: { access: 'device' },
     schema: {
