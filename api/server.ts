@@ -135,7 +135,8 @@ async function prepareDemo (config: Config, database: DatabaseHandle): Promise<D
 function printWelcome (origin: string, config: Config, database: DatabaseHandle, demo: DemoData | undefined, published: readonly SurveyVersionSummary[]): void {
   // Every published version, whichever instruments there are (the list comes newest first).
   const instruments = published.length === 0
-    ? ['  Instrument: none published yet (npm run definitions:publish)']
+    // Like every command on the embedded database, publishing refuses while this server holds it.
+    ? [`  Instrument: none published yet (${database.engine === 'pglite' ? 'stop this server (Ctrl-C), run npm run definitions:publish, start it again' : 'npm run definitions:publish'})`]
     : [...published].sort((a, b) => a.slug.localeCompare(b.slug) || a.version - b.version)
         .map((version) => `  Instrument: ${origin}/api/surveys/${version.slug}/versions/${version.version}`)
   const lines = [
