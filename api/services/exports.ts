@@ -12,9 +12,8 @@ import { buildCodebook } from './codebook.js'
 import { codebookMarkdown, exportFileNames, rScript } from './codebook-formats.js'
 import { prepareStatFile, waveExportSource, writeMicrodata, writeStatFile } from './microdata-export.js'
 import type { ExportSource } from './microdata-export.js'
+import type { Language } from './stat-variables.js'
 import { spssSyntax, stataDoFile } from './syntax-readers.js'
-
-type Language = 'nb' | 'en'
 
 /** Writes a download's bytes, waiting while the client is slow. */
 export type DownloadWriter = (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>
