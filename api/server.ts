@@ -22,6 +22,30 @@ import type { SurveyVersionSummary } from './schemas/survey-versions.js'
 import { demoSecretsPath, newDemoSecrets, readDemoSecrets, writeDemoSecrets } from './services/demo-secrets.js'
 import type { DemoSecrets } from './services/demo-secrets.js'
 
+/** The signals that ask the server to stop: a service manager's SIGTERM, a terminal's Ctrl-C. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
+/**
+ * A stop signal sent to the whole process group (Ctrl-C in a terminal; a service manager that signals the group)
+ * reaches the server twice, once directly and once through npm, which passes it on: a repeat this soon is that
+ * same request, and only a later one means "stop now".
+ */
+const SAME_REQUEST_MS = 2000
+
+/** Calls `stop` on the first stop signal, and `stopNow` on one that comes later than SAME_REQUEST_MS after it. */
+function onStopSignal (stop: (signal: NodeJS.Signals) => void, stopNow: (signal: NodeJS.Signals) => void): void {
+  let first: number | undefined
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
+      if (first === undefined) {
+        first = Date.now()
+        stop(signal)
+      } else if (Date.now() - first > SAME_REQUEST_MS) {
+        stopNow(signal)
+      }
+    })
+  }
+}
+
 /** What a demo start prints once it listens: the new accounts' secrets on the first start only. */
 interface DemoStart {
   data: DemoData | undefined
@@ -47,14 +71,19 @@ async function start (): Promise<void> {
   await fastify.register(app, { config, database })
   let stopMixing = (): void => {}
   // Requests in flight finish (an acknowledged response is committed before its 201), then the database closes;
-  // what is still running after 10 s is cut off, and a second signal ends it at once.
-  closeWithGrace({ delay: 10_000, logger: { error: (message: unknown) => { fastify.log.error({ detail: String(message) }, 'shutdown') } } }, async ({ err, signal }) => {
+  // what is still running after 10 s is cut off, and a second stop signal ends it at once (onStopSignal).
+  let stopSignal: NodeJS.Signals | undefined
+  const grace = closeWithGrace({ delay: 10_000, skip: [...STOP_SIGNALS], logger: { error: (message: unknown) => { fastify.log.error({ detail: String(message) }, 'shutdown') } } }, async ({ err, signal }) => {
     if (err !== undefined) fastify.log.error({ errMessage: err.message, stack: err.stack }, 'shutting down after an error')
-    else fastify.log.info({ signal }, 'shutting down: no new requests, finishing those in flight')
+    else fastify.log.info({ signal: signal ?? stopSignal }, 'shutting down: no new requests, finishing those in flight')
     stopMixing()
     await fastify.close()
     await database.db.destroy()
     fastify.log.info('stopped: every request answered, the database closed')
+  })
+  onStopSignal((signal) => { stopSignal = signal; grace.close() }, (signal) => {
+    fastify.log.error({ signal }, 'shutdown: a second stop signal, exiting at once')
+    process.exit(1)
   })
   await fastify.listen({ port: config.PORT, host: config.HOST })
   // The week's mix: every minute, whatever is due (services/mix.ts); a failure leaves the responses held.
