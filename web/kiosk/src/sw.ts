@@ -18,11 +18,11 @@
 
 interface ExtendableEvent extends Event { waitUntil: (promise: Promise<unknown>) => void }
 interface FetchEvent extends ExtendableEvent { readonly request: Request, respondWith: (response: Promise<Response>) => void }
-interface MessageEvent extends ExtendableEvent { readonly data: unknown }
+interface ClientMessageEvent extends ExtendableEvent { readonly data: unknown }
 interface WorkerScope {
   addEventListener: ((type: 'install' | 'activate', listener: (event: ExtendableEvent) => void) => void) &
   ((type: 'fetch', listener: (event: FetchEvent) => void) => void) &
-  ((type: 'message', listener: (event: MessageEvent) => void) => void)
+  ((type: 'message', listener: (event: ClientMessageEvent) => void) => void)
   skipWaiting: () => Promise<void>
   clients: { claim: () => Promise<void> }
   registration: { scope: string }
