@@ -61,9 +61,10 @@ describe('npm start under SIGTERM and SIGINT', { timeout: 300_000 }, () => {
         const uploading = Promise.all([1, 2, 3, 4].map(async () => { await uploadUntilRefused(origin!, waveId!, token!, acknowledged) }))
         while (acknowledged.length < 20) await new Promise((resolve) => setTimeout(resolve, 20))
         const signalled = Date.now()
-        if (to === 'npm') process.kill(pgid, signal)
-        else {
-        // The server hears it directly and again through npm, which passes it on; say it twice to be sure it does.
+        if (to === 'npm') {
+          process.kill(pgid, signal)
+        } else {
+          // The server hears it directly and again through npm, which passes it on; say it twice to be sure it does.
           process.kill(-pgid, signal)
           await new Promise((resolve) => setTimeout(resolve, 200))
           if (groupAlive(pgid)) process.kill(-pgid, signal)
